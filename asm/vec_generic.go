@@ -1,0 +1,113 @@
+package asm
+
+import "math"
+
+// The generic (pure-Go) vec kernels. They are what purego builds and every
+// platform without assembly run, so they are unrolled by four with bounds
+// checks hoisted out of the loops. Reductions keep four partial sums, added
+// as (s0+s1)+(s2+s3) at the end.
+
+func dotGeneric[T Float](x, y []T) T {
+	y = y[:len(x)]
+	var s0, s1, s2, s3 T
+	for len(x) >= 4 && len(y) >= 4 {
+		s0 += x[0] * y[0]
+		s1 += x[1] * y[1]
+		s2 += x[2] * y[2]
+		s3 += x[3] * y[3]
+		x, y = x[4:], y[4:]
+	}
+	for i := range x {
+		s0 += x[i] * y[i]
+	}
+	return (s0 + s1) + (s2 + s3)
+}
+
+func sumGeneric[T Float](x []T) T {
+	var s0, s1, s2, s3 T
+	for len(x) >= 4 {
+		s0 += x[0]
+		s1 += x[1]
+		s2 += x[2]
+		s3 += x[3]
+		x = x[4:]
+	}
+	for _, v := range x {
+		s0 += v
+	}
+	return (s0 + s1) + (s2 + s3)
+}
+
+// maxGeneric returns the largest element, or the first NaN. len(x) ≥ 1.
+func maxGeneric[T Float](x []T) T {
+	m := x[0]
+	if m != m {
+		return m
+	}
+	for _, v := range x[1:] {
+		if v > m {
+			m = v
+		} else if v != v {
+			return v
+		}
+	}
+	return m
+}
+
+// axpyGeneric computes y[i] = fma(alpha, x[i], y[i]) with one rounding, as
+// the FMA instructions of every SIMD ISA do, so all ISAs agree bit for bit.
+func axpyGeneric[T Float](alpha T, x, y []T) {
+	y = y[:len(x)]
+	if is32[T]() {
+		a := float32(alpha)
+		for i, v := range x {
+			y[i] = T(FMA32(a, float32(v), float32(y[i])))
+		}
+		return
+	}
+	a := float64(alpha)
+	for len(x) >= 4 && len(y) >= 4 {
+		y[0] = T(math.FMA(a, float64(x[0]), float64(y[0])))
+		y[1] = T(math.FMA(a, float64(x[1]), float64(y[1])))
+		y[2] = T(math.FMA(a, float64(x[2]), float64(y[2])))
+		y[3] = T(math.FMA(a, float64(x[3]), float64(y[3])))
+		x, y = x[4:], y[4:]
+	}
+	for i, v := range x {
+		y[i] = T(math.FMA(a, float64(v), float64(y[i])))
+	}
+}
+
+func scaleGeneric[T Float](alpha T, x []T) {
+	for len(x) >= 4 {
+		x[0] *= alpha
+		x[1] *= alpha
+		x[2] *= alpha
+		x[3] *= alpha
+		x = x[4:]
+	}
+	for i := range x {
+		x[i] *= alpha
+	}
+}
+
+func addGeneric[T Float](dst, x, y []T) {
+	x, y = x[:len(dst)], y[:len(dst)]
+	for i := range dst {
+		dst[i] = x[i] + y[i]
+	}
+}
+
+func subGeneric[T Float](dst, x, y []T) {
+	x, y = x[:len(dst)], y[:len(dst)]
+	for i := range dst {
+		dst[i] = x[i] - y[i]
+	}
+}
+
+func mulGeneric[T Float](dst, x, y []T) {
+	x, y = x[:len(dst)], y[:len(dst)]
+	for i := range dst {
+		dst[i] = x[i] * y[i]
+	}
+}

@@ -1,0 +1,3 @@
+module github.com/lanes-go/lanes/cmd/lanes
+
+go 1.26.0
