@@ -10,6 +10,7 @@ package spec
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 )
 
@@ -143,21 +144,18 @@ func (in Instance) Generic() string {
 	return in.Name + "Generic[" + in.T.Go + "]"
 }
 
+var tParam = regexp.MustCompile(`\bT\b`)
+
+// goType replaces the type parameter T in t ("T", "[]T", "*T", ...) with the
+// instance's element type.
 func (in Instance) goType(t string) string {
 	if in.T == Untyped {
-		if strings.Contains(strings.ReplaceAll(t, "uint", ""), "T") {
+		if tParam.MatchString(t) {
 			panic("spec: untyped kernel " + in.Name + " uses T")
 		}
 		return t
 	}
-	// T only ever appears as the whole element type.
-	if t == "T" {
-		return in.T.Go
-	}
-	if t == "[]T" {
-		return "[]" + in.T.Go
-	}
-	return t
+	return tParam.ReplaceAllString(t, in.T.Go)
 }
 
 // Signature is the Go function type: "func(x []float32, y []float32) float32".
