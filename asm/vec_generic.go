@@ -59,10 +59,7 @@ func maxGeneric[T Float](x []T) T {
 func axpyGeneric[T Float](alpha T, x, y []T) {
 	y = y[:len(x)]
 	if is32[T]() {
-		a := float32(alpha)
-		for i, v := range x {
-			y[i] = T(FMA32(a, float32(v), float32(y[i])))
-		}
+		axpy32(float32(alpha), f32(x), f32(y))
 		return
 	}
 	a := float64(alpha)
