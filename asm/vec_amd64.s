@@ -14,65 +14,52 @@ TEXT ·dotF32AVX2(SB), NOSPLIT, $0-52
 	VXORPS Y1, Y1, Y1
 	VXORPS Y2, Y2, Y2
 	VXORPS Y3, Y3, Y3
-	VXORPS Y4, Y4, Y4
-	VXORPS Y5, Y5, Y5
-	VXORPS Y6, Y6, Y6
-	VXORPS Y7, Y7, Y7
 	XORQ   BX, BX
 	MOVQ   DX, SI
-	ANDQ   $-64, SI
+	ANDQ   $-32, SI
+	CMPQ   BX, SI
+	JAE    blocks_done
 
 blocks:
+	VMOVUPS     (AX)(BX*4), Y4
+	VFMADD231PS (CX)(BX*4), Y4, Y0
+	VMOVUPS     32(AX)(BX*4), Y4
+	VFMADD231PS 32(CX)(BX*4), Y4, Y1
+	VMOVUPS     64(AX)(BX*4), Y4
+	VFMADD231PS 64(CX)(BX*4), Y4, Y2
+	VMOVUPS     96(AX)(BX*4), Y4
+	VFMADD231PS 96(CX)(BX*4), Y4, Y3
+	ADDQ        $0x00000020, BX
 	CMPQ        BX, SI
-	JAE         blocks_done
-	VMOVUPS     (AX)(BX*4), Y8
-	VFMADD231PS (CX)(BX*4), Y8, Y0
-	VMOVUPS     32(AX)(BX*4), Y8
-	VFMADD231PS 32(CX)(BX*4), Y8, Y1
-	VMOVUPS     64(AX)(BX*4), Y8
-	VFMADD231PS 64(CX)(BX*4), Y8, Y2
-	VMOVUPS     96(AX)(BX*4), Y8
-	VFMADD231PS 96(CX)(BX*4), Y8, Y3
-	VMOVUPS     128(AX)(BX*4), Y8
-	VFMADD231PS 128(CX)(BX*4), Y8, Y4
-	VMOVUPS     160(AX)(BX*4), Y8
-	VFMADD231PS 160(CX)(BX*4), Y8, Y5
-	VMOVUPS     192(AX)(BX*4), Y8
-	VFMADD231PS 192(CX)(BX*4), Y8, Y6
-	VMOVUPS     224(AX)(BX*4), Y8
-	VFMADD231PS 224(CX)(BX*4), Y8, Y7
-	ADDQ        $0x00000040, BX
-	JMP         blocks
+	JB          blocks
 
 blocks_done:
 	MOVQ DX, SI
 	ANDQ $-8, SI
+	CMPQ BX, SI
+	JAE  vectors_done
 
 vectors:
-	CMPQ        BX, SI
-	JAE         vectors_done
-	VMOVUPS     (AX)(BX*4), Y8
-	VFMADD231PS (CX)(BX*4), Y8, Y0
+	VMOVUPS     (AX)(BX*4), Y4
+	VFMADD231PS (CX)(BX*4), Y4, Y0
 	ADDQ        $0x00000008, BX
-	JMP         vectors
+	CMPQ        BX, SI
+	JB          vectors
 
 vectors_done:
 	VADDPS Y1, Y0, Y0
 	VADDPS Y3, Y2, Y2
-	VADDPS Y5, Y4, Y4
-	VADDPS Y7, Y6, Y6
 	VADDPS Y2, Y0, Y0
-	VADDPS Y6, Y4, Y4
-	VADDPS Y4, Y0, Y0
 	VXORPS X1, X1, X1
+	CMPQ   BX, DX
+	JAE    tail_done
 
 tail:
-	CMPQ        BX, DX
-	JAE         tail_done
 	VMOVSS      (AX)(BX*4), X2
 	VFMADD231SS (CX)(BX*4), X2, X1
 	INCQ        BX
-	JMP         tail
+	CMPQ        BX, DX
+	JB          tail
 
 tail_done:
 	VEXTRACTF128 $0x01, Y0, X2
@@ -96,56 +83,42 @@ TEXT ·dotF32AVX512(SB), NOSPLIT, $0-52
 	VXORPS Z1, Z1, Z1
 	VXORPS Z2, Z2, Z2
 	VXORPS Z3, Z3, Z3
-	VXORPS Z4, Z4, Z4
-	VXORPS Z5, Z5, Z5
-	VXORPS Z6, Z6, Z6
-	VXORPS Z7, Z7, Z7
 	XORQ   BX, BX
 	MOVQ   DX, SI
-	ANDQ   $-128, SI
+	ANDQ   $-64, SI
+	CMPQ   BX, SI
+	JAE    blocks_done
 
 blocks:
+	VMOVUPS     (AX)(BX*4), Z4
+	VFMADD231PS (CX)(BX*4), Z4, Z0
+	VMOVUPS     64(AX)(BX*4), Z4
+	VFMADD231PS 64(CX)(BX*4), Z4, Z1
+	VMOVUPS     128(AX)(BX*4), Z4
+	VFMADD231PS 128(CX)(BX*4), Z4, Z2
+	VMOVUPS     192(AX)(BX*4), Z4
+	VFMADD231PS 192(CX)(BX*4), Z4, Z3
+	ADDQ        $0x00000040, BX
 	CMPQ        BX, SI
-	JAE         blocks_done
-	VMOVUPS     (AX)(BX*4), Z8
-	VFMADD231PS (CX)(BX*4), Z8, Z0
-	VMOVUPS     64(AX)(BX*4), Z8
-	VFMADD231PS 64(CX)(BX*4), Z8, Z1
-	VMOVUPS     128(AX)(BX*4), Z8
-	VFMADD231PS 128(CX)(BX*4), Z8, Z2
-	VMOVUPS     192(AX)(BX*4), Z8
-	VFMADD231PS 192(CX)(BX*4), Z8, Z3
-	VMOVUPS     256(AX)(BX*4), Z8
-	VFMADD231PS 256(CX)(BX*4), Z8, Z4
-	VMOVUPS     320(AX)(BX*4), Z8
-	VFMADD231PS 320(CX)(BX*4), Z8, Z5
-	VMOVUPS     384(AX)(BX*4), Z8
-	VFMADD231PS 384(CX)(BX*4), Z8, Z6
-	VMOVUPS     448(AX)(BX*4), Z8
-	VFMADD231PS 448(CX)(BX*4), Z8, Z7
-	ADDQ        $0x00000080, BX
-	JMP         blocks
+	JB          blocks
 
 blocks_done:
 	MOVQ DX, SI
 	ANDQ $-16, SI
+	CMPQ BX, SI
+	JAE  vectors_done
 
 vectors:
-	CMPQ        BX, SI
-	JAE         vectors_done
-	VMOVUPS     (AX)(BX*4), Z8
-	VFMADD231PS (CX)(BX*4), Z8, Z0
+	VMOVUPS     (AX)(BX*4), Z4
+	VFMADD231PS (CX)(BX*4), Z4, Z0
 	ADDQ        $0x00000010, BX
-	JMP         vectors
+	CMPQ        BX, SI
+	JB          vectors
 
 vectors_done:
 	VADDPS      Z1, Z0, Z0
 	VADDPS      Z3, Z2, Z2
-	VADDPS      Z5, Z4, Z4
-	VADDPS      Z7, Z6, Z6
 	VADDPS      Z2, Z0, Z0
-	VADDPS      Z6, Z4, Z4
-	VADDPS      Z4, Z0, Z0
 	SUBQ        BX, DX
 	JZ          reduce
 	MOVL        $0xffffffff, SI
@@ -178,65 +151,52 @@ TEXT ·dotF64AVX2(SB), NOSPLIT, $0-56
 	VXORPD Y1, Y1, Y1
 	VXORPD Y2, Y2, Y2
 	VXORPD Y3, Y3, Y3
-	VXORPD Y4, Y4, Y4
-	VXORPD Y5, Y5, Y5
-	VXORPD Y6, Y6, Y6
-	VXORPD Y7, Y7, Y7
 	XORQ   BX, BX
 	MOVQ   DX, SI
-	ANDQ   $-32, SI
+	ANDQ   $-16, SI
+	CMPQ   BX, SI
+	JAE    blocks_done
 
 blocks:
+	VMOVUPD     (AX)(BX*8), Y4
+	VFMADD231PD (CX)(BX*8), Y4, Y0
+	VMOVUPD     32(AX)(BX*8), Y4
+	VFMADD231PD 32(CX)(BX*8), Y4, Y1
+	VMOVUPD     64(AX)(BX*8), Y4
+	VFMADD231PD 64(CX)(BX*8), Y4, Y2
+	VMOVUPD     96(AX)(BX*8), Y4
+	VFMADD231PD 96(CX)(BX*8), Y4, Y3
+	ADDQ        $0x00000010, BX
 	CMPQ        BX, SI
-	JAE         blocks_done
-	VMOVUPD     (AX)(BX*8), Y8
-	VFMADD231PD (CX)(BX*8), Y8, Y0
-	VMOVUPD     32(AX)(BX*8), Y8
-	VFMADD231PD 32(CX)(BX*8), Y8, Y1
-	VMOVUPD     64(AX)(BX*8), Y8
-	VFMADD231PD 64(CX)(BX*8), Y8, Y2
-	VMOVUPD     96(AX)(BX*8), Y8
-	VFMADD231PD 96(CX)(BX*8), Y8, Y3
-	VMOVUPD     128(AX)(BX*8), Y8
-	VFMADD231PD 128(CX)(BX*8), Y8, Y4
-	VMOVUPD     160(AX)(BX*8), Y8
-	VFMADD231PD 160(CX)(BX*8), Y8, Y5
-	VMOVUPD     192(AX)(BX*8), Y8
-	VFMADD231PD 192(CX)(BX*8), Y8, Y6
-	VMOVUPD     224(AX)(BX*8), Y8
-	VFMADD231PD 224(CX)(BX*8), Y8, Y7
-	ADDQ        $0x00000020, BX
-	JMP         blocks
+	JB          blocks
 
 blocks_done:
 	MOVQ DX, SI
 	ANDQ $-4, SI
+	CMPQ BX, SI
+	JAE  vectors_done
 
 vectors:
-	CMPQ        BX, SI
-	JAE         vectors_done
-	VMOVUPD     (AX)(BX*8), Y8
-	VFMADD231PD (CX)(BX*8), Y8, Y0
+	VMOVUPD     (AX)(BX*8), Y4
+	VFMADD231PD (CX)(BX*8), Y4, Y0
 	ADDQ        $0x00000004, BX
-	JMP         vectors
+	CMPQ        BX, SI
+	JB          vectors
 
 vectors_done:
 	VADDPD Y1, Y0, Y0
 	VADDPD Y3, Y2, Y2
-	VADDPD Y5, Y4, Y4
-	VADDPD Y7, Y6, Y6
 	VADDPD Y2, Y0, Y0
-	VADDPD Y6, Y4, Y4
-	VADDPD Y4, Y0, Y0
 	VXORPD X1, X1, X1
+	CMPQ   BX, DX
+	JAE    tail_done
 
 tail:
-	CMPQ        BX, DX
-	JAE         tail_done
 	VMOVSD      (AX)(BX*8), X2
 	VFMADD231SD (CX)(BX*8), X2, X1
 	INCQ        BX
-	JMP         tail
+	CMPQ        BX, DX
+	JB          tail
 
 tail_done:
 	VEXTRACTF128 $0x01, Y0, X2
@@ -258,56 +218,42 @@ TEXT ·dotF64AVX512(SB), NOSPLIT, $0-56
 	VXORPD Z1, Z1, Z1
 	VXORPD Z2, Z2, Z2
 	VXORPD Z3, Z3, Z3
-	VXORPD Z4, Z4, Z4
-	VXORPD Z5, Z5, Z5
-	VXORPD Z6, Z6, Z6
-	VXORPD Z7, Z7, Z7
 	XORQ   BX, BX
 	MOVQ   DX, SI
-	ANDQ   $-64, SI
+	ANDQ   $-32, SI
+	CMPQ   BX, SI
+	JAE    blocks_done
 
 blocks:
+	VMOVUPD     (AX)(BX*8), Z4
+	VFMADD231PD (CX)(BX*8), Z4, Z0
+	VMOVUPD     64(AX)(BX*8), Z4
+	VFMADD231PD 64(CX)(BX*8), Z4, Z1
+	VMOVUPD     128(AX)(BX*8), Z4
+	VFMADD231PD 128(CX)(BX*8), Z4, Z2
+	VMOVUPD     192(AX)(BX*8), Z4
+	VFMADD231PD 192(CX)(BX*8), Z4, Z3
+	ADDQ        $0x00000020, BX
 	CMPQ        BX, SI
-	JAE         blocks_done
-	VMOVUPD     (AX)(BX*8), Z8
-	VFMADD231PD (CX)(BX*8), Z8, Z0
-	VMOVUPD     64(AX)(BX*8), Z8
-	VFMADD231PD 64(CX)(BX*8), Z8, Z1
-	VMOVUPD     128(AX)(BX*8), Z8
-	VFMADD231PD 128(CX)(BX*8), Z8, Z2
-	VMOVUPD     192(AX)(BX*8), Z8
-	VFMADD231PD 192(CX)(BX*8), Z8, Z3
-	VMOVUPD     256(AX)(BX*8), Z8
-	VFMADD231PD 256(CX)(BX*8), Z8, Z4
-	VMOVUPD     320(AX)(BX*8), Z8
-	VFMADD231PD 320(CX)(BX*8), Z8, Z5
-	VMOVUPD     384(AX)(BX*8), Z8
-	VFMADD231PD 384(CX)(BX*8), Z8, Z6
-	VMOVUPD     448(AX)(BX*8), Z8
-	VFMADD231PD 448(CX)(BX*8), Z8, Z7
-	ADDQ        $0x00000040, BX
-	JMP         blocks
+	JB          blocks
 
 blocks_done:
 	MOVQ DX, SI
 	ANDQ $-8, SI
+	CMPQ BX, SI
+	JAE  vectors_done
 
 vectors:
-	CMPQ        BX, SI
-	JAE         vectors_done
-	VMOVUPD     (AX)(BX*8), Z8
-	VFMADD231PD (CX)(BX*8), Z8, Z0
+	VMOVUPD     (AX)(BX*8), Z4
+	VFMADD231PD (CX)(BX*8), Z4, Z0
 	ADDQ        $0x00000008, BX
-	JMP         vectors
+	CMPQ        BX, SI
+	JB          vectors
 
 vectors_done:
 	VADDPD      Z1, Z0, Z0
 	VADDPD      Z3, Z2, Z2
-	VADDPD      Z5, Z4, Z4
-	VADDPD      Z7, Z6, Z6
 	VADDPD      Z2, Z0, Z0
-	VADDPD      Z6, Z4, Z4
-	VADDPD      Z4, Z0, Z0
 	SUBQ        BX, DX
 	JZ          reduce
 	MOVL        $0xffffffff, SI
@@ -337,55 +283,46 @@ TEXT ·sumF32AVX2(SB), NOSPLIT, $0-28
 	VXORPS Y1, Y1, Y1
 	VXORPS Y2, Y2, Y2
 	VXORPS Y3, Y3, Y3
-	VXORPS Y4, Y4, Y4
-	VXORPS Y5, Y5, Y5
-	VXORPS Y6, Y6, Y6
-	VXORPS Y7, Y7, Y7
 	XORQ   DX, DX
 	MOVQ   CX, BX
-	ANDQ   $-64, BX
-
-blocks:
+	ANDQ   $-32, BX
 	CMPQ   DX, BX
 	JAE    blocks_done
+
+blocks:
 	VADDPS (AX)(DX*4), Y0, Y0
 	VADDPS 32(AX)(DX*4), Y1, Y1
 	VADDPS 64(AX)(DX*4), Y2, Y2
 	VADDPS 96(AX)(DX*4), Y3, Y3
-	VADDPS 128(AX)(DX*4), Y4, Y4
-	VADDPS 160(AX)(DX*4), Y5, Y5
-	VADDPS 192(AX)(DX*4), Y6, Y6
-	VADDPS 224(AX)(DX*4), Y7, Y7
-	ADDQ   $0x00000040, DX
-	JMP    blocks
+	ADDQ   $0x00000020, DX
+	CMPQ   DX, BX
+	JB     blocks
 
 blocks_done:
 	MOVQ CX, BX
 	ANDQ $-8, BX
+	CMPQ DX, BX
+	JAE  vectors_done
 
 vectors:
-	CMPQ   DX, BX
-	JAE    vectors_done
 	VADDPS (AX)(DX*4), Y0, Y0
 	ADDQ   $0x00000008, DX
-	JMP    vectors
+	CMPQ   DX, BX
+	JB     vectors
 
 vectors_done:
 	VADDPS Y1, Y0, Y0
 	VADDPS Y3, Y2, Y2
-	VADDPS Y5, Y4, Y4
-	VADDPS Y7, Y6, Y6
 	VADDPS Y2, Y0, Y0
-	VADDPS Y6, Y4, Y4
-	VADDPS Y4, Y0, Y0
 	VXORPS X1, X1, X1
-
-tail:
 	CMPQ   DX, CX
 	JAE    tail_done
+
+tail:
 	VADDSS (AX)(DX*4), X1, X1
 	INCQ   DX
-	JMP    tail
+	CMPQ   DX, CX
+	JB     tail
 
 tail_done:
 	VEXTRACTF128 $0x01, Y0, X2
@@ -408,47 +345,37 @@ TEXT ·sumF32AVX512(SB), NOSPLIT, $0-28
 	VXORPS Z1, Z1, Z1
 	VXORPS Z2, Z2, Z2
 	VXORPS Z3, Z3, Z3
-	VXORPS Z4, Z4, Z4
-	VXORPS Z5, Z5, Z5
-	VXORPS Z6, Z6, Z6
-	VXORPS Z7, Z7, Z7
 	XORQ   DX, DX
 	MOVQ   CX, BX
-	ANDQ   $-128, BX
-
-blocks:
+	ANDQ   $-64, BX
 	CMPQ   DX, BX
 	JAE    blocks_done
+
+blocks:
 	VADDPS (AX)(DX*4), Z0, Z0
 	VADDPS 64(AX)(DX*4), Z1, Z1
 	VADDPS 128(AX)(DX*4), Z2, Z2
 	VADDPS 192(AX)(DX*4), Z3, Z3
-	VADDPS 256(AX)(DX*4), Z4, Z4
-	VADDPS 320(AX)(DX*4), Z5, Z5
-	VADDPS 384(AX)(DX*4), Z6, Z6
-	VADDPS 448(AX)(DX*4), Z7, Z7
-	ADDQ   $0x00000080, DX
-	JMP    blocks
+	ADDQ   $0x00000040, DX
+	CMPQ   DX, BX
+	JB     blocks
 
 blocks_done:
 	MOVQ CX, BX
 	ANDQ $-16, BX
+	CMPQ DX, BX
+	JAE  vectors_done
 
 vectors:
-	CMPQ   DX, BX
-	JAE    vectors_done
 	VADDPS (AX)(DX*4), Z0, Z0
 	ADDQ   $0x00000010, DX
-	JMP    vectors
+	CMPQ   DX, BX
+	JB     vectors
 
 vectors_done:
 	VADDPS    Z1, Z0, Z0
 	VADDPS    Z3, Z2, Z2
-	VADDPS    Z5, Z4, Z4
-	VADDPS    Z7, Z6, Z6
 	VADDPS    Z2, Z0, Z0
-	VADDPS    Z6, Z4, Z4
-	VADDPS    Z4, Z0, Z0
 	SUBQ      DX, CX
 	JZ        reduce
 	MOVL      $0xffffffff, BX
@@ -479,55 +406,46 @@ TEXT ·sumF64AVX2(SB), NOSPLIT, $0-32
 	VXORPD Y1, Y1, Y1
 	VXORPD Y2, Y2, Y2
 	VXORPD Y3, Y3, Y3
-	VXORPD Y4, Y4, Y4
-	VXORPD Y5, Y5, Y5
-	VXORPD Y6, Y6, Y6
-	VXORPD Y7, Y7, Y7
 	XORQ   DX, DX
 	MOVQ   CX, BX
-	ANDQ   $-32, BX
-
-blocks:
+	ANDQ   $-16, BX
 	CMPQ   DX, BX
 	JAE    blocks_done
+
+blocks:
 	VADDPD (AX)(DX*8), Y0, Y0
 	VADDPD 32(AX)(DX*8), Y1, Y1
 	VADDPD 64(AX)(DX*8), Y2, Y2
 	VADDPD 96(AX)(DX*8), Y3, Y3
-	VADDPD 128(AX)(DX*8), Y4, Y4
-	VADDPD 160(AX)(DX*8), Y5, Y5
-	VADDPD 192(AX)(DX*8), Y6, Y6
-	VADDPD 224(AX)(DX*8), Y7, Y7
-	ADDQ   $0x00000020, DX
-	JMP    blocks
+	ADDQ   $0x00000010, DX
+	CMPQ   DX, BX
+	JB     blocks
 
 blocks_done:
 	MOVQ CX, BX
 	ANDQ $-4, BX
+	CMPQ DX, BX
+	JAE  vectors_done
 
 vectors:
-	CMPQ   DX, BX
-	JAE    vectors_done
 	VADDPD (AX)(DX*8), Y0, Y0
 	ADDQ   $0x00000004, DX
-	JMP    vectors
+	CMPQ   DX, BX
+	JB     vectors
 
 vectors_done:
 	VADDPD Y1, Y0, Y0
 	VADDPD Y3, Y2, Y2
-	VADDPD Y5, Y4, Y4
-	VADDPD Y7, Y6, Y6
 	VADDPD Y2, Y0, Y0
-	VADDPD Y6, Y4, Y4
-	VADDPD Y4, Y0, Y0
 	VXORPD X1, X1, X1
-
-tail:
 	CMPQ   DX, CX
 	JAE    tail_done
+
+tail:
 	VADDSD (AX)(DX*8), X1, X1
 	INCQ   DX
-	JMP    tail
+	CMPQ   DX, CX
+	JB     tail
 
 tail_done:
 	VEXTRACTF128 $0x01, Y0, X2
@@ -548,47 +466,37 @@ TEXT ·sumF64AVX512(SB), NOSPLIT, $0-32
 	VXORPD Z1, Z1, Z1
 	VXORPD Z2, Z2, Z2
 	VXORPD Z3, Z3, Z3
-	VXORPD Z4, Z4, Z4
-	VXORPD Z5, Z5, Z5
-	VXORPD Z6, Z6, Z6
-	VXORPD Z7, Z7, Z7
 	XORQ   DX, DX
 	MOVQ   CX, BX
-	ANDQ   $-64, BX
-
-blocks:
+	ANDQ   $-32, BX
 	CMPQ   DX, BX
 	JAE    blocks_done
+
+blocks:
 	VADDPD (AX)(DX*8), Z0, Z0
 	VADDPD 64(AX)(DX*8), Z1, Z1
 	VADDPD 128(AX)(DX*8), Z2, Z2
 	VADDPD 192(AX)(DX*8), Z3, Z3
-	VADDPD 256(AX)(DX*8), Z4, Z4
-	VADDPD 320(AX)(DX*8), Z5, Z5
-	VADDPD 384(AX)(DX*8), Z6, Z6
-	VADDPD 448(AX)(DX*8), Z7, Z7
-	ADDQ   $0x00000040, DX
-	JMP    blocks
+	ADDQ   $0x00000020, DX
+	CMPQ   DX, BX
+	JB     blocks
 
 blocks_done:
 	MOVQ CX, BX
 	ANDQ $-8, BX
+	CMPQ DX, BX
+	JAE  vectors_done
 
 vectors:
-	CMPQ   DX, BX
-	JAE    vectors_done
 	VADDPD (AX)(DX*8), Z0, Z0
 	ADDQ   $0x00000008, DX
-	JMP    vectors
+	CMPQ   DX, BX
+	JB     vectors
 
 vectors_done:
 	VADDPD    Z1, Z0, Z0
 	VADDPD    Z3, Z2, Z2
-	VADDPD    Z5, Z4, Z4
-	VADDPD    Z7, Z6, Z6
 	VADDPD    Z2, Z0, Z0
-	VADDPD    Z6, Z4, Z4
-	VADDPD    Z4, Z0, Z0
 	SUBQ      DX, CX
 	JZ        reduce
 	MOVL      $0xffffffff, BX
@@ -618,87 +526,66 @@ TEXT ·maxF32AVX2(SB), NOSPLIT, $0-28
 	VBROADCASTSS X0, Y1
 	VBROADCASTSS X0, Y2
 	VBROADCASTSS X0, Y3
-	VBROADCASTSS X0, Y4
-	VBROADCASTSS X0, Y5
-	VBROADCASTSS X0, Y6
-	VBROADCASTSS X0, Y7
 	VBROADCASTSS X0, Y0
 	XORQ         BX, BX
-	VXORPS       Y8, Y8, Y8
+	VXORPS       Y4, Y4, Y4
 	MOVQ         CX, SI
-	ANDQ         $-64, SI
+	ANDQ         $-32, SI
+	CMPQ         BX, SI
+	JAE          blocks_done
 
 blocks:
+	VMOVUPS (AX)(BX*4), Y5
+	VCMPPS  $0x03, Y5, Y5, Y6
+	VORPS   Y6, Y4, Y4
+	VMAXPS  Y5, Y1, Y1
+	VMOVUPS 32(AX)(BX*4), Y5
+	VCMPPS  $0x03, Y5, Y5, Y6
+	VORPS   Y6, Y4, Y4
+	VMAXPS  Y5, Y2, Y2
+	VMOVUPS 64(AX)(BX*4), Y5
+	VCMPPS  $0x03, Y5, Y5, Y6
+	VORPS   Y6, Y4, Y4
+	VMAXPS  Y5, Y3, Y3
+	VMOVUPS 96(AX)(BX*4), Y5
+	VCMPPS  $0x03, Y5, Y5, Y6
+	VORPS   Y6, Y4, Y4
+	VMAXPS  Y5, Y0, Y0
+	ADDQ    $0x00000020, BX
 	CMPQ    BX, SI
-	JAE     blocks_done
-	VMOVUPS (AX)(BX*4), Y9
-	VCMPPS  $0x03, Y9, Y9, Y10
-	VORPS   Y10, Y8, Y8
-	VMAXPS  Y9, Y1, Y1
-	VMOVUPS 32(AX)(BX*4), Y9
-	VCMPPS  $0x03, Y9, Y9, Y10
-	VORPS   Y10, Y8, Y8
-	VMAXPS  Y9, Y2, Y2
-	VMOVUPS 64(AX)(BX*4), Y9
-	VCMPPS  $0x03, Y9, Y9, Y10
-	VORPS   Y10, Y8, Y8
-	VMAXPS  Y9, Y3, Y3
-	VMOVUPS 96(AX)(BX*4), Y9
-	VCMPPS  $0x03, Y9, Y9, Y10
-	VORPS   Y10, Y8, Y8
-	VMAXPS  Y9, Y4, Y4
-	VMOVUPS 128(AX)(BX*4), Y9
-	VCMPPS  $0x03, Y9, Y9, Y10
-	VORPS   Y10, Y8, Y8
-	VMAXPS  Y9, Y5, Y5
-	VMOVUPS 160(AX)(BX*4), Y9
-	VCMPPS  $0x03, Y9, Y9, Y10
-	VORPS   Y10, Y8, Y8
-	VMAXPS  Y9, Y6, Y6
-	VMOVUPS 192(AX)(BX*4), Y9
-	VCMPPS  $0x03, Y9, Y9, Y10
-	VORPS   Y10, Y8, Y8
-	VMAXPS  Y9, Y7, Y7
-	VMOVUPS 224(AX)(BX*4), Y9
-	VCMPPS  $0x03, Y9, Y9, Y10
-	VORPS   Y10, Y8, Y8
-	VMAXPS  Y9, Y0, Y0
-	ADDQ    $0x00000040, BX
-	JMP     blocks
+	JB      blocks
 
 blocks_done:
 	MOVQ CX, SI
 	ANDQ $-8, SI
+	CMPQ BX, SI
+	JAE  vectors_done
 
 vectors:
-	CMPQ    BX, SI
-	JAE     vectors_done
-	VMOVUPS (AX)(BX*4), Y9
-	VCMPPS  $0x03, Y9, Y9, Y10
-	VORPS   Y10, Y8, Y8
-	VMAXPS  Y9, Y1, Y1
+	VMOVUPS (AX)(BX*4), Y5
+	VCMPPS  $0x03, Y5, Y5, Y6
+	VORPS   Y6, Y4, Y4
+	VMAXPS  Y5, Y1, Y1
 	ADDQ    $0x00000008, BX
-	JMP     vectors
+	CMPQ    BX, SI
+	JB      vectors
 
 vectors_done:
 	VMAXPS Y2, Y1, Y1
-	VMAXPS Y4, Y3, Y3
-	VMAXPS Y6, Y5, Y5
-	VMAXPS Y0, Y7, Y7
+	VMAXPS Y0, Y3, Y3
 	VMAXPS Y3, Y1, Y1
-	VMAXPS Y7, Y5, Y5
-	VMAXPS Y5, Y1, Y1
 	MOVQ   DX, X0
-
-tail:
 	CMPQ   BX, CX
 	JAE    tail_done
+
+tail:
 	VMOVSS (AX)(BX*4), X2
-	VCMPSS $0x03, X2, X2, X11
-	VORPS  Y11, Y8, Y8
+	VCMPSS $0x03, X2, X2, X7
+	VORPS  Y7, Y4, Y4
 	VMAXSS X2, X0, X0
 	INCQ   BX
-	JMP    tail
+	CMPQ   BX, CX
+	JB     tail
 
 tail_done:
 	VEXTRACTF128 $0x01, Y1, X2
@@ -708,7 +595,7 @@ tail_done:
 	VMOVSHDUP    X2, X1
 	VMAXPS       X1, X2, X2
 	VMAXSS       X0, X2, X2
-	VMOVMSKPS    Y8, AX
+	VMOVMSKPS    Y4, AX
 	TESTL        AX, AX
 	JZ           done
 	VXORPS       X2, X2, X2
@@ -730,75 +617,53 @@ TEXT ·maxF32AVX512(SB), NOSPLIT, $0-28
 	VBROADCASTSS X0, Z2
 	VBROADCASTSS X0, Z3
 	VBROADCASTSS X0, Z4
-	VBROADCASTSS X0, Z5
-	VBROADCASTSS X0, Z6
-	VBROADCASTSS X0, Z7
-	VBROADCASTSS X0, Z8
 	XORQ         DX, DX
 	KXORW        K2, K2, K2
 	MOVQ         CX, BX
-	ANDQ         $-128, BX
+	ANDQ         $-64, BX
+	CMPQ         DX, BX
+	JAE          blocks_done
 
 blocks:
+	VMOVUPS (AX)(DX*4), Z5
+	VCMPPS  $0x03, Z5, Z5, K3
+	KORW    K3, K2, K2
+	VMAXPS  Z5, Z1, Z1
+	VMOVUPS 64(AX)(DX*4), Z5
+	VCMPPS  $0x03, Z5, Z5, K3
+	KORW    K3, K2, K2
+	VMAXPS  Z5, Z2, Z2
+	VMOVUPS 128(AX)(DX*4), Z5
+	VCMPPS  $0x03, Z5, Z5, K3
+	KORW    K3, K2, K2
+	VMAXPS  Z5, Z3, Z3
+	VMOVUPS 192(AX)(DX*4), Z5
+	VCMPPS  $0x03, Z5, Z5, K3
+	KORW    K3, K2, K2
+	VMAXPS  Z5, Z4, Z4
+	ADDQ    $0x00000040, DX
 	CMPQ    DX, BX
-	JAE     blocks_done
-	VMOVUPS (AX)(DX*4), Z9
-	VCMPPS  $0x03, Z9, Z9, K3
-	KORW    K3, K2, K2
-	VMAXPS  Z9, Z1, Z1
-	VMOVUPS 64(AX)(DX*4), Z9
-	VCMPPS  $0x03, Z9, Z9, K3
-	KORW    K3, K2, K2
-	VMAXPS  Z9, Z2, Z2
-	VMOVUPS 128(AX)(DX*4), Z9
-	VCMPPS  $0x03, Z9, Z9, K3
-	KORW    K3, K2, K2
-	VMAXPS  Z9, Z3, Z3
-	VMOVUPS 192(AX)(DX*4), Z9
-	VCMPPS  $0x03, Z9, Z9, K3
-	KORW    K3, K2, K2
-	VMAXPS  Z9, Z4, Z4
-	VMOVUPS 256(AX)(DX*4), Z9
-	VCMPPS  $0x03, Z9, Z9, K3
-	KORW    K3, K2, K2
-	VMAXPS  Z9, Z5, Z5
-	VMOVUPS 320(AX)(DX*4), Z9
-	VCMPPS  $0x03, Z9, Z9, K3
-	KORW    K3, K2, K2
-	VMAXPS  Z9, Z6, Z6
-	VMOVUPS 384(AX)(DX*4), Z9
-	VCMPPS  $0x03, Z9, Z9, K3
-	KORW    K3, K2, K2
-	VMAXPS  Z9, Z7, Z7
-	VMOVUPS 448(AX)(DX*4), Z9
-	VCMPPS  $0x03, Z9, Z9, K3
-	KORW    K3, K2, K2
-	VMAXPS  Z9, Z8, Z8
-	ADDQ    $0x00000080, DX
-	JMP     blocks
+	JB      blocks
 
 blocks_done:
 	MOVQ CX, BX
 	ANDQ $-16, BX
+	CMPQ DX, BX
+	JAE  vectors_done
 
 vectors:
-	CMPQ    DX, BX
-	JAE     vectors_done
-	VMOVUPS (AX)(DX*4), Z9
-	VCMPPS  $0x03, Z9, Z9, K3
+	VMOVUPS (AX)(DX*4), Z5
+	VCMPPS  $0x03, Z5, Z5, K3
 	KORW    K3, K2, K2
-	VMAXPS  Z9, Z1, Z1
+	VMAXPS  Z5, Z1, Z1
 	ADDQ    $0x00000010, DX
-	JMP     vectors
+	CMPQ    DX, BX
+	JB      vectors
 
 vectors_done:
 	VMAXPS       Z2, Z1, Z1
 	VMAXPS       Z4, Z3, Z3
-	VMAXPS       Z6, Z5, Z5
-	VMAXPS       Z8, Z7, Z7
 	VMAXPS       Z3, Z1, Z1
-	VMAXPS       Z7, Z5, Z5
-	VMAXPS       Z5, Z1, Z1
 	SUBQ         DX, CX
 	JZ           reduce
 	MOVL         $0xffffffff, BX
@@ -839,87 +704,66 @@ TEXT ·maxF64AVX2(SB), NOSPLIT, $0-32
 	VBROADCASTSD X0, Y1
 	VBROADCASTSD X0, Y2
 	VBROADCASTSD X0, Y3
-	VBROADCASTSD X0, Y4
-	VBROADCASTSD X0, Y5
-	VBROADCASTSD X0, Y6
-	VBROADCASTSD X0, Y7
 	VBROADCASTSD X0, Y0
 	XORQ         BX, BX
-	VXORPD       Y8, Y8, Y8
+	VXORPD       Y4, Y4, Y4
 	MOVQ         CX, SI
-	ANDQ         $-32, SI
+	ANDQ         $-16, SI
+	CMPQ         BX, SI
+	JAE          blocks_done
 
 blocks:
+	VMOVUPD (AX)(BX*8), Y5
+	VCMPPD  $0x03, Y5, Y5, Y6
+	VORPD   Y6, Y4, Y4
+	VMAXPD  Y5, Y1, Y1
+	VMOVUPD 32(AX)(BX*8), Y5
+	VCMPPD  $0x03, Y5, Y5, Y6
+	VORPD   Y6, Y4, Y4
+	VMAXPD  Y5, Y2, Y2
+	VMOVUPD 64(AX)(BX*8), Y5
+	VCMPPD  $0x03, Y5, Y5, Y6
+	VORPD   Y6, Y4, Y4
+	VMAXPD  Y5, Y3, Y3
+	VMOVUPD 96(AX)(BX*8), Y5
+	VCMPPD  $0x03, Y5, Y5, Y6
+	VORPD   Y6, Y4, Y4
+	VMAXPD  Y5, Y0, Y0
+	ADDQ    $0x00000010, BX
 	CMPQ    BX, SI
-	JAE     blocks_done
-	VMOVUPD (AX)(BX*8), Y9
-	VCMPPD  $0x03, Y9, Y9, Y10
-	VORPD   Y10, Y8, Y8
-	VMAXPD  Y9, Y1, Y1
-	VMOVUPD 32(AX)(BX*8), Y9
-	VCMPPD  $0x03, Y9, Y9, Y10
-	VORPD   Y10, Y8, Y8
-	VMAXPD  Y9, Y2, Y2
-	VMOVUPD 64(AX)(BX*8), Y9
-	VCMPPD  $0x03, Y9, Y9, Y10
-	VORPD   Y10, Y8, Y8
-	VMAXPD  Y9, Y3, Y3
-	VMOVUPD 96(AX)(BX*8), Y9
-	VCMPPD  $0x03, Y9, Y9, Y10
-	VORPD   Y10, Y8, Y8
-	VMAXPD  Y9, Y4, Y4
-	VMOVUPD 128(AX)(BX*8), Y9
-	VCMPPD  $0x03, Y9, Y9, Y10
-	VORPD   Y10, Y8, Y8
-	VMAXPD  Y9, Y5, Y5
-	VMOVUPD 160(AX)(BX*8), Y9
-	VCMPPD  $0x03, Y9, Y9, Y10
-	VORPD   Y10, Y8, Y8
-	VMAXPD  Y9, Y6, Y6
-	VMOVUPD 192(AX)(BX*8), Y9
-	VCMPPD  $0x03, Y9, Y9, Y10
-	VORPD   Y10, Y8, Y8
-	VMAXPD  Y9, Y7, Y7
-	VMOVUPD 224(AX)(BX*8), Y9
-	VCMPPD  $0x03, Y9, Y9, Y10
-	VORPD   Y10, Y8, Y8
-	VMAXPD  Y9, Y0, Y0
-	ADDQ    $0x00000020, BX
-	JMP     blocks
+	JB      blocks
 
 blocks_done:
 	MOVQ CX, SI
 	ANDQ $-4, SI
+	CMPQ BX, SI
+	JAE  vectors_done
 
 vectors:
-	CMPQ    BX, SI
-	JAE     vectors_done
-	VMOVUPD (AX)(BX*8), Y9
-	VCMPPD  $0x03, Y9, Y9, Y10
-	VORPD   Y10, Y8, Y8
-	VMAXPD  Y9, Y1, Y1
+	VMOVUPD (AX)(BX*8), Y5
+	VCMPPD  $0x03, Y5, Y5, Y6
+	VORPD   Y6, Y4, Y4
+	VMAXPD  Y5, Y1, Y1
 	ADDQ    $0x00000004, BX
-	JMP     vectors
+	CMPQ    BX, SI
+	JB      vectors
 
 vectors_done:
 	VMAXPD Y2, Y1, Y1
-	VMAXPD Y4, Y3, Y3
-	VMAXPD Y6, Y5, Y5
-	VMAXPD Y0, Y7, Y7
+	VMAXPD Y0, Y3, Y3
 	VMAXPD Y3, Y1, Y1
-	VMAXPD Y7, Y5, Y5
-	VMAXPD Y5, Y1, Y1
 	MOVQ   DX, X0
-
-tail:
 	CMPQ   BX, CX
 	JAE    tail_done
+
+tail:
 	VMOVSD (AX)(BX*8), X2
-	VCMPSD $0x03, X2, X2, X11
-	VORPD  Y11, Y8, Y8
+	VCMPSD $0x03, X2, X2, X7
+	VORPD  Y7, Y4, Y4
 	VMAXSD X2, X0, X0
 	INCQ   BX
-	JMP    tail
+	CMPQ   BX, CX
+	JB     tail
 
 tail_done:
 	VEXTRACTF128 $0x01, Y1, X2
@@ -927,7 +771,7 @@ tail_done:
 	VPERMILPD    $0x01, X2, X1
 	VMAXPD       X1, X2, X2
 	VMAXSD       X0, X2, X2
-	VMOVMSKPD    Y8, AX
+	VMOVMSKPD    Y4, AX
 	TESTL        AX, AX
 	JZ           done
 	VXORPD       X2, X2, X2
@@ -949,75 +793,53 @@ TEXT ·maxF64AVX512(SB), NOSPLIT, $0-32
 	VBROADCASTSD X0, Z2
 	VBROADCASTSD X0, Z3
 	VBROADCASTSD X0, Z4
-	VBROADCASTSD X0, Z5
-	VBROADCASTSD X0, Z6
-	VBROADCASTSD X0, Z7
-	VBROADCASTSD X0, Z8
 	XORQ         DX, DX
 	KXORW        K2, K2, K2
 	MOVQ         CX, BX
-	ANDQ         $-64, BX
+	ANDQ         $-32, BX
+	CMPQ         DX, BX
+	JAE          blocks_done
 
 blocks:
+	VMOVUPD (AX)(DX*8), Z5
+	VCMPPD  $0x03, Z5, Z5, K3
+	KORW    K3, K2, K2
+	VMAXPD  Z5, Z1, Z1
+	VMOVUPD 64(AX)(DX*8), Z5
+	VCMPPD  $0x03, Z5, Z5, K3
+	KORW    K3, K2, K2
+	VMAXPD  Z5, Z2, Z2
+	VMOVUPD 128(AX)(DX*8), Z5
+	VCMPPD  $0x03, Z5, Z5, K3
+	KORW    K3, K2, K2
+	VMAXPD  Z5, Z3, Z3
+	VMOVUPD 192(AX)(DX*8), Z5
+	VCMPPD  $0x03, Z5, Z5, K3
+	KORW    K3, K2, K2
+	VMAXPD  Z5, Z4, Z4
+	ADDQ    $0x00000020, DX
 	CMPQ    DX, BX
-	JAE     blocks_done
-	VMOVUPD (AX)(DX*8), Z9
-	VCMPPD  $0x03, Z9, Z9, K3
-	KORW    K3, K2, K2
-	VMAXPD  Z9, Z1, Z1
-	VMOVUPD 64(AX)(DX*8), Z9
-	VCMPPD  $0x03, Z9, Z9, K3
-	KORW    K3, K2, K2
-	VMAXPD  Z9, Z2, Z2
-	VMOVUPD 128(AX)(DX*8), Z9
-	VCMPPD  $0x03, Z9, Z9, K3
-	KORW    K3, K2, K2
-	VMAXPD  Z9, Z3, Z3
-	VMOVUPD 192(AX)(DX*8), Z9
-	VCMPPD  $0x03, Z9, Z9, K3
-	KORW    K3, K2, K2
-	VMAXPD  Z9, Z4, Z4
-	VMOVUPD 256(AX)(DX*8), Z9
-	VCMPPD  $0x03, Z9, Z9, K3
-	KORW    K3, K2, K2
-	VMAXPD  Z9, Z5, Z5
-	VMOVUPD 320(AX)(DX*8), Z9
-	VCMPPD  $0x03, Z9, Z9, K3
-	KORW    K3, K2, K2
-	VMAXPD  Z9, Z6, Z6
-	VMOVUPD 384(AX)(DX*8), Z9
-	VCMPPD  $0x03, Z9, Z9, K3
-	KORW    K3, K2, K2
-	VMAXPD  Z9, Z7, Z7
-	VMOVUPD 448(AX)(DX*8), Z9
-	VCMPPD  $0x03, Z9, Z9, K3
-	KORW    K3, K2, K2
-	VMAXPD  Z9, Z8, Z8
-	ADDQ    $0x00000040, DX
-	JMP     blocks
+	JB      blocks
 
 blocks_done:
 	MOVQ CX, BX
 	ANDQ $-8, BX
+	CMPQ DX, BX
+	JAE  vectors_done
 
 vectors:
-	CMPQ    DX, BX
-	JAE     vectors_done
-	VMOVUPD (AX)(DX*8), Z9
-	VCMPPD  $0x03, Z9, Z9, K3
+	VMOVUPD (AX)(DX*8), Z5
+	VCMPPD  $0x03, Z5, Z5, K3
 	KORW    K3, K2, K2
-	VMAXPD  Z9, Z1, Z1
+	VMAXPD  Z5, Z1, Z1
 	ADDQ    $0x00000008, DX
-	JMP     vectors
+	CMPQ    DX, BX
+	JB      vectors
 
 vectors_done:
 	VMAXPD       Z2, Z1, Z1
 	VMAXPD       Z4, Z3, Z3
-	VMAXPD       Z6, Z5, Z5
-	VMAXPD       Z8, Z7, Z7
 	VMAXPD       Z3, Z1, Z1
-	VMAXPD       Z7, Z5, Z5
-	VMAXPD       Z5, Z1, Z1
 	SUBQ         DX, CX
 	JZ           reduce
 	MOVL         $0xffffffff, BX
@@ -1057,10 +879,10 @@ TEXT ·axpyF32AVX2(SB), NOSPLIT, $0-56
 	XORQ         BX, BX
 	MOVQ         DX, SI
 	ANDQ         $-32, SI
+	CMPQ         BX, SI
+	JAE          blocks_done
 
 blocks:
-	CMPQ        BX, SI
-	JAE         blocks_done
 	VMOVUPS     (AX)(BX*4), Y1
 	VMOVUPS     (CX)(BX*4), Y2
 	VFMADD231PS Y0, Y1, Y2
@@ -1078,32 +900,36 @@ blocks:
 	VFMADD231PS Y0, Y1, Y2
 	VMOVUPS     Y2, 96(CX)(BX*4)
 	ADDQ        $0x00000020, BX
-	JMP         blocks
+	CMPQ        BX, SI
+	JB          blocks
 
 blocks_done:
 	MOVQ DX, SI
 	ANDQ $-8, SI
+	CMPQ BX, SI
+	JAE  vectors_done
 
 vectors:
-	CMPQ        BX, SI
-	JAE         vectors_done
 	VMOVUPS     (AX)(BX*4), Y1
 	VMOVUPS     (CX)(BX*4), Y2
 	VFMADD231PS Y0, Y1, Y2
 	VMOVUPS     Y2, (CX)(BX*4)
 	ADDQ        $0x00000008, BX
-	JMP         vectors
+	CMPQ        BX, SI
+	JB          vectors
 
 vectors_done:
+	CMPQ BX, DX
+	JAE  tail_done
+
 tail:
-	CMPQ        BX, DX
-	JAE         tail_done
 	VMOVSS      (AX)(BX*4), X1
 	VMOVSS      (CX)(BX*4), X2
 	VFMADD231SS X0, X1, X2
 	VMOVSS      X2, (CX)(BX*4)
 	INCQ        BX
-	JMP         tail
+	CMPQ        BX, DX
+	JB          tail
 
 tail_done:
 	VZEROUPPER
@@ -1120,10 +946,10 @@ TEXT ·axpyF32AVX512(SB), NOSPLIT, $0-56
 	XORQ         BX, BX
 	MOVQ         DX, SI
 	ANDQ         $-64, SI
+	CMPQ         BX, SI
+	JAE          blocks_done
 
 blocks:
-	CMPQ        BX, SI
-	JAE         blocks_done
 	VMOVUPS     (AX)(BX*4), Z1
 	VMOVUPS     (CX)(BX*4), Z2
 	VFMADD231PS Z0, Z1, Z2
@@ -1141,21 +967,23 @@ blocks:
 	VFMADD231PS Z0, Z1, Z2
 	VMOVUPS     Z2, 192(CX)(BX*4)
 	ADDQ        $0x00000040, BX
-	JMP         blocks
+	CMPQ        BX, SI
+	JB          blocks
 
 blocks_done:
 	MOVQ DX, SI
 	ANDQ $-16, SI
+	CMPQ BX, SI
+	JAE  vectors_done
 
 vectors:
-	CMPQ        BX, SI
-	JAE         vectors_done
 	VMOVUPS     (AX)(BX*4), Z1
 	VMOVUPS     (CX)(BX*4), Z2
 	VFMADD231PS Z0, Z1, Z2
 	VMOVUPS     Z2, (CX)(BX*4)
 	ADDQ        $0x00000010, BX
-	JMP         vectors
+	CMPQ        BX, SI
+	JB          vectors
 
 vectors_done:
 	SUBQ        BX, DX
@@ -1183,10 +1011,10 @@ TEXT ·axpyF64AVX2(SB), NOSPLIT, $0-56
 	XORQ         BX, BX
 	MOVQ         DX, SI
 	ANDQ         $-16, SI
+	CMPQ         BX, SI
+	JAE          blocks_done
 
 blocks:
-	CMPQ        BX, SI
-	JAE         blocks_done
 	VMOVUPD     (AX)(BX*8), Y1
 	VMOVUPD     (CX)(BX*8), Y2
 	VFMADD231PD Y0, Y1, Y2
@@ -1204,32 +1032,36 @@ blocks:
 	VFMADD231PD Y0, Y1, Y2
 	VMOVUPD     Y2, 96(CX)(BX*8)
 	ADDQ        $0x00000010, BX
-	JMP         blocks
+	CMPQ        BX, SI
+	JB          blocks
 
 blocks_done:
 	MOVQ DX, SI
 	ANDQ $-4, SI
+	CMPQ BX, SI
+	JAE  vectors_done
 
 vectors:
-	CMPQ        BX, SI
-	JAE         vectors_done
 	VMOVUPD     (AX)(BX*8), Y1
 	VMOVUPD     (CX)(BX*8), Y2
 	VFMADD231PD Y0, Y1, Y2
 	VMOVUPD     Y2, (CX)(BX*8)
 	ADDQ        $0x00000004, BX
-	JMP         vectors
+	CMPQ        BX, SI
+	JB          vectors
 
 vectors_done:
+	CMPQ BX, DX
+	JAE  tail_done
+
 tail:
-	CMPQ        BX, DX
-	JAE         tail_done
 	VMOVSD      (AX)(BX*8), X1
 	VMOVSD      (CX)(BX*8), X2
 	VFMADD231SD X0, X1, X2
 	VMOVSD      X2, (CX)(BX*8)
 	INCQ        BX
-	JMP         tail
+	CMPQ        BX, DX
+	JB          tail
 
 tail_done:
 	VZEROUPPER
@@ -1246,10 +1078,10 @@ TEXT ·axpyF64AVX512(SB), NOSPLIT, $0-56
 	XORQ         BX, BX
 	MOVQ         DX, SI
 	ANDQ         $-32, SI
+	CMPQ         BX, SI
+	JAE          blocks_done
 
 blocks:
-	CMPQ        BX, SI
-	JAE         blocks_done
 	VMOVUPD     (AX)(BX*8), Z1
 	VMOVUPD     (CX)(BX*8), Z2
 	VFMADD231PD Z0, Z1, Z2
@@ -1267,21 +1099,23 @@ blocks:
 	VFMADD231PD Z0, Z1, Z2
 	VMOVUPD     Z2, 192(CX)(BX*8)
 	ADDQ        $0x00000020, BX
-	JMP         blocks
+	CMPQ        BX, SI
+	JB          blocks
 
 blocks_done:
 	MOVQ DX, SI
 	ANDQ $-8, SI
+	CMPQ BX, SI
+	JAE  vectors_done
 
 vectors:
-	CMPQ        BX, SI
-	JAE         vectors_done
 	VMOVUPD     (AX)(BX*8), Z1
 	VMOVUPD     (CX)(BX*8), Z2
 	VFMADD231PD Z0, Z1, Z2
 	VMOVUPD     Z2, (CX)(BX*8)
 	ADDQ        $0x00000008, BX
-	JMP         vectors
+	CMPQ        BX, SI
+	JB          vectors
 
 vectors_done:
 	SUBQ        BX, DX
@@ -1308,10 +1142,10 @@ TEXT ·scaleF32AVX2(SB), NOSPLIT, $0-32
 	XORQ         DX, DX
 	MOVQ         CX, BX
 	ANDQ         $-32, BX
+	CMPQ         DX, BX
+	JAE          blocks_done
 
 blocks:
-	CMPQ    DX, BX
-	JAE     blocks_done
 	VMOVUPS (AX)(DX*4), Y1
 	VMULPS  Y0, Y1, Y1
 	VMOVUPS Y1, (AX)(DX*4)
@@ -1325,30 +1159,34 @@ blocks:
 	VMULPS  Y0, Y1, Y1
 	VMOVUPS Y1, 96(AX)(DX*4)
 	ADDQ    $0x00000020, DX
-	JMP     blocks
+	CMPQ    DX, BX
+	JB      blocks
 
 blocks_done:
 	MOVQ CX, BX
 	ANDQ $-8, BX
+	CMPQ DX, BX
+	JAE  vectors_done
 
 vectors:
-	CMPQ    DX, BX
-	JAE     vectors_done
 	VMOVUPS (AX)(DX*4), Y1
 	VMULPS  Y0, Y1, Y1
 	VMOVUPS Y1, (AX)(DX*4)
 	ADDQ    $0x00000008, DX
-	JMP     vectors
+	CMPQ    DX, BX
+	JB      vectors
 
 vectors_done:
+	CMPQ DX, CX
+	JAE  tail_done
+
 tail:
-	CMPQ   DX, CX
-	JAE    tail_done
 	VMOVSS (AX)(DX*4), X1
 	VMULSS X0, X1, X1
 	VMOVSS X1, (AX)(DX*4)
 	INCQ   DX
-	JMP    tail
+	CMPQ   DX, CX
+	JB     tail
 
 tail_done:
 	VZEROUPPER
@@ -1364,10 +1202,10 @@ TEXT ·scaleF32AVX512(SB), NOSPLIT, $0-32
 	XORQ         DX, DX
 	MOVQ         CX, BX
 	ANDQ         $-64, BX
+	CMPQ         DX, BX
+	JAE          blocks_done
 
 blocks:
-	CMPQ    DX, BX
-	JAE     blocks_done
 	VMOVUPS (AX)(DX*4), Z1
 	VMULPS  Z0, Z1, Z1
 	VMOVUPS Z1, (AX)(DX*4)
@@ -1381,20 +1219,22 @@ blocks:
 	VMULPS  Z0, Z1, Z1
 	VMOVUPS Z1, 192(AX)(DX*4)
 	ADDQ    $0x00000040, DX
-	JMP     blocks
+	CMPQ    DX, BX
+	JB      blocks
 
 blocks_done:
 	MOVQ CX, BX
 	ANDQ $-16, BX
+	CMPQ DX, BX
+	JAE  vectors_done
 
 vectors:
-	CMPQ    DX, BX
-	JAE     vectors_done
 	VMOVUPS (AX)(DX*4), Z1
 	VMULPS  Z0, Z1, Z1
 	VMOVUPS Z1, (AX)(DX*4)
 	ADDQ    $0x00000010, DX
-	JMP     vectors
+	CMPQ    DX, BX
+	JB      vectors
 
 vectors_done:
 	SUBQ      DX, CX
@@ -1420,10 +1260,10 @@ TEXT ·scaleF64AVX2(SB), NOSPLIT, $0-32
 	XORQ         DX, DX
 	MOVQ         CX, BX
 	ANDQ         $-16, BX
+	CMPQ         DX, BX
+	JAE          blocks_done
 
 blocks:
-	CMPQ    DX, BX
-	JAE     blocks_done
 	VMOVUPD (AX)(DX*8), Y1
 	VMULPD  Y0, Y1, Y1
 	VMOVUPD Y1, (AX)(DX*8)
@@ -1437,30 +1277,34 @@ blocks:
 	VMULPD  Y0, Y1, Y1
 	VMOVUPD Y1, 96(AX)(DX*8)
 	ADDQ    $0x00000010, DX
-	JMP     blocks
+	CMPQ    DX, BX
+	JB      blocks
 
 blocks_done:
 	MOVQ CX, BX
 	ANDQ $-4, BX
+	CMPQ DX, BX
+	JAE  vectors_done
 
 vectors:
-	CMPQ    DX, BX
-	JAE     vectors_done
 	VMOVUPD (AX)(DX*8), Y1
 	VMULPD  Y0, Y1, Y1
 	VMOVUPD Y1, (AX)(DX*8)
 	ADDQ    $0x00000004, DX
-	JMP     vectors
+	CMPQ    DX, BX
+	JB      vectors
 
 vectors_done:
+	CMPQ DX, CX
+	JAE  tail_done
+
 tail:
-	CMPQ   DX, CX
-	JAE    tail_done
 	VMOVSD (AX)(DX*8), X1
 	VMULSD X0, X1, X1
 	VMOVSD X1, (AX)(DX*8)
 	INCQ   DX
-	JMP    tail
+	CMPQ   DX, CX
+	JB     tail
 
 tail_done:
 	VZEROUPPER
@@ -1476,10 +1320,10 @@ TEXT ·scaleF64AVX512(SB), NOSPLIT, $0-32
 	XORQ         DX, DX
 	MOVQ         CX, BX
 	ANDQ         $-32, BX
+	CMPQ         DX, BX
+	JAE          blocks_done
 
 blocks:
-	CMPQ    DX, BX
-	JAE     blocks_done
 	VMOVUPD (AX)(DX*8), Z1
 	VMULPD  Z0, Z1, Z1
 	VMOVUPD Z1, (AX)(DX*8)
@@ -1493,20 +1337,22 @@ blocks:
 	VMULPD  Z0, Z1, Z1
 	VMOVUPD Z1, 192(AX)(DX*8)
 	ADDQ    $0x00000020, DX
-	JMP     blocks
+	CMPQ    DX, BX
+	JB      blocks
 
 blocks_done:
 	MOVQ CX, BX
 	ANDQ $-8, BX
+	CMPQ DX, BX
+	JAE  vectors_done
 
 vectors:
-	CMPQ    DX, BX
-	JAE     vectors_done
 	VMOVUPD (AX)(DX*8), Z1
 	VMULPD  Z0, Z1, Z1
 	VMOVUPD Z1, (AX)(DX*8)
 	ADDQ    $0x00000008, DX
-	JMP     vectors
+	CMPQ    DX, BX
+	JB      vectors
 
 vectors_done:
 	SUBQ      DX, CX
@@ -1532,10 +1378,10 @@ TEXT ·addF32AVX2(SB), NOSPLIT, $0-72
 	XORQ SI, SI
 	MOVQ BX, DI
 	ANDQ $-32, DI
+	CMPQ SI, DI
+	JAE  blocks_done
 
 blocks:
-	CMPQ    SI, DI
-	JAE     blocks_done
 	VMOVUPS (CX)(SI*4), Y0
 	VMOVUPS (DX)(SI*4), Y1
 	VADDPS  Y1, Y0, Y0
@@ -1553,32 +1399,36 @@ blocks:
 	VADDPS  Y1, Y0, Y0
 	VMOVUPS Y0, 96(AX)(SI*4)
 	ADDQ    $0x00000020, SI
-	JMP     blocks
+	CMPQ    SI, DI
+	JB      blocks
 
 blocks_done:
 	MOVQ BX, DI
 	ANDQ $-8, DI
+	CMPQ SI, DI
+	JAE  vectors_done
 
 vectors:
-	CMPQ    SI, DI
-	JAE     vectors_done
 	VMOVUPS (CX)(SI*4), Y0
 	VMOVUPS (DX)(SI*4), Y1
 	VADDPS  Y1, Y0, Y0
 	VMOVUPS Y0, (AX)(SI*4)
 	ADDQ    $0x00000008, SI
-	JMP     vectors
+	CMPQ    SI, DI
+	JB      vectors
 
 vectors_done:
+	CMPQ SI, BX
+	JAE  tail_done
+
 tail:
-	CMPQ   SI, BX
-	JAE    tail_done
 	VMOVSS (CX)(SI*4), X0
 	VMOVSS (DX)(SI*4), X1
 	VADDSS X1, X0, X0
 	VMOVSS X0, (AX)(SI*4)
 	INCQ   SI
-	JMP    tail
+	CMPQ   SI, BX
+	JB     tail
 
 tail_done:
 	VZEROUPPER
@@ -1594,10 +1444,10 @@ TEXT ·addF32AVX512(SB), NOSPLIT, $0-72
 	XORQ SI, SI
 	MOVQ BX, DI
 	ANDQ $-64, DI
+	CMPQ SI, DI
+	JAE  blocks_done
 
 blocks:
-	CMPQ    SI, DI
-	JAE     blocks_done
 	VMOVUPS (CX)(SI*4), Z0
 	VMOVUPS (DX)(SI*4), Z1
 	VADDPS  Z1, Z0, Z0
@@ -1615,21 +1465,23 @@ blocks:
 	VADDPS  Z1, Z0, Z0
 	VMOVUPS Z0, 192(AX)(SI*4)
 	ADDQ    $0x00000040, SI
-	JMP     blocks
+	CMPQ    SI, DI
+	JB      blocks
 
 blocks_done:
 	MOVQ BX, DI
 	ANDQ $-16, DI
+	CMPQ SI, DI
+	JAE  vectors_done
 
 vectors:
-	CMPQ    SI, DI
-	JAE     vectors_done
 	VMOVUPS (CX)(SI*4), Z0
 	VMOVUPS (DX)(SI*4), Z1
 	VADDPS  Z1, Z0, Z0
 	VMOVUPS Z0, (AX)(SI*4)
 	ADDQ    $0x00000010, SI
-	JMP     vectors
+	CMPQ    SI, DI
+	JB      vectors
 
 vectors_done:
 	SUBQ      SI, BX
@@ -1656,10 +1508,10 @@ TEXT ·addF64AVX2(SB), NOSPLIT, $0-72
 	XORQ SI, SI
 	MOVQ BX, DI
 	ANDQ $-16, DI
+	CMPQ SI, DI
+	JAE  blocks_done
 
 blocks:
-	CMPQ    SI, DI
-	JAE     blocks_done
 	VMOVUPD (CX)(SI*8), Y0
 	VMOVUPD (DX)(SI*8), Y1
 	VADDPD  Y1, Y0, Y0
@@ -1677,32 +1529,36 @@ blocks:
 	VADDPD  Y1, Y0, Y0
 	VMOVUPD Y0, 96(AX)(SI*8)
 	ADDQ    $0x00000010, SI
-	JMP     blocks
+	CMPQ    SI, DI
+	JB      blocks
 
 blocks_done:
 	MOVQ BX, DI
 	ANDQ $-4, DI
+	CMPQ SI, DI
+	JAE  vectors_done
 
 vectors:
-	CMPQ    SI, DI
-	JAE     vectors_done
 	VMOVUPD (CX)(SI*8), Y0
 	VMOVUPD (DX)(SI*8), Y1
 	VADDPD  Y1, Y0, Y0
 	VMOVUPD Y0, (AX)(SI*8)
 	ADDQ    $0x00000004, SI
-	JMP     vectors
+	CMPQ    SI, DI
+	JB      vectors
 
 vectors_done:
+	CMPQ SI, BX
+	JAE  tail_done
+
 tail:
-	CMPQ   SI, BX
-	JAE    tail_done
 	VMOVSD (CX)(SI*8), X0
 	VMOVSD (DX)(SI*8), X1
 	VADDSD X1, X0, X0
 	VMOVSD X0, (AX)(SI*8)
 	INCQ   SI
-	JMP    tail
+	CMPQ   SI, BX
+	JB     tail
 
 tail_done:
 	VZEROUPPER
@@ -1718,10 +1574,10 @@ TEXT ·addF64AVX512(SB), NOSPLIT, $0-72
 	XORQ SI, SI
 	MOVQ BX, DI
 	ANDQ $-32, DI
+	CMPQ SI, DI
+	JAE  blocks_done
 
 blocks:
-	CMPQ    SI, DI
-	JAE     blocks_done
 	VMOVUPD (CX)(SI*8), Z0
 	VMOVUPD (DX)(SI*8), Z1
 	VADDPD  Z1, Z0, Z0
@@ -1739,21 +1595,23 @@ blocks:
 	VADDPD  Z1, Z0, Z0
 	VMOVUPD Z0, 192(AX)(SI*8)
 	ADDQ    $0x00000020, SI
-	JMP     blocks
+	CMPQ    SI, DI
+	JB      blocks
 
 blocks_done:
 	MOVQ BX, DI
 	ANDQ $-8, DI
+	CMPQ SI, DI
+	JAE  vectors_done
 
 vectors:
-	CMPQ    SI, DI
-	JAE     vectors_done
 	VMOVUPD (CX)(SI*8), Z0
 	VMOVUPD (DX)(SI*8), Z1
 	VADDPD  Z1, Z0, Z0
 	VMOVUPD Z0, (AX)(SI*8)
 	ADDQ    $0x00000008, SI
-	JMP     vectors
+	CMPQ    SI, DI
+	JB      vectors
 
 vectors_done:
 	SUBQ      SI, BX
@@ -1780,10 +1638,10 @@ TEXT ·subF32AVX2(SB), NOSPLIT, $0-72
 	XORQ SI, SI
 	MOVQ BX, DI
 	ANDQ $-32, DI
+	CMPQ SI, DI
+	JAE  blocks_done
 
 blocks:
-	CMPQ    SI, DI
-	JAE     blocks_done
 	VMOVUPS (CX)(SI*4), Y0
 	VMOVUPS (DX)(SI*4), Y1
 	VSUBPS  Y1, Y0, Y0
@@ -1801,32 +1659,36 @@ blocks:
 	VSUBPS  Y1, Y0, Y0
 	VMOVUPS Y0, 96(AX)(SI*4)
 	ADDQ    $0x00000020, SI
-	JMP     blocks
+	CMPQ    SI, DI
+	JB      blocks
 
 blocks_done:
 	MOVQ BX, DI
 	ANDQ $-8, DI
+	CMPQ SI, DI
+	JAE  vectors_done
 
 vectors:
-	CMPQ    SI, DI
-	JAE     vectors_done
 	VMOVUPS (CX)(SI*4), Y0
 	VMOVUPS (DX)(SI*4), Y1
 	VSUBPS  Y1, Y0, Y0
 	VMOVUPS Y0, (AX)(SI*4)
 	ADDQ    $0x00000008, SI
-	JMP     vectors
+	CMPQ    SI, DI
+	JB      vectors
 
 vectors_done:
+	CMPQ SI, BX
+	JAE  tail_done
+
 tail:
-	CMPQ   SI, BX
-	JAE    tail_done
 	VMOVSS (CX)(SI*4), X0
 	VMOVSS (DX)(SI*4), X1
 	VSUBSS X1, X0, X0
 	VMOVSS X0, (AX)(SI*4)
 	INCQ   SI
-	JMP    tail
+	CMPQ   SI, BX
+	JB     tail
 
 tail_done:
 	VZEROUPPER
@@ -1842,10 +1704,10 @@ TEXT ·subF32AVX512(SB), NOSPLIT, $0-72
 	XORQ SI, SI
 	MOVQ BX, DI
 	ANDQ $-64, DI
+	CMPQ SI, DI
+	JAE  blocks_done
 
 blocks:
-	CMPQ    SI, DI
-	JAE     blocks_done
 	VMOVUPS (CX)(SI*4), Z0
 	VMOVUPS (DX)(SI*4), Z1
 	VSUBPS  Z1, Z0, Z0
@@ -1863,21 +1725,23 @@ blocks:
 	VSUBPS  Z1, Z0, Z0
 	VMOVUPS Z0, 192(AX)(SI*4)
 	ADDQ    $0x00000040, SI
-	JMP     blocks
+	CMPQ    SI, DI
+	JB      blocks
 
 blocks_done:
 	MOVQ BX, DI
 	ANDQ $-16, DI
+	CMPQ SI, DI
+	JAE  vectors_done
 
 vectors:
-	CMPQ    SI, DI
-	JAE     vectors_done
 	VMOVUPS (CX)(SI*4), Z0
 	VMOVUPS (DX)(SI*4), Z1
 	VSUBPS  Z1, Z0, Z0
 	VMOVUPS Z0, (AX)(SI*4)
 	ADDQ    $0x00000010, SI
-	JMP     vectors
+	CMPQ    SI, DI
+	JB      vectors
 
 vectors_done:
 	SUBQ      SI, BX
@@ -1904,10 +1768,10 @@ TEXT ·subF64AVX2(SB), NOSPLIT, $0-72
 	XORQ SI, SI
 	MOVQ BX, DI
 	ANDQ $-16, DI
+	CMPQ SI, DI
+	JAE  blocks_done
 
 blocks:
-	CMPQ    SI, DI
-	JAE     blocks_done
 	VMOVUPD (CX)(SI*8), Y0
 	VMOVUPD (DX)(SI*8), Y1
 	VSUBPD  Y1, Y0, Y0
@@ -1925,32 +1789,36 @@ blocks:
 	VSUBPD  Y1, Y0, Y0
 	VMOVUPD Y0, 96(AX)(SI*8)
 	ADDQ    $0x00000010, SI
-	JMP     blocks
+	CMPQ    SI, DI
+	JB      blocks
 
 blocks_done:
 	MOVQ BX, DI
 	ANDQ $-4, DI
+	CMPQ SI, DI
+	JAE  vectors_done
 
 vectors:
-	CMPQ    SI, DI
-	JAE     vectors_done
 	VMOVUPD (CX)(SI*8), Y0
 	VMOVUPD (DX)(SI*8), Y1
 	VSUBPD  Y1, Y0, Y0
 	VMOVUPD Y0, (AX)(SI*8)
 	ADDQ    $0x00000004, SI
-	JMP     vectors
+	CMPQ    SI, DI
+	JB      vectors
 
 vectors_done:
+	CMPQ SI, BX
+	JAE  tail_done
+
 tail:
-	CMPQ   SI, BX
-	JAE    tail_done
 	VMOVSD (CX)(SI*8), X0
 	VMOVSD (DX)(SI*8), X1
 	VSUBSD X1, X0, X0
 	VMOVSD X0, (AX)(SI*8)
 	INCQ   SI
-	JMP    tail
+	CMPQ   SI, BX
+	JB     tail
 
 tail_done:
 	VZEROUPPER
@@ -1966,10 +1834,10 @@ TEXT ·subF64AVX512(SB), NOSPLIT, $0-72
 	XORQ SI, SI
 	MOVQ BX, DI
 	ANDQ $-32, DI
+	CMPQ SI, DI
+	JAE  blocks_done
 
 blocks:
-	CMPQ    SI, DI
-	JAE     blocks_done
 	VMOVUPD (CX)(SI*8), Z0
 	VMOVUPD (DX)(SI*8), Z1
 	VSUBPD  Z1, Z0, Z0
@@ -1987,21 +1855,23 @@ blocks:
 	VSUBPD  Z1, Z0, Z0
 	VMOVUPD Z0, 192(AX)(SI*8)
 	ADDQ    $0x00000020, SI
-	JMP     blocks
+	CMPQ    SI, DI
+	JB      blocks
 
 blocks_done:
 	MOVQ BX, DI
 	ANDQ $-8, DI
+	CMPQ SI, DI
+	JAE  vectors_done
 
 vectors:
-	CMPQ    SI, DI
-	JAE     vectors_done
 	VMOVUPD (CX)(SI*8), Z0
 	VMOVUPD (DX)(SI*8), Z1
 	VSUBPD  Z1, Z0, Z0
 	VMOVUPD Z0, (AX)(SI*8)
 	ADDQ    $0x00000008, SI
-	JMP     vectors
+	CMPQ    SI, DI
+	JB      vectors
 
 vectors_done:
 	SUBQ      SI, BX
@@ -2028,10 +1898,10 @@ TEXT ·mulF32AVX2(SB), NOSPLIT, $0-72
 	XORQ SI, SI
 	MOVQ BX, DI
 	ANDQ $-32, DI
+	CMPQ SI, DI
+	JAE  blocks_done
 
 blocks:
-	CMPQ    SI, DI
-	JAE     blocks_done
 	VMOVUPS (CX)(SI*4), Y0
 	VMOVUPS (DX)(SI*4), Y1
 	VMULPS  Y1, Y0, Y0
@@ -2049,32 +1919,36 @@ blocks:
 	VMULPS  Y1, Y0, Y0
 	VMOVUPS Y0, 96(AX)(SI*4)
 	ADDQ    $0x00000020, SI
-	JMP     blocks
+	CMPQ    SI, DI
+	JB      blocks
 
 blocks_done:
 	MOVQ BX, DI
 	ANDQ $-8, DI
+	CMPQ SI, DI
+	JAE  vectors_done
 
 vectors:
-	CMPQ    SI, DI
-	JAE     vectors_done
 	VMOVUPS (CX)(SI*4), Y0
 	VMOVUPS (DX)(SI*4), Y1
 	VMULPS  Y1, Y0, Y0
 	VMOVUPS Y0, (AX)(SI*4)
 	ADDQ    $0x00000008, SI
-	JMP     vectors
+	CMPQ    SI, DI
+	JB      vectors
 
 vectors_done:
+	CMPQ SI, BX
+	JAE  tail_done
+
 tail:
-	CMPQ   SI, BX
-	JAE    tail_done
 	VMOVSS (CX)(SI*4), X0
 	VMOVSS (DX)(SI*4), X1
 	VMULSS X1, X0, X0
 	VMOVSS X0, (AX)(SI*4)
 	INCQ   SI
-	JMP    tail
+	CMPQ   SI, BX
+	JB     tail
 
 tail_done:
 	VZEROUPPER
@@ -2090,10 +1964,10 @@ TEXT ·mulF32AVX512(SB), NOSPLIT, $0-72
 	XORQ SI, SI
 	MOVQ BX, DI
 	ANDQ $-64, DI
+	CMPQ SI, DI
+	JAE  blocks_done
 
 blocks:
-	CMPQ    SI, DI
-	JAE     blocks_done
 	VMOVUPS (CX)(SI*4), Z0
 	VMOVUPS (DX)(SI*4), Z1
 	VMULPS  Z1, Z0, Z0
@@ -2111,21 +1985,23 @@ blocks:
 	VMULPS  Z1, Z0, Z0
 	VMOVUPS Z0, 192(AX)(SI*4)
 	ADDQ    $0x00000040, SI
-	JMP     blocks
+	CMPQ    SI, DI
+	JB      blocks
 
 blocks_done:
 	MOVQ BX, DI
 	ANDQ $-16, DI
+	CMPQ SI, DI
+	JAE  vectors_done
 
 vectors:
-	CMPQ    SI, DI
-	JAE     vectors_done
 	VMOVUPS (CX)(SI*4), Z0
 	VMOVUPS (DX)(SI*4), Z1
 	VMULPS  Z1, Z0, Z0
 	VMOVUPS Z0, (AX)(SI*4)
 	ADDQ    $0x00000010, SI
-	JMP     vectors
+	CMPQ    SI, DI
+	JB      vectors
 
 vectors_done:
 	SUBQ      SI, BX
@@ -2152,10 +2028,10 @@ TEXT ·mulF64AVX2(SB), NOSPLIT, $0-72
 	XORQ SI, SI
 	MOVQ BX, DI
 	ANDQ $-16, DI
+	CMPQ SI, DI
+	JAE  blocks_done
 
 blocks:
-	CMPQ    SI, DI
-	JAE     blocks_done
 	VMOVUPD (CX)(SI*8), Y0
 	VMOVUPD (DX)(SI*8), Y1
 	VMULPD  Y1, Y0, Y0
@@ -2173,32 +2049,36 @@ blocks:
 	VMULPD  Y1, Y0, Y0
 	VMOVUPD Y0, 96(AX)(SI*8)
 	ADDQ    $0x00000010, SI
-	JMP     blocks
+	CMPQ    SI, DI
+	JB      blocks
 
 blocks_done:
 	MOVQ BX, DI
 	ANDQ $-4, DI
+	CMPQ SI, DI
+	JAE  vectors_done
 
 vectors:
-	CMPQ    SI, DI
-	JAE     vectors_done
 	VMOVUPD (CX)(SI*8), Y0
 	VMOVUPD (DX)(SI*8), Y1
 	VMULPD  Y1, Y0, Y0
 	VMOVUPD Y0, (AX)(SI*8)
 	ADDQ    $0x00000004, SI
-	JMP     vectors
+	CMPQ    SI, DI
+	JB      vectors
 
 vectors_done:
+	CMPQ SI, BX
+	JAE  tail_done
+
 tail:
-	CMPQ   SI, BX
-	JAE    tail_done
 	VMOVSD (CX)(SI*8), X0
 	VMOVSD (DX)(SI*8), X1
 	VMULSD X1, X0, X0
 	VMOVSD X0, (AX)(SI*8)
 	INCQ   SI
-	JMP    tail
+	CMPQ   SI, BX
+	JB     tail
 
 tail_done:
 	VZEROUPPER
@@ -2214,10 +2094,10 @@ TEXT ·mulF64AVX512(SB), NOSPLIT, $0-72
 	XORQ SI, SI
 	MOVQ BX, DI
 	ANDQ $-32, DI
+	CMPQ SI, DI
+	JAE  blocks_done
 
 blocks:
-	CMPQ    SI, DI
-	JAE     blocks_done
 	VMOVUPD (CX)(SI*8), Z0
 	VMOVUPD (DX)(SI*8), Z1
 	VMULPD  Z1, Z0, Z0
@@ -2235,21 +2115,23 @@ blocks:
 	VMULPD  Z1, Z0, Z0
 	VMOVUPD Z0, 192(AX)(SI*8)
 	ADDQ    $0x00000020, SI
-	JMP     blocks
+	CMPQ    SI, DI
+	JB      blocks
 
 blocks_done:
 	MOVQ BX, DI
 	ANDQ $-8, DI
+	CMPQ SI, DI
+	JAE  vectors_done
 
 vectors:
-	CMPQ    SI, DI
-	JAE     vectors_done
 	VMOVUPD (CX)(SI*8), Z0
 	VMOVUPD (DX)(SI*8), Z1
 	VMULPD  Z1, Z0, Z0
 	VMOVUPD Z0, (AX)(SI*8)
 	ADDQ    $0x00000008, SI
-	JMP     vectors
+	CMPQ    SI, DI
+	JB      vectors
 
 vectors_done:
 	SUBQ      SI, BX

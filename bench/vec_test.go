@@ -8,7 +8,6 @@ import (
 	"github.com/viterin/vek"
 	"github.com/viterin/vek/vek32"
 	"gonum.org/v1/gonum/blas/blas32"
-	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/floats"
 
 	"github.com/lanes-go/lanes/asm"
@@ -61,7 +60,6 @@ func perISA[T vec.Float](f func(t *asm.Table, x, y, d []T)) []impl[T] {
 }
 
 func v32(x []float32) blas32.Vector { return blas32.Vector{N: len(x), Inc: 1, Data: x} }
-func v64(x []float64) blas64.Vector { return blas64.Vector{N: len(x), Inc: 1, Data: x} }
 
 func BenchmarkDot(b *testing.B) {
 	bench(b, "f32", 2, func(int) []impl[float32] {

@@ -72,7 +72,7 @@ func testNorm[T Float](t *testing.T) {
 		if v := norm(k, []T{1, inf, 3}); !math.IsInf(float64(v), 1) {
 			t.Fatalf("Norm with -Inf = %v", v)
 		}
-		if v := norm(k, []T{0, 0, -0.0}); v != 0 {
+		if v := norm(k, []T{0, 0, T(math.Copysign(0, -1))}); v != 0 {
 			t.Fatalf("Norm of zeros = %v", v)
 		}
 	})

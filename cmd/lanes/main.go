@@ -102,6 +102,7 @@ var kernels = []kernel{
 	{"mul f32", 1, func(t *asm.Table, x, y, d []float32) { t.MulF32(d, x, y) }},
 }
 
+// sink keeps the reductions' results alive.
 var sink float32
 
 func bench(w *os.File, n int, per time.Duration) {
@@ -131,6 +132,7 @@ func bench(w *os.File, n int, per time.Duration) {
 		fmt.Fprintf(tw, "%.1f×\t\n", first/last)
 	}
 	tw.Flush()
+	runtime.KeepAlive(sink)
 	fmt.Fprintln(w, "GFLOP/s (dot, axpy: 2 per element) or Gelem/s; speed-up = best ISA / generic.")
 	fmt.Fprintln(w, "For statistics use the benchmarks: cd bench && go test -bench . -count 10 | benchstat -col /impl -")
 }

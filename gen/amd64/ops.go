@@ -94,28 +94,31 @@ func (v vk) tailMask(r Register, k Op) {
 }
 
 // loop emits "for ; i < end; i += step { body() }" where end = n rounded down
-// to a multiple of step (a power of two).
+// to a multiple of step (a power of two), tested at the bottom so that each
+// iteration takes one taken branch.
 func loop(name string, i, n Register, step int, body func()) {
 	end := GP64()
 	MOVQ(n, end)
 	ANDQ(I32(-step), end)
-	Label(name)
 	CMPQ(i, end)
 	JAE(LabelRef(name + "_done"))
+	Label(name)
 	body()
 	ADDQ(U32(step), i)
-	JMP(LabelRef(name))
+	CMPQ(i, end)
+	JB(LabelRef(name))
 	Label(name + "_done")
 }
 
-// scalarLoop emits "for ; i < n; i++ { body() }".
+// scalarLoop emits "for ; i < n; i++ { body() }", tested at the bottom.
 func scalarLoop(name string, i, n Register, body func()) {
-	Label(name)
 	CMPQ(i, n)
 	JAE(LabelRef(name + "_done"))
+	Label(name)
 	body()
 	INCQ(i)
-	JMP(LabelRef(name))
+	CMPQ(i, n)
+	JB(LabelRef(name))
 	Label(name + "_done")
 }
 

@@ -10,12 +10,15 @@ import (
 	"github.com/lanes-go/lanes/gen/spec"
 )
 
-// Unroll factors. Reductions keep reduceUnroll independent accumulators:
-// FMA/ADD latency is 4 cycles with two issued per cycle, so 8 chains keep
-// both ports busy. Element-wise kernels are bound by loads and stores, and
-// elementwiseUnroll vectors per iteration amortise the loop overhead.
+// Unroll factors. Reductions keep reduceUnroll independent accumulators: a
+// dot product needs two loads per FMA and the cores we target issue two
+// loads per cycle, so one FMA per cycle is the ceiling, and with a 4-cycle
+// FMA latency four chains reach it; more would only lengthen the final
+// reduction, which dominates at small n. Element-wise kernels are bound by
+// loads and stores, and elementwiseUnroll vectors per iteration amortise the
+// loop overhead.
 const (
-	reduceUnroll      = 8
+	reduceUnroll      = 4
 	elementwiseUnroll = 4
 )
 
@@ -105,7 +108,7 @@ func reduction(v vk, nSlices int, vecBody func(acc Register, m []Mem),
 	})
 	loop("vectors", i, n, v.lanes, func() { vecBody(acc[0], mems(i, 0)) })
 	combine(acc, v.ADD)
-	res := XMM()
+	var res VecVirtual
 	if v.masked() {
 		r := GP64()
 		MOVQ(n, r)
