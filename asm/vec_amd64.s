@@ -56,7 +56,8 @@ vectors_done:
 
 tail:
 	VMOVSS      (AX)(BX*4), X2
-	VFMADD231SS (CX)(BX*4), X2, X1
+	VMOVSS      (CX)(BX*4), X3
+	VFMADD231SS X3, X2, X1
 	INCQ        BX
 	CMPQ        BX, DX
 	JB          tail
@@ -193,7 +194,8 @@ vectors_done:
 
 tail:
 	VMOVSD      (AX)(BX*8), X2
-	VFMADD231SD (CX)(BX*8), X2, X1
+	VMOVSD      (CX)(BX*8), X3
+	VFMADD231SD X3, X2, X1
 	INCQ        BX
 	CMPQ        BX, DX
 	JB          tail
@@ -319,7 +321,8 @@ vectors_done:
 	JAE    tail_done
 
 tail:
-	VADDSS (AX)(DX*4), X1, X1
+	VMOVSS (AX)(DX*4), X2
+	VADDSS X2, X1, X1
 	INCQ   DX
 	CMPQ   DX, CX
 	JB     tail
@@ -442,7 +445,8 @@ vectors_done:
 	JAE    tail_done
 
 tail:
-	VADDSD (AX)(DX*8), X1, X1
+	VMOVSD (AX)(DX*8), X2
+	VADDSD X2, X1, X1
 	INCQ   DX
 	CMPQ   DX, CX
 	JB     tail

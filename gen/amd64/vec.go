@@ -37,9 +37,10 @@ func init() {
 				v.MOVUZ(m[1], k, y)
 				v.FMA231(y, x, acc)
 			}, func(acc Register, m []Mem) {
-				x := XMM()
+				x, y := XMM(), XMM()
 				v.MOVS(m[0], x)
-				v.FMA231S(m[1], x, acc)
+				v.MOVS(m[1], y) // not a memory operand: qemu reads 16 bytes for one
+				v.FMA231S(y, x, acc)
 			})
 		case "sum":
 			reduction(v, 1, func(acc Register, m []Mem) {
@@ -49,7 +50,9 @@ func init() {
 				v.MOVUZ(m[0], k, x)
 				v.ADD(x, acc, acc)
 			}, func(acc Register, m []Mem) {
-				v.ADDS(m[0], acc, acc)
+				x := XMM()
+				v.MOVS(m[0], x)
+				v.ADDS(x, acc, acc)
 			})
 		case "max":
 			maxKernel(v)
