@@ -58,9 +58,11 @@ func axpy32(a float32, x, y []float32) {
 	}
 }
 
-// fma32Slow (kept out of line so that FMA32 inlines) makes s = p+c round-to-odd from its TwoSum error term and then
+// fma32Slow makes s = p+c round-to-odd from its TwoSum error term and then
 // rounds to float32: round-to-odd at 53 bits followed by one rounding to 24
-// bits is the correctly rounded result (Boldo & Melquiond, 2008).
+// bits is the correctly rounded result (Boldo & Melquiond, 2008). It is
+// kept out of line so that the loops calling it stay tight.
+//
 //go:noinline
 func fma32Slow(p, c, s float64) float32 {
 	bb := s - p

@@ -6,6 +6,7 @@ package testutil
 import (
 	"math"
 	"math/rand/v2"
+	"testing"
 	"unsafe"
 )
 
@@ -13,13 +14,19 @@ import (
 type Float interface{ float32 | float64 }
 
 // Lengths is the standard sweep: every length 0..300, then large ones that
-// are not multiples of any vector width or unroll.
+// are not multiples of any vector width or unroll. With -short (the race
+// and emulated runs) it is every length 0..130, which still crosses every
+// unroll boundary of every ISA, and two large ones.
 func Lengths() []int {
+	last, large := 300, []int{511, 1000, 1024, 4099, 1<<16 + 3}
+	if testing.Short() {
+		last, large = 130, []int{1000, 4099}
+	}
 	var ls []int
-	for n := 0; n <= 300; n++ {
+	for n := 0; n <= last; n++ {
 		ls = append(ls, n)
 	}
-	return append(ls, 511, 1000, 1024, 4099, 1<<16+3)
+	return append(ls, large...)
 }
 
 // Unit returns the unit roundoff u of T: 2⁻²⁴ for float32, 2⁻⁵³ for float64.
