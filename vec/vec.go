@@ -29,7 +29,7 @@ import (
 )
 
 // Float is the element type of lanes: exactly float32 or float64.
-type Float = cast.Float
+type Float interface{ float32 | float64 }
 
 // Dot returns the dot product of x and y:
 //
