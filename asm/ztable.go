@@ -7,6 +7,23 @@ package asm
 // check that the other slices are at least as long.
 type Table struct {
 
+	// prob
+
+	// Philox: Philox4x32-10 blocks block, block+1, ... into dst (len(dst)/4 blocks, 4 words each); block i has counter (lo32(block+i), hi32(block+i), lo32(stream), hi32(stream)) and key (lo32(key), hi32(key)).
+	Philox func(dst []uint32, block uint64, stream uint64, key uint64)
+	// NormalF32: dst[2b], dst[2b+1] = mu + sigma·(ρ·cos θ, ρ·sin θ), the Box–Muller normals of Philox block w[4b:4b+4] (len(dst) even, len(w) ≥ 2·len(dst); dst may start where w starts).
+	NormalF32 func(dst []float32, w []uint32, mu float64, sigma float64)
+	// NormalF64: dst[2b], dst[2b+1] = mu + sigma·(ρ·cos θ, ρ·sin θ), the Box–Muller normals of Philox block w[4b:4b+4] (len(dst) even, len(w) ≥ 2·len(dst); dst may start where w starts).
+	NormalF64 func(dst []float64, w []uint32, mu float64, sigma float64)
+	// UniformF32: dst[i] = lo + span·u (span = hi−lo from the caller), u = the top 24 bits of w[i]·2⁻²⁴ (float32) or of w[2i] | w[2i+1]<<32, 53 bits ·2⁻⁵³ (float64); a result ≥ hi becomes below (len(w) ≥ len(dst)·size(T)/4; dst may start where w starts).
+	UniformF32 func(dst []float32, w []uint32, lo float32, span float32, hi float32, below float32)
+	// UniformF64: dst[i] = lo + span·u (span = hi−lo from the caller), u = the top 24 bits of w[i]·2⁻²⁴ (float32) or of w[2i] | w[2i+1]<<32, 53 bits ·2⁻⁵³ (float64); a result ≥ hi becomes below (len(w) ≥ len(dst)·size(T)/4; dst may start where w starts).
+	UniformF64 func(dst []float64, w []uint32, lo float64, span float64, hi float64, below float64)
+	// MomentsF32: s+c = Σ(x[i]−mu) and q+e = Σ(x[i]−mu)², in float64 with compensated sums (TwoSum, and the FMA error of each square).
+	MomentsF32 func(x []float32, mu float64) (s float64, c float64, q float64, e float64)
+	// MomentsF64: s+c = Σ(x[i]−mu) and q+e = Σ(x[i]−mu)², in float64 with compensated sums (TwoSum, and the FMA error of each square).
+	MomentsF64 func(x []float64, mu float64) (s float64, c float64, q float64, e float64)
+
 	// vec
 
 	// DotF32: Σ x[i]·y[i].
@@ -44,20 +61,27 @@ type Table struct {
 }
 
 var genericTable = Table{
-	DotF32:   dotGeneric[float32],
-	DotF64:   dotGeneric[float64],
-	SumF32:   sumGeneric[float32],
-	SumF64:   sumGeneric[float64],
-	MaxF32:   maxGeneric[float32],
-	MaxF64:   maxGeneric[float64],
-	AxpyF32:  axpyGeneric[float32],
-	AxpyF64:  axpyGeneric[float64],
-	ScaleF32: scaleGeneric[float32],
-	ScaleF64: scaleGeneric[float64],
-	AddF32:   addGeneric[float32],
-	AddF64:   addGeneric[float64],
-	SubF32:   subGeneric[float32],
-	SubF64:   subGeneric[float64],
-	MulF32:   mulGeneric[float32],
-	MulF64:   mulGeneric[float64],
+	Philox:     philoxGeneric,
+	NormalF32:  normalGeneric[float32],
+	NormalF64:  normalGeneric[float64],
+	UniformF32: uniformGeneric[float32],
+	UniformF64: uniformGeneric[float64],
+	MomentsF32: momentsGeneric[float32],
+	MomentsF64: momentsGeneric[float64],
+	DotF32:     dotGeneric[float32],
+	DotF64:     dotGeneric[float64],
+	SumF32:     sumGeneric[float32],
+	SumF64:     sumGeneric[float64],
+	MaxF32:     maxGeneric[float32],
+	MaxF64:     maxGeneric[float64],
+	AxpyF32:    axpyGeneric[float32],
+	AxpyF64:    axpyGeneric[float64],
+	ScaleF32:   scaleGeneric[float32],
+	ScaleF64:   scaleGeneric[float64],
+	AddF32:     addGeneric[float32],
+	AddF64:     addGeneric[float64],
+	SubF32:     subGeneric[float32],
+	SubF64:     subGeneric[float64],
+	MulF32:     mulGeneric[float32],
+	MulF64:     mulGeneric[float64],
 }

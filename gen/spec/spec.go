@@ -195,7 +195,8 @@ type Slot struct {
 
 // Frame lays out the ABI0 argument frame (Go's assembly calling convention):
 // parameters in order at their natural alignment, results after them starting
-// at a pointer-aligned offset. It returns the slots and the total size.
+// at a pointer-aligned offset. It returns the slots and the total size, which
+// is not rounded up (asmdecl wants $0-60 for three float32s after six words).
 func (in Instance) Frame() (slots []Slot, size int) {
 	off := 0
 	add := func(name, typ string) {
@@ -214,7 +215,9 @@ func (in Instance) Frame() (slots []Slot, size int) {
 	for _, p := range in.Params {
 		add(p.Name, p.Type)
 	}
-	off = align(off, 8)
+	if len(in.Results) > 0 {
+		off = align(off, 8) // results start pointer-aligned; the frame is not padded otherwise
+	}
 	for i, r := range in.Results {
 		name := r.Name
 		if len(in.Results) == 1 && name == "" {

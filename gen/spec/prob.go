@@ -1,0 +1,39 @@
+package spec
+
+// Kernels of package prob. philox is the bulk generator of the counter-based
+// RNG: it has no element type, so its names carry no F32/F64 part. normal is
+// the Box–Muller transform of Philox blocks into normals.
+func init() {
+	register(
+		Kernel{
+			Feature: "prob", Name: "philox",
+			Params: []Param{{"dst", "[]uint32"}, {"block", "uint64"}, {"stream", "uint64"}, {"key", "uint64"}},
+			Types:  []Type{Untyped},
+			ISAs:   []ISA{AVX2, AVX512, NEON},
+			Doc: "Philox4x32-10 blocks block, block+1, ... into dst (len(dst)/4 blocks, 4 words each); " +
+				"block i has counter (lo32(block+i), hi32(block+i), lo32(stream), hi32(stream)) and key (lo32(key), hi32(key))",
+		},
+		Kernel{
+			Feature: "prob", Name: "normal",
+			Params: []Param{{"dst", "[]T"}, {"w", "[]uint32"}, {"mu", "float64"}, {"sigma", "float64"}},
+			ISAs:   []ISA{AVX2, AVX512, NEON},
+			Doc: "dst[2b], dst[2b+1] = mu + sigma·(ρ·cos θ, ρ·sin θ), the Box–Muller normals of Philox block w[4b:4b+4] " +
+				"(len(dst) even, len(w) ≥ 2·len(dst); dst may start where w starts)",
+		},
+		Kernel{
+			Feature: "prob", Name: "uniform",
+			Params: []Param{{"dst", "[]T"}, {"w", "[]uint32"}, {"lo", "T"}, {"span", "T"}, {"hi", "T"}, {"below", "T"}},
+			ISAs:   []ISA{AVX2, AVX512, NEON},
+			Doc: "dst[i] = lo + span·u (span = hi−lo from the caller), u = the top 24 bits of w[i]·2⁻²⁴ (float32) or of w[2i] | w[2i+1]<<32, 53 bits ·2⁻⁵³ (float64); " +
+				"a result ≥ hi becomes below (len(w) ≥ len(dst)·size(T)/4; dst may start where w starts)",
+		},
+		Kernel{
+			Feature: "prob", Name: "moments",
+			Params:  []Param{{"x", "[]T"}, {"mu", "float64"}},
+			Results: []Param{{"s", "float64"}, {"c", "float64"}, {"q", "float64"}, {"e", "float64"}},
+			ISAs:    []ISA{AVX2, AVX512, NEON},
+			Doc: "s+c = Σ(x[i]−mu) and q+e = Σ(x[i]−mu)², in float64 with compensated sums " +
+				"(TwoSum, and the FMA error of each square)",
+		},
+	)
+}
