@@ -7,6 +7,33 @@ package asm
 // check that the other slices are at least as long.
 type Table struct {
 
+	// mat
+
+	// GemmF32: the MR×NR GEMM micro-kernel: c = alpha·(a·b) + beta·c over packed panels (see gen/spec/mat.go).
+	GemmF32 func(k int, a []float32, b []float32, ldb int, c []float32, ldc int, alpha float32, beta float32)
+	// GemmF64: the MR×NR GEMM micro-kernel: c = alpha·(a·b) + beta·c over packed panels (see gen/spec/mat.go).
+	GemmF64 func(k int, a []float64, b []float64, ldb int, c []float64, ldc int, alpha float64, beta float64)
+	// GemmPackAF32: packs MR whole rows of a row-major A (row i at a[i·lda:], k ≥ 1 columns) as dst[p·MR+i] = a[i·lda+p].
+	GemmPackAF32 func(k int, a []float32, lda int, dst []float32)
+	// GemmPackAF64: packs MR whole rows of a row-major A (row i at a[i·lda:], k ≥ 1 columns) as dst[p·MR+i] = a[i·lda+p].
+	GemmPackAF64 func(k int, a []float64, lda int, dst []float64)
+	// GemmPackBF32: packs NR whole columns of a row-major B (k ≥ 1 rows) as dst[p·NR+j] = b[p·ldb+j].
+	GemmPackBF32 func(k int, b []float32, ldb int, dst []float32)
+	// GemmPackBF64: packs NR whole columns of a row-major B (k ≥ 1 rows) as dst[p·NR+j] = b[p·ldb+j].
+	GemmPackBF64 func(k int, b []float64, ldb int, dst []float64)
+	// GemmPackBTF32: packs NR whole rows of a row-major B (op(B) = Bᵀ; k ≥ 1 columns) as dst[p·NR+j] = b[j·ldb+p].
+	GemmPackBTF32 func(k int, b []float32, ldb int, dst []float32)
+	// GemmPackBTF64: packs NR whole rows of a row-major B (op(B) = Bᵀ; k ≥ 1 columns) as dst[p·NR+j] = b[j·ldb+p].
+	GemmPackBTF64 func(k int, b []float64, ldb int, dst []float64)
+	// GemmTileF32: the MR×NR tile of the gemm micro-kernel of the same table.
+	GemmTileF32 func() (mr int, nr int)
+	// GemmTileF64: the MR×NR tile of the gemm micro-kernel of the same table.
+	GemmTileF64 func() (mr int, nr int)
+	// PeakFMAF32: n iterations of independent fused multiply-adds; returns the floating-point operations done.
+	PeakFMAF32 func(n int) int
+	// PeakFMAF64: n iterations of independent fused multiply-adds; returns the floating-point operations done.
+	PeakFMAF64 func(n int) int
+
 	// prob
 
 	// Philox: Philox4x32-10 blocks block, block+1, ... into dst (len(dst)/4 blocks, 4 words each); block i has counter (lo32(block+i), hi32(block+i), lo32(stream), hi32(stream)) and key (lo32(key), hi32(key)).
@@ -61,27 +88,39 @@ type Table struct {
 }
 
 var genericTable = Table{
-	Philox:     philoxGeneric,
-	NormalF32:  normalGeneric[float32],
-	NormalF64:  normalGeneric[float64],
-	UniformF32: uniformGeneric[float32],
-	UniformF64: uniformGeneric[float64],
-	MomentsF32: momentsGeneric[float32],
-	MomentsF64: momentsGeneric[float64],
-	DotF32:     dotGeneric[float32],
-	DotF64:     dotGeneric[float64],
-	SumF32:     sumGeneric[float32],
-	SumF64:     sumGeneric[float64],
-	MaxF32:     maxGeneric[float32],
-	MaxF64:     maxGeneric[float64],
-	AxpyF32:    axpyGeneric[float32],
-	AxpyF64:    axpyGeneric[float64],
-	ScaleF32:   scaleGeneric[float32],
-	ScaleF64:   scaleGeneric[float64],
-	AddF32:     addGeneric[float32],
-	AddF64:     addGeneric[float64],
-	SubF32:     subGeneric[float32],
-	SubF64:     subGeneric[float64],
-	MulF32:     mulGeneric[float32],
-	MulF64:     mulGeneric[float64],
+	GemmF32:       gemmGeneric[float32],
+	GemmF64:       gemmGeneric[float64],
+	GemmPackAF32:  gemmPackAGeneric[float32],
+	GemmPackAF64:  gemmPackAGeneric[float64],
+	GemmPackBF32:  gemmPackBGeneric[float32],
+	GemmPackBF64:  gemmPackBGeneric[float64],
+	GemmPackBTF32: gemmPackBTGeneric[float32],
+	GemmPackBTF64: gemmPackBTGeneric[float64],
+	GemmTileF32:   gemmTileGeneric[float32],
+	GemmTileF64:   gemmTileGeneric[float64],
+	PeakFMAF32:    peakFMAGeneric[float32],
+	PeakFMAF64:    peakFMAGeneric[float64],
+	Philox:        philoxGeneric,
+	NormalF32:     normalGeneric[float32],
+	NormalF64:     normalGeneric[float64],
+	UniformF32:    uniformGeneric[float32],
+	UniformF64:    uniformGeneric[float64],
+	MomentsF32:    momentsGeneric[float32],
+	MomentsF64:    momentsGeneric[float64],
+	DotF32:        dotGeneric[float32],
+	DotF64:        dotGeneric[float64],
+	SumF32:        sumGeneric[float32],
+	SumF64:        sumGeneric[float64],
+	MaxF32:        maxGeneric[float32],
+	MaxF64:        maxGeneric[float64],
+	AxpyF32:       axpyGeneric[float32],
+	AxpyF64:       axpyGeneric[float64],
+	ScaleF32:      scaleGeneric[float32],
+	ScaleF64:      scaleGeneric[float64],
+	AddF32:        addGeneric[float32],
+	AddF64:        addGeneric[float64],
+	SubF32:        subGeneric[float32],
+	SubF64:        subGeneric[float64],
+	MulF32:        mulGeneric[float32],
+	MulF64:        mulGeneric[float64],
 }

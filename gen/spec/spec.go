@@ -172,7 +172,11 @@ func (in Instance) Signature() string {
 	switch len(in.Results) {
 	case 0:
 	case 1:
-		b.WriteString(" " + in.goType(in.Results[0].Type))
+		if r := in.Results[0]; r.Name != "" {
+			fmt.Fprintf(&b, " (%s %s)", r.Name, in.goType(r.Type))
+		} else {
+			b.WriteString(" " + in.goType(r.Type))
+		}
 	default:
 		b.WriteString(" (")
 		for i, r := range in.Results {

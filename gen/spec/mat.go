@@ -1,0 +1,42 @@
+package spec
+
+// Kernels of package mat: the GEMM micro-kernel, the kernels that pack its
+// panels, its tile shape, and the peak-FMA probe its benchmarks divide by.
+//
+// gemm is the register-blocked micro-kernel of a BLIS-style GEMM. It
+// multiplies one packed MR×k panel of A (element (i, p) at a[p·MR+i]) by
+// one k×NR panel of B (element (p, j) at b[p·ldb+j]; ldb = NR when B is
+// packed, the row stride of B when a row-major B is read in place) and
+// writes the full MR×NR tile of C (element (i, j) at c[i·ldc+j]):
+//
+//	acc[i][j] = Σ_p a[p·MR+i]·b[p·ldb+j]   (fused multiply-adds, p ascending)
+//	c[i·ldc+j] = alpha·acc[i][j]                        if beta == 0 (C is not read)
+//	c[i·ldc+j] = fma(beta, c[i·ldc+j], alpha·acc[i][j]) otherwise
+//
+// MR and NR are what gemmTile returns for the same ISA and type. Callers
+// pass whole tiles only (edges go through a temporary tile), k ≥ 1.
+func init() {
+	T, I := func(n string) Param { return Param{n, "T"} }, func(n string) Param { return Param{n, "int"} }
+	S := func(n string) Param { return Param{n, "[]T"} }
+	isas := []ISA{AVX512, AVX2, NEON}
+	register(
+		Kernel{Feature: "mat", Name: "gemm", ISAs: isas,
+			Params: []Param{I("k"), S("a"), S("b"), I("ldb"), S("c"), I("ldc"), T("alpha"), T("beta")},
+			Doc:    "the MR×NR GEMM micro-kernel: c = alpha·(a·b) + beta·c over packed panels (see gen/spec/mat.go)"},
+		Kernel{Feature: "mat", Name: "gemmPackA", ISAs: isas,
+			Params: []Param{I("k"), S("a"), I("lda"), S("dst")},
+			Doc:    "packs MR whole rows of a row-major A (row i at a[i·lda:], k ≥ 1 columns) as dst[p·MR+i] = a[i·lda+p]"},
+		Kernel{Feature: "mat", Name: "gemmPackB", ISAs: isas,
+			Params: []Param{I("k"), S("b"), I("ldb"), S("dst")},
+			Doc:    "packs NR whole columns of a row-major B (k ≥ 1 rows) as dst[p·NR+j] = b[p·ldb+j]"},
+		Kernel{Feature: "mat", Name: "gemmPackBT", ISAs: isas,
+			Params: []Param{I("k"), S("b"), I("ldb"), S("dst")},
+			Doc:    "packs NR whole rows of a row-major B (op(B) = Bᵀ; k ≥ 1 columns) as dst[p·NR+j] = b[j·ldb+p]"},
+		Kernel{Feature: "mat", Name: "gemmTile", ISAs: isas,
+			Results: []Param{I("mr"), I("nr")},
+			Doc:     "the MR×NR tile of the gemm micro-kernel of the same table"},
+		Kernel{Feature: "mat", Name: "peakFMA", ISAs: isas,
+			Params: []Param{I("n")}, Results: []Param{{"", "int"}},
+			Doc: "n iterations of independent fused multiply-adds; returns the floating-point operations done"},
+	)
+}

@@ -1,0 +1,102 @@
+package mat
+
+import (
+	"runtime"
+	"sync"
+	"sync/atomic"
+
+	"github.com/lanes-go/lanes/vec"
+)
+
+// threads is the value set by SetThreads; 0 means GOMAXPROCS.
+var threads atomic.Int64
+
+// SetThreads sets the number of goroutines a large Gemm is split over (the
+// caller's plus n−1 pool workers). n < 1 restores the default, GOMAXPROCS
+// at the time of each call. Results do not depend on n. Safe for
+// concurrent use.
+func SetThreads(n int) {
+	if n < 1 {
+		n = 0
+	}
+	threads.Store(int64(n))
+}
+
+// Threads returns the number of threads Gemm uses (see SetThreads).
+func Threads() int {
+	if n := threads.Load(); n > 0 {
+		return int(n)
+	}
+	return runtime.GOMAXPROCS(0)
+}
+
+// runner is a unit of work for the pool.
+type runner interface{ run() }
+
+// pool is the persistent worker pool: goroutines started on first need,
+// never stopped (an idle one costs a blocked goroutine), taking parts from
+// ch. A caller queues its parts and runs one itself, so a call never waits
+// for a worker that waits for it.
+var pool = struct {
+	mu sync.Mutex
+	n  int
+	ch chan runner
+}{ch: make(chan runner, 256)}
+
+func startWorkers(n int) {
+	pool.mu.Lock()
+	for ; pool.n < n; pool.n++ {
+		go func() {
+			for r := range pool.ch {
+				r.run()
+			}
+		}()
+	}
+	pool.mu.Unlock()
+}
+
+// freeList is a stack of reusable objects (packing buffers, jobs): unlike
+// sync.Pool it is not emptied by the garbage collector, so the large
+// packing buffers are allocated once per concurrent caller, not per GC.
+type freeList[X any] struct {
+	mu    sync.Mutex
+	items []*X
+}
+
+func (f *freeList[X]) get() *X {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if n := len(f.items); n > 0 {
+		x := f.items[n-1]
+		f.items = f.items[:n-1]
+		return x
+	}
+	return new(X)
+}
+
+func (f *freeList[X]) put(x *X) {
+	f.mu.Lock()
+	f.items = append(f.items, x)
+	f.mu.Unlock()
+}
+
+var (
+	works32 freeList[work[float32]]
+	works64 freeList[work[float64]]
+	jobs32  freeList[gemmJob[float32]]
+	jobs64  freeList[gemmJob[float64]]
+)
+
+func works[T vec.Float]() *freeList[work[T]] {
+	if x, ok := any(&works32).(*freeList[work[T]]); ok {
+		return x
+	}
+	return any(&works64).(*freeList[work[T]])
+}
+
+func jobs[T vec.Float]() *freeList[gemmJob[T]] {
+	if x, ok := any(&jobs32).(*freeList[gemmJob[T]]); ok {
+		return x
+	}
+	return any(&jobs64).(*freeList[gemmJob[T]])
+}
