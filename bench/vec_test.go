@@ -49,12 +49,12 @@ func bench[T vec.Float](b *testing.B, typ string, streams int, impls func(n int)
 	}
 }
 
-// perISA returns one impl per available ISA, calling that ISA's table.
-func perISA[T vec.Float](f func(t *asm.Table, x, y, d []T)) []impl[T] {
+// perISA returns one impl per available ISA. mk gets that ISA's kernel table
+// and returns the closure to time, so it costs one call like every other impl.
+func perISA[T vec.Float](mk func(t *asm.Table) func(x, y, d []T)) []impl[T] {
 	var out []impl[T]
 	for _, isa := range asm.Available() {
-		t := asm.Get(isa)
-		out = append(out, impl[T]{string(isa), func(x, y, d []T) { f(t, x, y, d) }})
+		out = append(out, impl[T]{string(isa), mk(asm.Get(isa))})
 	}
 	return out
 }
@@ -63,7 +63,7 @@ func v32(x []float32) blas32.Vector { return blas32.Vector{N: len(x), Inc: 1, Da
 
 func BenchmarkDot(b *testing.B) {
 	bench(b, "f32", 2, func(int) []impl[float32] {
-		return append(perISA(func(t *asm.Table, x, y, _ []float32) { sink32 = t.DotF32(x, y) }),
+		return append(perISA(func(t *asm.Table) func(x, y, _ []float32) { return func(x, y, _ []float32) { sink32 = t.DotF32(x, y) } }),
 			impl[float32]{"lanes", func(x, y, _ []float32) { sink32 = vec.Dot(x, y) }},
 			impl[float32]{"gonum", func(x, y, _ []float32) { sink32 = blas32.Dot(v32(x), v32(y)) }},
 			impl[float32]{"vek", func(x, y, _ []float32) { sink32 = vek32.Dot(x, y) }},
@@ -76,7 +76,7 @@ func BenchmarkDot(b *testing.B) {
 			}})
 	})
 	bench(b, "f64", 2, func(int) []impl[float64] {
-		return append(perISA(func(t *asm.Table, x, y, _ []float64) { sink64 = t.DotF64(x, y) }),
+		return append(perISA(func(t *asm.Table) func(x, y, _ []float64) { return func(x, y, _ []float64) { sink64 = t.DotF64(x, y) } }),
 			impl[float64]{"lanes", func(x, y, _ []float64) { sink64 = vec.Dot(x, y) }},
 			impl[float64]{"gonum", func(x, y, _ []float64) { sink64 = floats.Dot(x, y) }},
 			impl[float64]{"vek", func(x, y, _ []float64) { sink64 = vek.Dot(x, y) }},
@@ -91,28 +91,30 @@ func BenchmarkDot(b *testing.B) {
 }
 
 func BenchmarkAxpy(b *testing.B) {
-	// y += alpha·x with alpha = 0 keeps y bounded however long the loop runs
-	// and costs the same as any other alpha.
+	// y += alpha·x with alpha = 1e-30 leaves y unchanged (|alpha·x| is far
+	// below half an ulp of y) however long the loop runs, yet every
+	// implementation does the full work; alpha = 0 would not do, because BLAS
+	// implementations (gonum's included) return at once when alpha is 0.
 	bench(b, "f32", 3, func(n int) []impl[float32] {
 		tmp := make([]float32, n)
-		return append(perISA(func(t *asm.Table, x, y, _ []float32) { t.AxpyF32(0, x, y) }),
-			impl[float32]{"lanes", func(x, y, _ []float32) { vec.Axpy(0, x, y) }},
-			impl[float32]{"gonum", func(x, y, _ []float32) { blas32.Axpy(0, v32(x), v32(y)) }},
+		return append(perISA(func(t *asm.Table) func(x, y, _ []float32) { return func(x, y, _ []float32) { t.AxpyF32(1e-30, x, y) } }),
+			impl[float32]{"lanes", func(x, y, _ []float32) { vec.Axpy(1e-30, x, y) }},
+			impl[float32]{"gonum", func(x, y, _ []float32) { blas32.Axpy(1e-30, v32(x), v32(y)) }},
 			// vek has no axpy: a vek user composes it from two calls.
-			impl[float32]{"vek", func(x, y, _ []float32) { vek32.MulNumber_Into(tmp, x, 0); vek32.Add_Inplace(y, tmp) }},
+			impl[float32]{"vek", func(x, y, _ []float32) { vek32.MulNumber_Into(tmp, x, 1e-30); vek32.Add_Inplace(y, tmp) }},
 			impl[float32]{"loop", func(x, y, _ []float32) {
 				for i := range x {
-					y[i] += 0 * x[i]
+					y[i] += 1e-30 * x[i]
 				}
 			}})
 	})
 	bench(b, "f64", 3, func(n int) []impl[float64] {
-		return append(perISA(func(t *asm.Table, x, y, _ []float64) { t.AxpyF64(0, x, y) }),
-			impl[float64]{"lanes", func(x, y, _ []float64) { vec.Axpy(0, x, y) }},
-			impl[float64]{"gonum", func(x, y, _ []float64) { floats.AddScaled(y, 0, x) }},
+		return append(perISA(func(t *asm.Table) func(x, y, _ []float64) { return func(x, y, _ []float64) { t.AxpyF64(1e-30, x, y) } }),
+			impl[float64]{"lanes", func(x, y, _ []float64) { vec.Axpy(1e-30, x, y) }},
+			impl[float64]{"gonum", func(x, y, _ []float64) { floats.AddScaled(y, 1e-30, x) }},
 			impl[float64]{"loop", func(x, y, _ []float64) {
 				for i := range x {
-					y[i] += 0 * x[i]
+					y[i] += 1e-30 * x[i]
 				}
 			}})
 	})
@@ -120,7 +122,7 @@ func BenchmarkAxpy(b *testing.B) {
 
 func BenchmarkScale(b *testing.B) {
 	bench(b, "f32", 2, func(int) []impl[float32] {
-		return append(perISA(func(t *asm.Table, x, _, _ []float32) { t.ScaleF32(1, x) }),
+		return append(perISA(func(t *asm.Table) func(x, _, _ []float32) { return func(x, _, _ []float32) { t.ScaleF32(1, x) } }),
 			impl[float32]{"lanes", func(x, _, _ []float32) { vec.Scale(1, x) }},
 			impl[float32]{"gonum", func(x, _, _ []float32) { blas32.Scal(1, v32(x)) }},
 			impl[float32]{"vek", func(x, _, _ []float32) { vek32.MulNumber_Inplace(x, 1) }},
@@ -131,7 +133,7 @@ func BenchmarkScale(b *testing.B) {
 			}})
 	})
 	bench(b, "f64", 2, func(int) []impl[float64] {
-		return append(perISA(func(t *asm.Table, x, _, _ []float64) { t.ScaleF64(1, x) }),
+		return append(perISA(func(t *asm.Table) func(x, _, _ []float64) { return func(x, _, _ []float64) { t.ScaleF64(1, x) } }),
 			impl[float64]{"lanes", func(x, _, _ []float64) { vec.Scale(1, x) }},
 			impl[float64]{"gonum", func(x, _, _ []float64) { floats.Scale(1, x) }},
 			impl[float64]{"vek", func(x, _, _ []float64) { vek.MulNumber_Inplace(x, 1) }},
@@ -145,7 +147,7 @@ func BenchmarkScale(b *testing.B) {
 
 func BenchmarkAdd(b *testing.B) {
 	bench(b, "f32", 3, func(int) []impl[float32] {
-		return append(perISA(func(t *asm.Table, x, y, d []float32) { t.AddF32(d, x, y) }),
+		return append(perISA(func(t *asm.Table) func(x, y, d []float32) { return func(x, y, d []float32) { t.AddF32(d, x, y) } }),
 			impl[float32]{"lanes", func(x, y, d []float32) { vec.Add(d, x, y) }},
 			impl[float32]{"vek", func(x, y, d []float32) { vek32.Add_Into(d, x, y) }},
 			impl[float32]{"loop", func(x, y, d []float32) {
@@ -155,7 +157,7 @@ func BenchmarkAdd(b *testing.B) {
 			}})
 	})
 	bench(b, "f64", 3, func(int) []impl[float64] {
-		return append(perISA(func(t *asm.Table, x, y, d []float64) { t.AddF64(d, x, y) }),
+		return append(perISA(func(t *asm.Table) func(x, y, d []float64) { return func(x, y, d []float64) { t.AddF64(d, x, y) } }),
 			impl[float64]{"lanes", func(x, y, d []float64) { vec.Add(d, x, y) }},
 			impl[float64]{"gonum", func(x, y, d []float64) { floats.AddTo(d, x, y) }},
 			impl[float64]{"vek", func(x, y, d []float64) { vek.Add_Into(d, x, y) }},
@@ -169,7 +171,7 @@ func BenchmarkAdd(b *testing.B) {
 
 func BenchmarkMul(b *testing.B) {
 	bench(b, "f32", 3, func(int) []impl[float32] {
-		return append(perISA(func(t *asm.Table, x, y, d []float32) { t.MulF32(d, x, y) }),
+		return append(perISA(func(t *asm.Table) func(x, y, d []float32) { return func(x, y, d []float32) { t.MulF32(d, x, y) } }),
 			impl[float32]{"lanes", func(x, y, d []float32) { vec.Mul(d, x, y) }},
 			impl[float32]{"vek", func(x, y, d []float32) { vek32.Mul_Into(d, x, y) }},
 			impl[float32]{"loop", func(x, y, d []float32) {
@@ -179,7 +181,7 @@ func BenchmarkMul(b *testing.B) {
 			}})
 	})
 	bench(b, "f64", 3, func(int) []impl[float64] {
-		return append(perISA(func(t *asm.Table, x, y, d []float64) { t.MulF64(d, x, y) }),
+		return append(perISA(func(t *asm.Table) func(x, y, d []float64) { return func(x, y, d []float64) { t.MulF64(d, x, y) } }),
 			impl[float64]{"lanes", func(x, y, d []float64) { vec.Mul(d, x, y) }},
 			impl[float64]{"gonum", func(x, y, d []float64) { floats.MulTo(d, x, y) }},
 			impl[float64]{"vek", func(x, y, d []float64) { vek.Mul_Into(d, x, y) }},
@@ -193,7 +195,7 @@ func BenchmarkMul(b *testing.B) {
 
 func BenchmarkSum(b *testing.B) {
 	bench(b, "f32", 1, func(int) []impl[float32] {
-		return append(perISA(func(t *asm.Table, x, _, _ []float32) { sink32 = t.SumF32(x) }),
+		return append(perISA(func(t *asm.Table) func(x, _, _ []float32) { return func(x, _, _ []float32) { sink32 = t.SumF32(x) } }),
 			impl[float32]{"lanes", func(x, _, _ []float32) { sink32 = vec.Sum(x) }},
 			impl[float32]{"gonum", func(x, _, _ []float32) { sink32 = blas32.Asum(v32(x)) }},
 			impl[float32]{"vek", func(x, _, _ []float32) { sink32 = vek32.Sum(x) }},
@@ -206,7 +208,7 @@ func BenchmarkSum(b *testing.B) {
 			}})
 	})
 	bench(b, "f64", 1, func(int) []impl[float64] {
-		return append(perISA(func(t *asm.Table, x, _, _ []float64) { sink64 = t.SumF64(x) }),
+		return append(perISA(func(t *asm.Table) func(x, _, _ []float64) { return func(x, _, _ []float64) { sink64 = t.SumF64(x) } }),
 			impl[float64]{"lanes", func(x, _, _ []float64) { sink64 = vec.Sum(x) }},
 			impl[float64]{"gonum", func(x, _, _ []float64) { sink64 = floats.Sum(x) }},
 			impl[float64]{"vek", func(x, _, _ []float64) { sink64 = vek.Sum(x) }},
@@ -260,7 +262,7 @@ func BenchmarkCosine(b *testing.B) {
 
 func BenchmarkMax(b *testing.B) {
 	bench(b, "f32", 1, func(int) []impl[float32] {
-		return append(perISA(func(t *asm.Table, x, _, _ []float32) { sink32 = t.MaxF32(x) }),
+		return append(perISA(func(t *asm.Table) func(x, _, _ []float32) { return func(x, _, _ []float32) { sink32 = t.MaxF32(x) } }),
 			impl[float32]{"lanes", func(x, _, _ []float32) { sink32 = vec.Max(x) }},
 			impl[float32]{"vek", func(x, _, _ []float32) { sink32 = vek32.Max(x) }},
 			impl[float32]{"loop", func(x, _, _ []float32) {
@@ -272,7 +274,7 @@ func BenchmarkMax(b *testing.B) {
 			}})
 	})
 	bench(b, "f64", 1, func(int) []impl[float64] {
-		return append(perISA(func(t *asm.Table, x, _, _ []float64) { sink64 = t.MaxF64(x) }),
+		return append(perISA(func(t *asm.Table) func(x, _, _ []float64) { return func(x, _, _ []float64) { sink64 = t.MaxF64(x) } }),
 			impl[float64]{"lanes", func(x, _, _ []float64) { sink64 = vec.Max(x) }},
 			impl[float64]{"gonum", func(x, _, _ []float64) { sink64 = floats.Max(x) }},
 			impl[float64]{"vek", func(x, _, _ []float64) { sink64 = vek.Max(x) }},
