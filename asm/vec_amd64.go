@@ -24,6 +24,26 @@ func dotF64AVX2(x []float64, y []float64) float64
 //go:noescape
 func dotF64AVX512(x []float64, y []float64) float64
 
+// dot3F32AVX2 computes Σ x[i]·y[i], Σ x[i]², Σ y[i]² in one pass with avx2.
+//
+//go:noescape
+func dot3F32AVX2(x []float32, y []float32) (xy float32, xx float32, yy float32)
+
+// dot3F32AVX512 computes Σ x[i]·y[i], Σ x[i]², Σ y[i]² in one pass with avx512.
+//
+//go:noescape
+func dot3F32AVX512(x []float32, y []float32) (xy float32, xx float32, yy float32)
+
+// dot3F64AVX2 computes Σ x[i]·y[i], Σ x[i]², Σ y[i]² in one pass with avx2.
+//
+//go:noescape
+func dot3F64AVX2(x []float64, y []float64) (xy float64, xx float64, yy float64)
+
+// dot3F64AVX512 computes Σ x[i]·y[i], Σ x[i]², Σ y[i]² in one pass with avx512.
+//
+//go:noescape
+func dot3F64AVX512(x []float64, y []float64) (xy float64, xx float64, yy float64)
+
 // sumF32AVX2 computes Σ x[i] with avx2.
 //
 //go:noescape

@@ -14,6 +14,16 @@ func dotF32NEON(x []float32, y []float32) float32
 //go:noescape
 func dotF64NEON(x []float64, y []float64) float64
 
+// dot3F32NEON computes Σ x[i]·y[i], Σ x[i]², Σ y[i]² in one pass with neon.
+//
+//go:noescape
+func dot3F32NEON(x []float32, y []float32) (xy float32, xx float32, yy float32)
+
+// dot3F64NEON computes Σ x[i]·y[i], Σ x[i]², Σ y[i]² in one pass with neon.
+//
+//go:noescape
+func dot3F64NEON(x []float64, y []float64) (xy float64, xx float64, yy float64)
+
 // sumF32NEON computes Σ x[i] with neon.
 //
 //go:noescape

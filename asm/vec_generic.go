@@ -23,6 +23,27 @@ func dotGeneric[T Float](x, y []T) T {
 	return (s0 + s1) + (s2 + s3)
 }
 
+// dot3Generic is dotGeneric of (x, y), (x, x) and (y, y) in one pass.
+func dot3Generic[T Float](x, y []T) (xy, xx, yy T) {
+	y = y[:len(x)]
+	var a0, a1, b0, b1, c0, c1 T
+	for len(x) >= 2 && len(y) >= 2 {
+		a0 += x[0] * y[0]
+		a1 += x[1] * y[1]
+		b0 += x[0] * x[0]
+		b1 += x[1] * x[1]
+		c0 += y[0] * y[0]
+		c1 += y[1] * y[1]
+		x, y = x[2:], y[2:]
+	}
+	for i := range x {
+		a0 += x[i] * y[i]
+		b0 += x[i] * x[i]
+		c0 += y[i] * y[i]
+	}
+	return a0 + a1, b0 + b1, c0 + c1
+}
+
 func sumGeneric[T Float](x []T) T {
 	var s0, s1, s2, s3 T
 	for len(x) >= 4 {

@@ -26,6 +26,8 @@ var neonTable = Table{
 	MomentsF64:    momentsF64NEON,
 	DotF32:        dotF32NEON,
 	DotF64:        dotF64NEON,
+	Dot3F32:       dot3F32NEON,
+	Dot3F64:       dot3F64NEON,
 	SumF32:        sumF32NEON,
 	SumF64:        sumF64NEON,
 	MaxF32:        maxF32NEON,

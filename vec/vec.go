@@ -52,6 +52,16 @@ func dot[T Float](k *asm.Table, x, y []T) T {
 	return T(k.DotF64(cast.F64(x), cast.F64(y)))
 }
 
+// dot3 returns x·y, x·x and y·y, computed in one pass.
+func dot3[T Float](k *asm.Table, x, y []T) (xy, xx, yy T) {
+	if cast.Is32[T]() {
+		a, b, c := k.Dot3F32(cast.F32(x), cast.F32(y))
+		return T(a), T(b), T(c)
+	}
+	a, b, c := k.Dot3F64(cast.F64(x), cast.F64(y))
+	return T(a), T(b), T(c)
+}
+
 // Sum returns the sum of the elements of x:
 //
 //	for i := range x { sum += x[i] }
@@ -228,9 +238,9 @@ func Cosine[T Float](x, y []T) T {
 }
 
 func cosine[T Float](k *asm.Table, x, y []T) T {
-	nx, ny := norm(k, x), norm(k, y)
-	d := dot(k, x, y)
-	if !inRange(T(math.Abs(float64(d)))) || !inRange(nx) || !inRange(ny) || !inRange(nx*ny) {
+	d, sxx, syy := dot3(k, x, y) // one pass for x·y, ‖x‖², ‖y‖²
+	nx, ny := T(math.Sqrt(float64(sxx))), T(math.Sqrt(float64(syy)))
+	if !inRange(T(math.Abs(float64(d)))) || !inRange(sxx) || !inRange(syy) || !inRange(nx*ny) {
 		// Something underflowed, overflowed or lost bits to a subnormal:
 		// work on x·2⁻ᵉˣ and y·2⁻ᵉʸ instead, exactly scaled, because
 		// the cosine does not change under scaling.

@@ -117,6 +117,22 @@ func testDot[T Float](t *testing.T) {
 	})
 }
 
+func testDot3[T Float](t *testing.T) {
+	forISA(t, func(t *testing.T, k *asm.Table) {
+		cases(t, 10, func(name string, x, y []T, _ tu.Kind) {
+			xy, xx, yy := dot3(k, x, y)
+			checkReduction(t, "Dot3 xy "+name, xy, x, y)
+			checkReduction(t, "Dot3 xx "+name, xx, x, x)
+			checkReduction(t, "Dot3 yy "+name, yy, y, y)
+		})
+	})
+}
+
+func TestDot3(t *testing.T) {
+	t.Run("f32", testDot3[float32])
+	t.Run("f64", testDot3[float64])
+}
+
 func testSum[T Float](t *testing.T) {
 	forISA(t, func(t *testing.T, k *asm.Table) {
 		cases(t, 2, func(name string, x, _ []T, _ tu.Kind) {
@@ -412,6 +428,7 @@ func testGuardPages[T Float](t *testing.T) {
 					x[i], y[i] = T(i%7)-3, T(i%5)-2
 				}
 				dot(k, x, y)
+				dot3(k, x, y)
 				sum(k, x)
 				norm(k, x)
 				if n > 0 {

@@ -42,6 +42,8 @@ func init() {
 				v.MOVS(m[1], y) // not a memory operand: qemu reads 16 bytes for one
 				v.FMA231S(y, x, acc)
 			})
+		case "dot3":
+			dot3(v)
 		case "sum":
 			reduction(v, 1, func(acc Register, m []Mem) {
 				v.ADD(m[0], acc, acc)
@@ -359,3 +361,83 @@ func binary(v vk, packed, scalar func(...Op)) {
 }
 
 var _ = fmt.Sprint
+
+// dot3 is three dot products, x·y, x·x and y·y, in one pass over x and y
+// (what Cosine needs): reduceUnroll accumulators per product over full
+// blocks, then single vectors, then the masked or scalar remainder, each
+// product reduced in the same fixed order as dot.
+func dot3(v vk) {
+	bases, n := params("x", "y")
+	x, y := bases[0], bases[1]
+	var acc [3][]VecVirtual
+	for p := range acc {
+		acc[p] = make([]VecVirtual, reduceUnroll)
+		for j := range acc[p] {
+			acc[p][j] = v.vec()
+			v.XOR(acc[p][j], acc[p][j], acc[p][j])
+		}
+	}
+	step := func(xr, yr Register, j int) {
+		v.FMA231(yr, xr, acc[0][j])
+		v.FMA231(xr, xr, acc[1][j])
+		v.FMA231(yr, yr, acc[2][j])
+	}
+	i := GP64()
+	XORQ(i, i)
+	loop("blocks", i, n, reduceUnroll*v.lanes, func() {
+		for j := 0; j < reduceUnroll; j++ {
+			xr, yr := v.vec(), v.vec()
+			v.MOVU(v.at(x, i, j*v.lanes), xr)
+			v.MOVU(v.at(y, i, j*v.lanes), yr)
+			step(xr, yr, j)
+		}
+	})
+	loop("vectors", i, n, v.lanes, func() {
+		xr, yr := v.vec(), v.vec()
+		v.MOVU(v.at(x, i, 0), xr)
+		v.MOVU(v.at(y, i, 0), yr)
+		step(xr, yr, 0)
+	})
+	for p := range acc {
+		combine(acc[p], v.ADD)
+	}
+	var res [3]VecVirtual
+	if v.masked() {
+		r := GP64()
+		MOVQ(n, r)
+		SUBQ(i, r)
+		JZ(LabelRef("reduce"))
+		v.tailMask(r, K1)
+		xr, yr := v.vec(), v.vec()
+		v.MOVUZ(v.at(x, i, 0), K1, xr)
+		v.MOVUZ(v.at(y, i, 0), K1, yr)
+		step(xr, yr, 0)
+		Label("reduce")
+		for p := range res {
+			res[p] = v.hreduce(acc[p][0], v.ADD)
+		}
+	} else {
+		var s [3]VecVirtual
+		for p := range s {
+			s[p] = XMM()
+			v.XOR(s[p], s[p], s[p])
+		}
+		scalarLoop("tail", i, n, func() {
+			xr, yr := XMM(), XMM()
+			v.MOVS(v.at(x, i, 0), xr)
+			v.MOVS(v.at(y, i, 0), yr)
+			v.FMA231S(yr, xr, s[0])
+			v.FMA231S(xr, xr, s[1])
+			v.FMA231S(yr, yr, s[2])
+		})
+		for p := range res {
+			res[p] = v.hreduce(acc[p][0], v.ADD)
+			v.ADDS(s[p], res[p], res[p])
+		}
+	}
+	VZEROUPPER()
+	for p, name := range []string{"xy", "xx", "yy"} {
+		Store(res[p], Return(name))
+	}
+	RET()
+}

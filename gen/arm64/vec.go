@@ -36,6 +36,8 @@ func init() {
 		switch in.Name {
 		case "dot":
 			dot(a)
+		case "dot3":
+			dot3(a)
 		case "sum":
 			sum(a)
 		case "max":
@@ -317,4 +319,74 @@ func binary(a *Asm, vop Op3, sop string) {
 			a.VST1P(vx, k, rdst)
 		}
 	})
+}
+
+// dot3: x·y, x·x and y·y in one pass (for Cosine). Blocks of 4 vectors of x
+// (V0–V3) and y (V4–V7) feed three sets of 4 accumulators (V8–V11 x·y,
+// V12–V15 x·x, V16–V19 y·y); then 2- and 1-vector and half-vector steps into
+// the first accumulators of each set, each set folded in the same fixed
+// order into V20–V22, then the scalar step.
+func dot3(a *Asm) {
+	const (
+		bv   = 4 // vectors per block
+		vxy  = V(8)
+		vxx  = V(12)
+		vyy  = V(16)
+		vres = V(20) // V20, V21, V22: the three results
+	)
+	a.Load("x_base", rx)
+	a.Load("y_base", ry)
+	a.Load("x_len", rn)
+	for i := V(0); i < 3*bv; i++ {
+		a.VZero(vxy + i)
+	}
+	step := func(k int, half bool) {
+		arr := a.T.Arr
+		if half {
+			a.FLoadP(rx, 8, vx)
+			a.FLoadP(ry, 8, vx+bv)
+			arr, k = S4, 1
+		} else {
+			a.VLD1P(rx, vx, k)
+			a.VLD1P(ry, vx+bv, k)
+		}
+		for i := V(0); i < V(k); i++ {
+			xv, yv := vx+i, vx+bv+i
+			a.VFMLA(arr, yv, xv, vxy+i)
+			a.VFMLA(arr, xv, xv, vxx+i)
+			a.VFMLA(arr, yv, yv, vyy+i)
+		}
+	}
+	elems := bv * a.T.Lanes
+	a.LSR(log2(elems), rn, rcnt)
+	a.CBZ(rcnt, "tail")
+	a.Label("loop")
+	step(bv, false)
+	a.SUBS(1, rcnt, rcnt)
+	a.BNE("loop")
+	a.Label("tail")
+	steps(a, elems/2, 2, func(e int) { step(chunk(a, e)) })
+	for s, base := range []V{vxy, vxx, vyy} {
+		arr := a.T.Arr
+		a.V3(fadd, arr, base, base, base+1)
+		a.V3(fadd, arr, base+2, base+2, base+3)
+		a.V3(fadd, arr, base, base, base+2)
+		if a.T.Lanes == 4 {
+			a.V3(faddp, arr, base, base, base)
+			a.Pair(faddps, S2, vres+V(s), base)
+		} else {
+			a.Pair(faddps, D2, vres+V(s), base)
+		}
+	}
+	steps(a, 1, 1, func(int) {
+		a.FLoad(rx, a.T.Size, vt1)
+		a.FLoad(ry, a.T.Size, vt2)
+		a.FMADD(vt2, vres, vt1, vres)
+		a.FMADD(vt1, vres+1, vt1, vres+1)
+		a.FMADD(vt2, vres+2, vt2, vres+2)
+	})
+	a.StoreF(vres, "xy")
+	a.StoreF(vres+1, "xx")
+	a.StoreF(vres+2, "yy")
+	a.RET()
 }
