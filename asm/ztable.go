@@ -7,6 +7,65 @@ package asm
 // check that the other slices are at least as long.
 type Table struct {
 
+	// act
+
+	// ExpF32: dst[i] = eˣ⁽ⁱ⁾ (≤ 1 ULP).
+	ExpF32 func(dst []float32, x []float32)
+	// ExpF64: dst[i] = eˣ⁽ⁱ⁾ (≤ 1 ULP).
+	ExpF64 func(dst []float64, x []float64)
+	// LogF32: dst[i] = ln x[i] (≤ 1 ULP).
+	LogF32 func(dst []float32, x []float32)
+	// LogF64: dst[i] = ln x[i] (≤ 1 ULP).
+	LogF64 func(dst []float64, x []float64)
+	// SigmoidF32: dst[i] = 1/(1+e^−x[i]) (≤ 2 ULP).
+	SigmoidF32 func(dst []float32, x []float32)
+	// SigmoidF64: dst[i] = 1/(1+e^−x[i]) (≤ 2 ULP).
+	SigmoidF64 func(dst []float64, x []float64)
+	// TanhF32: dst[i] = tanh x[i] (≤ 2 ULP).
+	TanhF32 func(dst []float32, x []float32)
+	// TanhF64: dst[i] = tanh x[i] (≤ 2 ULP).
+	TanhF64 func(dst []float64, x []float64)
+	// ReluF32: dst[i] = x[i] if x[i] > 0 or NaN, else +0.
+	ReluF32 func(dst []float32, x []float32)
+	// ReluF64: dst[i] = x[i] if x[i] > 0 or NaN, else +0.
+	ReluF64 func(dst []float64, x []float64)
+	// LeakyReluF32: dst[i] = x[i] if x[i] > 0, else alpha·x[i].
+	LeakyReluF32 func(alpha float32, dst []float32, x []float32)
+	// LeakyReluF64: dst[i] = x[i] if x[i] > 0, else alpha·x[i].
+	LeakyReluF64 func(alpha float64, dst []float64, x []float64)
+	// SigmoidGradF32: dst[i] = dy[i]·(y[i]·(1−y[i])).
+	SigmoidGradF32 func(dst []float32, y []float32, dy []float32)
+	// SigmoidGradF64: dst[i] = dy[i]·(y[i]·(1−y[i])).
+	SigmoidGradF64 func(dst []float64, y []float64, dy []float64)
+	// TanhGradF32: dst[i] = dy[i]·fma(−y[i], y[i], 1).
+	TanhGradF32 func(dst []float32, y []float32, dy []float32)
+	// TanhGradF64: dst[i] = dy[i]·fma(−y[i], y[i], 1).
+	TanhGradF64 func(dst []float64, y []float64, dy []float64)
+	// ReluGradF32: dst[i] = dy[i] if x[i] > 0, x[i] if NaN, else +0.
+	ReluGradF32 func(dst []float32, x []float32, dy []float32)
+	// ReluGradF64: dst[i] = dy[i] if x[i] > 0, x[i] if NaN, else +0.
+	ReluGradF64 func(dst []float64, x []float64, dy []float64)
+	// LeakyReluGradF32: dst[i] = dy[i] if x[i] > 0, x[i] if NaN, else alpha·dy[i].
+	LeakyReluGradF32 func(alpha float32, dst []float32, x []float32, dy []float32)
+	// LeakyReluGradF64: dst[i] = dy[i] if x[i] > 0, x[i] if NaN, else alpha·dy[i].
+	LeakyReluGradF64 func(alpha float64, dst []float64, x []float64, dy []float64)
+	// ExpSubF32: dst[i] = e^(x[i]−c) (as exp; the difference in float64); returns Σ dst[i].
+	ExpSubF32 func(dst []float32, x []float32, c float32) float32
+	// ExpSubF64: dst[i] = e^(x[i]−c) (as exp; the difference in float64); returns Σ dst[i].
+	ExpSubF64 func(dst []float64, x []float64, c float64) float64
+	// ExpSumF32: Σ e^(x[i]−c), each term as expSub stores it.
+	ExpSumF32 func(x []float32, c float32) float32
+	// ExpSumF64: Σ e^(x[i]−c), each term as expSub stores it.
+	ExpSumF64 func(x []float64, c float64) float64
+	// SubSubF32: dst[i] = (x[i] − a) − b.
+	SubSubF32 func(dst []float32, x []float32, a float32, b float32)
+	// SubSubF64: dst[i] = (x[i] − a) − b.
+	SubSubF64 func(dst []float64, x []float64, a float64, b float64)
+	// MulSubF32: dst[i] = y[i]·(dy[i] − d).
+	MulSubF32 func(d float32, dst []float32, y []float32, dy []float32)
+	// MulSubF64: dst[i] = y[i]·(dy[i] − d).
+	MulSubF64 func(d float64, dst []float64, y []float64, dy []float64)
+
 	// mat
 
 	// GemmF32: the MR×NR GEMM micro-kernel: c = alpha·(a·b) + beta·c over packed panels (see gen/spec/mat.go).
@@ -92,41 +151,69 @@ type Table struct {
 }
 
 var genericTable = Table{
-	GemmF32:       gemmGeneric[float32],
-	GemmF64:       gemmGeneric[float64],
-	GemmPackAF32:  gemmPackAGeneric[float32],
-	GemmPackAF64:  gemmPackAGeneric[float64],
-	GemmPackBF32:  gemmPackBGeneric[float32],
-	GemmPackBF64:  gemmPackBGeneric[float64],
-	GemmPackBTF32: gemmPackBTGeneric[float32],
-	GemmPackBTF64: gemmPackBTGeneric[float64],
-	GemmTileF32:   gemmTileGeneric[float32],
-	GemmTileF64:   gemmTileGeneric[float64],
-	PeakFMAF32:    peakFMAGeneric[float32],
-	PeakFMAF64:    peakFMAGeneric[float64],
-	Philox:        philoxGeneric,
-	NormalF32:     normalGeneric[float32],
-	NormalF64:     normalGeneric[float64],
-	UniformF32:    uniformGeneric[float32],
-	UniformF64:    uniformGeneric[float64],
-	MomentsF32:    momentsGeneric[float32],
-	MomentsF64:    momentsGeneric[float64],
-	DotF32:        dotGeneric[float32],
-	DotF64:        dotGeneric[float64],
-	Dot3F32:       dot3Generic[float32],
-	Dot3F64:       dot3Generic[float64],
-	SumF32:        sumGeneric[float32],
-	SumF64:        sumGeneric[float64],
-	MaxF32:        maxGeneric[float32],
-	MaxF64:        maxGeneric[float64],
-	AxpyF32:       axpyGeneric[float32],
-	AxpyF64:       axpyGeneric[float64],
-	ScaleF32:      scaleGeneric[float32],
-	ScaleF64:      scaleGeneric[float64],
-	AddF32:        addGeneric[float32],
-	AddF64:        addGeneric[float64],
-	SubF32:        subGeneric[float32],
-	SubF64:        subGeneric[float64],
-	MulF32:        mulGeneric[float32],
-	MulF64:        mulGeneric[float64],
+	ExpF32:           expGeneric[float32],
+	ExpF64:           expGeneric[float64],
+	LogF32:           logGeneric[float32],
+	LogF64:           logGeneric[float64],
+	SigmoidF32:       sigmoidGeneric[float32],
+	SigmoidF64:       sigmoidGeneric[float64],
+	TanhF32:          tanhGeneric[float32],
+	TanhF64:          tanhGeneric[float64],
+	ReluF32:          reluGeneric[float32],
+	ReluF64:          reluGeneric[float64],
+	LeakyReluF32:     leakyReluGeneric[float32],
+	LeakyReluF64:     leakyReluGeneric[float64],
+	SigmoidGradF32:   sigmoidGradGeneric[float32],
+	SigmoidGradF64:   sigmoidGradGeneric[float64],
+	TanhGradF32:      tanhGradGeneric[float32],
+	TanhGradF64:      tanhGradGeneric[float64],
+	ReluGradF32:      reluGradGeneric[float32],
+	ReluGradF64:      reluGradGeneric[float64],
+	LeakyReluGradF32: leakyReluGradGeneric[float32],
+	LeakyReluGradF64: leakyReluGradGeneric[float64],
+	ExpSubF32:        expSubGeneric[float32],
+	ExpSubF64:        expSubGeneric[float64],
+	ExpSumF32:        expSumGeneric[float32],
+	ExpSumF64:        expSumGeneric[float64],
+	SubSubF32:        subSubGeneric[float32],
+	SubSubF64:        subSubGeneric[float64],
+	MulSubF32:        mulSubGeneric[float32],
+	MulSubF64:        mulSubGeneric[float64],
+	GemmF32:          gemmGeneric[float32],
+	GemmF64:          gemmGeneric[float64],
+	GemmPackAF32:     gemmPackAGeneric[float32],
+	GemmPackAF64:     gemmPackAGeneric[float64],
+	GemmPackBF32:     gemmPackBGeneric[float32],
+	GemmPackBF64:     gemmPackBGeneric[float64],
+	GemmPackBTF32:    gemmPackBTGeneric[float32],
+	GemmPackBTF64:    gemmPackBTGeneric[float64],
+	GemmTileF32:      gemmTileGeneric[float32],
+	GemmTileF64:      gemmTileGeneric[float64],
+	PeakFMAF32:       peakFMAGeneric[float32],
+	PeakFMAF64:       peakFMAGeneric[float64],
+	Philox:           philoxGeneric,
+	NormalF32:        normalGeneric[float32],
+	NormalF64:        normalGeneric[float64],
+	UniformF32:       uniformGeneric[float32],
+	UniformF64:       uniformGeneric[float64],
+	MomentsF32:       momentsGeneric[float32],
+	MomentsF64:       momentsGeneric[float64],
+	DotF32:           dotGeneric[float32],
+	DotF64:           dotGeneric[float64],
+	Dot3F32:          dot3Generic[float32],
+	Dot3F64:          dot3Generic[float64],
+	SumF32:           sumGeneric[float32],
+	SumF64:           sumGeneric[float64],
+	MaxF32:           maxGeneric[float32],
+	MaxF64:           maxGeneric[float64],
+	AxpyF32:          axpyGeneric[float32],
+	AxpyF64:          axpyGeneric[float64],
+	ScaleF32:         scaleGeneric[float32],
+	ScaleF64:         scaleGeneric[float64],
+	AddF32:           addGeneric[float32],
+	AddF64:           addGeneric[float64],
+	SubF32:           subGeneric[float32],
+	SubF64:           subGeneric[float64],
+	MulF32:           mulGeneric[float32],
+	MulF64:           mulGeneric[float64],
 }

@@ -1,0 +1,86 @@
+package act
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/lanes-go/lanes/asm"
+)
+
+// Benchmarks: every function, type and available ISA, plus the plain
+// math-package loop (impl=math) for comparison. Names are
+// BenchmarkExp/f32/n=4096/impl=avx512 so benchstat can compare them.
+
+var benchSizes = []int{4096}
+
+func benchInputs[T Float](name string, n int) []T {
+	r := rand.New(rand.NewPCG(1, 2))
+	x := make([]T, n)
+	for i := range x {
+		v := (2*r.Float64() - 1) * 10
+		if name == "Log" {
+			v = math.Abs(v) + 0x1p-10
+		}
+		x[i] = T(v)
+	}
+	return x
+}
+
+func mathLoop[T Float](name string) func(dst, x []T) {
+	f := map[string]func(float64) float64{
+		"Exp":     math.Exp,
+		"Log":     math.Log,
+		"Sigmoid": func(v float64) float64 { return 1 / (1 + math.Exp(-v)) },
+		"Tanh":    math.Tanh,
+		"ReLU":    func(v float64) float64 { return max(v, 0) },
+	}[name]
+	return func(dst, x []T) {
+		for i, v := range x {
+			dst[i] = T(f(float64(v)))
+		}
+	}
+}
+
+func benchFunc[T Float](b *testing.B, name string, run func(k *asm.Table, dst, x []T)) {
+	for _, n := range benchSizes {
+		x := benchInputs[T](name, n)
+		dst := make([]T, n)
+		for _, isa := range asm.Available() {
+			k := asm.Get(isa)
+			b.Run(fmt.Sprintf("n=%d/impl=%s", n, isa), func(b *testing.B) {
+				b.SetBytes(int64(n) * int64(sizeOf[T]()))
+				for b.Loop() {
+					run(k, dst, x)
+				}
+			})
+		}
+		f := mathLoop[T](name)
+		b.Run(fmt.Sprintf("n=%d/impl=math", n), func(b *testing.B) {
+			b.SetBytes(int64(n) * int64(sizeOf[T]()))
+			for b.Loop() {
+				f(dst, x)
+			}
+		})
+	}
+}
+
+func sizeOf[T Float]() int {
+	var z T
+	if any(z) == any(float32(0)) {
+		return 4
+	}
+	return 8
+}
+
+func bench(b *testing.B, name string, r32 func(k *asm.Table, dst, x []float32), r64 func(k *asm.Table, dst, x []float64)) {
+	b.Run("f32", func(b *testing.B) { benchFunc(b, name, r32) })
+	b.Run("f64", func(b *testing.B) { benchFunc(b, name, r64) })
+}
+
+func BenchmarkExp(b *testing.B)     { bench(b, "Exp", exp[float32], exp[float64]) }
+func BenchmarkLog(b *testing.B)     { bench(b, "Log", log[float32], log[float64]) }
+func BenchmarkSigmoid(b *testing.B) { bench(b, "Sigmoid", sigmoid[float32], sigmoid[float64]) }
+func BenchmarkTanh(b *testing.B)    { bench(b, "Tanh", tanh[float32], tanh[float64]) }
+func BenchmarkReLU(b *testing.B)    { bench(b, "ReLU", relu[float32], relu[float64]) }

@@ -1,0 +1,116 @@
+// Package act holds the element-wise activation functions of neural
+// networks on float32 and float64 slices — Exp, Log, Sigmoid, Tanh, ReLU,
+// LeakyReLU — and their fused backward kernels (SigmoidGrad, TanhGrad,
+// ReLUGrad, LeakyReLUGrad), which take the upstream gradient dy and return
+// the vector-Jacobian product dy ⊙ f'(x) in one pass; and Softmax,
+// LogSoftmax and SoftmaxGrad. Each call goes to the kernel of the active ISA
+// (see package asm): AVX-512, AVX2+FMA, NEON, or pure Go.
+//
+// # Contract
+//
+// For every function and ISA:
+//   - Slices of any length and offset. The lengths that must match are
+//     checked first; a mismatch panics with a message naming the function and
+//     the lengths ("act.Exp: len(dst)=3 != len(x)=4"), and nothing is written.
+//   - dst may be the same slice as an input (in place); partial overlap is
+//     undefined.
+//   - No heap allocation.
+//   - Reproducible: for the element-wise functions every ISA, the pure-Go
+//     one included, returns the same bits for the same input (a NaN result
+//     is a NaN on every ISA; its payload is unspecified), on amd64 and arm64
+//     alike. Softmax, LogSoftmax and SoftmaxGrad contain a reduction (a sum,
+//     a dot product) whose order follows the ISA's vector width, so their
+//     last bits may differ between ISAs, within the bound each states; on
+//     one ISA they are deterministic.
+//
+// # Accuracy
+//
+// Errors are in ULPs of the exact result, measured in its own format
+// (subnormal results in units of the smallest subnormal; +Inf counts as
+// 2¹²⁸ resp. 2¹⁰²⁴):
+//
+//	            float32    float64
+//	Exp         ≤ 1 ULP    ≤ 1 ULP
+//	Log         ≤ 1 ULP    ≤ 1 ULP
+//	Sigmoid     ≤ 2 ULP    ≤ 2 ULP
+//	Tanh        ≤ 2 ULP    ≤ 2 ULP
+//
+// over the whole domain, subnormal results included. The float32 bounds are
+// proven by an exhaustive test over all 2³² inputs (LANES_EXHAUSTIVE=1; the
+// ordinary run checks a dense sweep of more than 10⁶ inputs) against float64
+// math, whose own error (< 2⁻²⁶ ULP of float32) is added to the bound; the
+// float64 bounds come from the error analysis in asm/act_generic.go and are
+// checked on random inputs spread over the exponent range and on the special
+// values against double-double references (error < 2⁻⁹⁰ relative).
+// The largest errors measured (float32: all 2³² inputs on AVX-512, AVX2 and
+// pure Go, every 64th input on NEON under qemu; float64: 10⁷ random inputs
+// plus a sweep of the subnormal results):
+//
+//	            float32      float64
+//	Exp         0.5032 ULP   0.7507 ULP (subnormal result)
+//	Log         0.5004 ULP   0.6076 ULP
+//	Sigmoid     0.5032 ULP   0.7538 ULP (subnormal result)
+//	Tanh        0.5088 ULP   0.6954 ULP
+//
+// ReLU and LeakyReLU are exact (one rounding for alpha·x). The Grad kernels
+// round as their formulas are written (see each).
+//
+// # How the functions are computed (and why every ISA agrees)
+//
+// The element-wise kernels are bit-identical across ISAs because the pure-Go
+// kernels perform exactly the IEEE operations of the SIMD bodies in the same
+// order: fused multiply-adds are math.FMA (the SIMD FMA instructions round
+// once, as math.FMA does), every other product that feeds an addition is
+// rounded by an explicit conversion so that the Go compiler cannot fuse it,
+// and selects (clamps, special cases) decide identically. Go has no float32
+// FMA, and an exact one in pure Go (asm.FMA32) costs about ten float64
+// operations; so the float32 functions widen to float64, compute there with
+// math.FMA, and round once to float32 at the end. The SIMD bodies do the
+// same in float64 lanes. The float64 accuracy makes each float32 result lie
+// within 0.5 ULP plus a small fraction of the exact value, subnormal and
+// overflowing results included (the float64 intermediate is normal and the
+// final conversion rounds once).
+//
+// Exp: x = k·ln2 + r with k = round(x/ln2) (by adding 1.5·2⁵², which rounds
+// to an integer), |r| ≤ ln2/2. float64: Cody–Waite with ln2 = hi + lo (hi has
+// 32 significant bits, so k·hi and x − k·hi are exact), r kept as r + rlo;
+// eʳ = s + c where s = 1 + r rounded and c carries that rounding error
+// (Fast2Sum), rlo·(1+r) and r²·q(r) with q the degree-12 Taylor polynomial
+// (remainder < 2⁻⁶²). The result is (s + c)·2ᵏ scaled in two steps
+// 2^(k>>1)·2^(k−k>>1), so a subnormal result is rounded once and overflow
+// gives +Inf (AVX-512 uses VSCALEFPD, which rounds identically). Error:
+// 0.5 ULP for the final rounding, < 0.25 ULP from c. float32: r in one FMA,
+// degree-8 Taylor polynomial (relative error < 2⁻³⁰), product with 2ᵏ exact
+// in float64, one rounding to float32.
+//
+// Log: x = 2ᵏ·m with m ∈ [√2/2, √2) (by integer arithmetic on the bits; a
+// subnormal float64 is first scaled by 2⁵⁴), f = m − 1 exact, s = f/(2+f),
+// log m = f − f²/2 + s·(f²/2 + R(s²)) with fdlibm's minimax R (degree 7 in s²
+// for float64, 4 for float32). float64 keeps f²/2, f − f²/2 and k·ln2hi + … as
+// exact double-word sums (FMA and Fast2Sum), so only the last addition rounds
+// at the size of the result.
+//
+// Sigmoid: with a = |x| and e = e^−a = (s + c)·2ᵏ from the Exp reduction,
+// σ(a) = 1/(1 + e) and σ(−a) = e·σ(a). float64 computes 1 + e as a
+// double-word dh + dl, y0 = 1/dh, the residual rr = 1 − (dh + dl)·y0 with two
+// FMAs, and returns y0 + y0·rr, or (s + c)·y0·(1 + rr) scaled by 2ᵏ in two
+// steps, so results down to the subnormals are within about 1 ULP. Never NaN
+// for a finite or infinite input: σ(+Inf) = 1, σ(−Inf) = 0.
+//
+// Tanh: tanh a = (1 − e)/(1 + e) with e = e^−2a. float64 forms 1 − e and
+// 1 + e as exact double-words from s, c (so there is no cancellation for
+// small a: 1 − s is exact and c holds the rest), then one division and a
+// residual correction with FMAs. float32 uses e − 1 = 2ᵏ·(r·Q(r)) + (2ᵏ − 1)
+// (an expm1 form, accurate relative to e − 1 when k = 0). The sign is copied
+// from x, so tanh(−0) = −0, tanh(±Inf) = ±1.
+//
+// Softmax subtracts the maximum (vec's Max kernel) before exponentiating, so
+// no term exceeds 1 and the sum lies in [1, n]; one fused kernel writes
+// e^(x−m) and returns the sum, which vec's Scale kernel then divides out
+// (multiplying by the rounded 1/sum). LogSoftmax sums e^(x−m) without
+// storing it (so dst may alias x) and writes (x − m) − ln sum.
+//
+// Special values are those of the C library: NaN → NaN; Exp(+Inf) = +Inf,
+// Exp(−Inf) = +0, overflow → +Inf, underflow → the correctly rounded
+// subnormal or +0; Log(±0) = −Inf, Log(x<0) = NaN, Log(+Inf) = +Inf.
+package act

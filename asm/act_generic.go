@@ -1,0 +1,507 @@
+package asm
+
+import "math"
+
+// The generic (pure-Go) act kernels. They perform exactly the IEEE
+// operations of the generated AVX-512, AVX2 and NEON bodies, in the same
+// order, so every ISA returns the same bits (NaN payloads aside):
+//
+//   - every fused multiply-add is math.FMA, which the SIMD bodies compute
+//     with their own FMA instructions (one rounding either way);
+//   - every product that feeds an addition is wrapped in an explicit
+//     float64(...) conversion: the Go specification lets the compiler fuse
+//     x*y + z into an FMA otherwise (it does on arm64), and a conversion
+//     forbids that;
+//   - comparisons and clamps take the same branch for every input the
+//     vector selects take, NaN included.
+//
+// float32 kernels widen each element to float64, compute in float64 and
+// round once to float32 at the end; the float64 lanes cost the SIMD bodies
+// half their width but make every float32 result within 0.5 ULP plus a tiny
+// fraction of the correctly rounded one, and reproducible by plain float64
+// arithmetic here.
+
+// Constants shared with gen/amd64/act.go (the same literals, so the same
+// float64 values).
+const (
+	actLog2e = 0x1.71547652b82fep0   // 1/ln 2 rounded to float64
+	actMagic = 0x1.8p52              // 1.5·2⁵²: adding it rounds to an integer
+	actLn2   = 0x1.62e42fefa39efp-1  // ln 2 rounded to float64
+	actLn2Hi = 0x1.62e42feep-1       // ln 2, high 32 bits: k·actLn2Hi is exact for |k| < 2²¹
+	actLn2Lo = 0x1.a39ef35793c76p-33 // ln 2 − actLn2Hi rounded to float64
+
+	// Taylor coefficients 1/n! of eˣ.
+	actC2  = 1.0 / 2
+	actC3  = 1.0 / 6
+	actC4  = 1.0 / 24
+	actC5  = 1.0 / 120
+	actC6  = 1.0 / 720
+	actC7  = 1.0 / 5040
+	actC8  = 1.0 / 40320
+	actC9  = 1.0 / 362880
+	actC10 = 1.0 / 3628800
+	actC11 = 1.0 / 39916800
+	actC12 = 1.0 / 479001600
+	actC13 = 1.0 / 6227020800
+	actC14 = 1.0 / 87178291200
+
+	// log: fdlibm's minimax coefficients of R(z) ≈ 2·atanh(s)/s − 2, z = s²
+	// (|error| < 2⁻⁵⁸·⁴⁵), and its float32 ones (|error| < 2⁻³⁴·²⁴).
+	actLg1  = 6.666666666666735130e-01
+	actLg2  = 3.999999999940941908e-01
+	actLg3  = 2.857142874366239149e-01
+	actLg4  = 2.222219843214978396e-01
+	actLg5  = 1.818357216161805012e-01
+	actLg6  = 1.531383769920937332e-01
+	actLg7  = 1.479819860511658591e-01
+	actLgF1 = 0x1.555554p-1 // 0xaaaaaa.0p-24
+	actLgF2 = 0x1.999c26p-2 // 0xccce13.0p-25
+	actLgF3 = 0x1.23d3dcp-2 // 0x91e9ee.0p-25
+	actLgF4 = 0x1.f13c4cp-3 // 0xf89e26.0p-26
+
+	actSqrtHalfBits = 0x3fe6a09e667f3bcd                   // bits of the lower end of m's range, ≈ √2/2
+	actLogShift     = 0x3ff0000000000000 - actSqrtHalfBits // added to the bits of x before splitting
+	actMantMask     = 0x000fffffffffffff                   // the mantissa bits of a float64
+	actExpoBits     = 0x4330000000000000                   // bits of 2⁵², or-ed with a small integer
+	actExpoBias     = 0x1p52 + 1023                        // subtracted to get the unbiased exponent
+	actMagicBits    = 0x4338000000000000                   // bits of actMagic
+	actDefaultNaN   = 0x7ff8000000000000                   // the quiet NaN the SIMD units produce
+	actTiny64       = 0x1p-1022                            // smallest normal float64
+	actNormalize    = 0x1p54                               // scales a subnormal into the normals
+	actExpLo64      = -746.0                               // e^-746 < 2⁻¹⁰⁷⁵: rounds to 0
+	actExpHi64      = 710.0                                // e^710 > MaxFloat64
+	actExpLo32      = -104.0                               // e^-104 < 2⁻¹⁵⁰: rounds to 0 in float32
+	actExpHi32      = 89.0                                 // e^89 > MaxFloat32
+	actTanhHi64     = 40.0                                 // tanh x rounds to 1 for x > 19.1
+	actTanhHi32     = 10.0                                 // tanh x rounds to 1 in float32 for x > 9.02
+)
+
+// actPow2 returns 2ᵏ for −1022 ≤ k ≤ 1023 (only the low 12 bits of k+1023
+// are used, as the SIMD bodies do).
+func actPow2(k int64) float64 { return math.Float64frombits(uint64(k+1023) << 52) }
+
+// expParts64 reduces x for the float64 exponential: with
+// k = round(x/ln 2) (x clamped to [−746, 710]) and r = x − k·ln 2 (|r| ≤ ln2/2,
+// kept as r + rlo), it returns r and w with eʳ⁺ʳˡᵒ ≈ 1 + r + w, |w| < 0.07,
+// and the bits of magic+k, whose low bits are k.
+//
+// w = r²·q(r) + rlo·(1 + r) with q the Taylor polynomial of (eʳ−1−r)/r² of
+// degree 12 (remainder < 2⁻⁶²·⁶ on |r| ≤ 0.347).
+func expParts64(x float64) (r, w float64, kb uint64) {
+	if x < actExpLo64 {
+		x = actExpLo64
+	}
+	if x > actExpHi64 {
+		x = actExpHi64
+	}
+	t := math.FMA(x, actLog2e, actMagic)
+	kf := t - actMagic
+	hi := math.FMA(kf, -actLn2Hi, x) // exact
+	lo := float64(kf * actLn2Lo)
+	r = hi - lo
+	rlo := (hi - r) - lo
+	r2 := float64(r * r)
+	q := math.FMA(actC14, r, actC13)
+	q = math.FMA(q, r, actC12)
+	q = math.FMA(q, r, actC11)
+	q = math.FMA(q, r, actC10)
+	q = math.FMA(q, r, actC9)
+	q = math.FMA(q, r, actC8)
+	q = math.FMA(q, r, actC7)
+	q = math.FMA(q, r, actC6)
+	q = math.FMA(q, r, actC5)
+	q = math.FMA(q, r, actC4)
+	q = math.FMA(q, r, actC3)
+	q = math.FMA(q, r, actC2)
+	w = math.FMA(r2, q, math.FMA(rlo, r, rlo))
+	return r, w, math.Float64bits(t)
+}
+
+// expSplit64 returns s + c = 1 + r + w with s = 1 + r rounded and c the
+// rest: its rounding error (exact, Fast2Sum) plus w.
+func expSplit64(r, w float64) (s, c float64) {
+	s = 1 + r
+	c = ((1 - s) + r) + w
+	return s, c
+}
+
+// actK returns k from the bits of magic+k.
+func actK(kb uint64) int64 { return int64(kb - actMagicBits) }
+
+// scale2 returns v·2ᵏ rounded once (v normal, −1076 ≤ k ≤ 1024): the two
+// factors 2^(k>>1) and 2^(k−k>>1) are normal and the first product is
+// exact, so only the second rounds (to a subnormal, or to +Inf).
+func scale2(v float64, k int64) float64 {
+	k1 := k >> 1
+	return float64(float64(v*actPow2(k1)) * actPow2(k-k1))
+}
+
+func exp64(x float64) float64 {
+	r, w, kb := expParts64(x)
+	s, c := expSplit64(r, w)
+	return scale2(s+c, actK(kb))
+}
+
+func sigmoid64(x float64) float64 {
+	a := math.Abs(x)
+	r, w, kb := expParts64(-a)
+	s, c := expSplit64(r, w)
+	k := actK(kb)
+	// e^−a = (mh + ml)·2ᵏ ≤ 1 with mh = s + c rounded, ml its error.
+	mh := s + c
+	ml := c - (mh - s)
+	eh := scale2(mh, k)
+	el := scale2(ml, k)
+	dh := 1 + eh
+	dl := ((1 - dh) + eh) + el // 1 + e^−a = dh + dl, |dl| ≤ 2⁻⁵²
+	y0 := 1 / dh
+	rr := math.FMA(-dh, y0, 1)
+	rr = math.FMA(-dl, y0, rr) // 1/(1+e^−a) = y0·(1 + rr) + O(rr²)
+	if x >= 0 {
+		return math.FMA(y0, rr, y0)
+	}
+	// σ(−a) = e^−a/(1 + e^−a) = (mh + ml)·y0·(1 + rr)·2ᵏ.
+	p := float64(mh * y0)
+	pe := math.FMA(mh, y0, -p)
+	lo := math.FMA(p, rr, pe)
+	lo = math.FMA(ml, y0, lo)
+	return scale2(p+lo, k)
+}
+
+func tanh64(x float64) float64 {
+	a := math.Abs(x)
+	if a > actTanhHi64 {
+		a = actTanhHi64
+	}
+	r, w, kb := expParts64(-2 * a)
+	sc := actPow2(actK(kb)) // −56 ≤ k ≤ 0
+	// e^−2a = sc·(1 + th + tl) with th + tl = r + w exactly (Fast2Sum), so
+	// 1 − e^−2a = (1 − sc) − sc·th − sc·tl has no cancellation error: for
+	// k = 0 it is −th − tl, for k < 0 it is at least 0.29.
+	th := r + w
+	tl := w - (th - r)
+	e := float64(sc * th) // exact
+	el := float64(sc * tl)
+	n0 := 1 - sc
+	n0l := (1 - n0) - sc // 1 − sc = n0 + n0l exactly (Fast2Sum)
+	nh := n0 - e
+	nl := ((n0 - nh) - e) + (n0l - el)
+	d0 := 1 + sc
+	d0l := (1 - d0) + sc
+	dh := d0 + e
+	dl := ((d0 - dh) + e) + (el + d0l)
+	// tanh a = (nh + nl)/(dh + dl): one division and a residual correction.
+	inv := 1 / dh
+	q0 := float64(nh * inv)
+	rr := math.FMA(-q0, dh, nh)
+	rr = rr + nl
+	rr = math.FMA(-q0, dl, rr)
+	q := math.FMA(rr, inv, q0)
+	return math.Copysign(q, x)
+}
+
+func log64(x float64) float64 {
+	switch {
+	case x != x:
+		return x
+	case x < 0:
+		return math.Float64frombits(actDefaultNaN)
+	case x == 0:
+		return math.Inf(-1)
+	case x > math.MaxFloat64:
+		return x
+	}
+	xs, kadj := x, 0.0
+	if x < actTiny64 {
+		xs, kadj = x*actNormalize, 54
+	}
+	ix := math.Float64bits(xs) + actLogShift
+	kf := math.Float64frombits(ix>>52|actExpoBits) - actExpoBias
+	kf = kf - kadj
+	m := math.Float64frombits(ix&actMantMask + actSqrtHalfBits)
+	f := m - 1 // exact; m ∈ [√2/2, √2)
+	hf := 0.5 * f
+	h := float64(hf * f)
+	hl := math.FMA(hf, f, -h) // f²/2 = h + hl exactly
+	d := 2 + f
+	s := f / d
+	z := float64(s * s)
+	w := float64(z * z)
+	t1 := float64(w * math.FMA(math.FMA(actLg6, w, actLg4), w, actLg2))
+	t2 := float64(z * math.FMA(math.FMA(math.FMA(actLg7, w, actLg5), w, actLg3), w, actLg1))
+	r := t1 + t2
+	// log m = f − f²/2 + s·(f²/2 + R).
+	u := math.FMA(s, h+r, -hl)
+	vh := f - h
+	vl := (f - vh) - h
+	A := float64(kf * actLn2Hi) // exact
+	hi := A + vh
+	lo := (A - hi) + vh
+	return hi + (lo + (vl + math.FMA(kf, actLn2Lo, u)))
+}
+
+// expParts32 reduces x (a float32 widened) for the float32 exponential:
+// k = round(x/ln 2) (x clamped to [−104, 89]), r = x − k·ln 2 in one
+// rounding, and Q with eʳ − 1 ≈ r·Q(r) (Taylor of degree 8: relative error
+// < 2⁻³⁰·⁷ on |r| ≤ 0.347).
+func expParts32(x float64) (r, q float64, kb uint64) {
+	if x < actExpLo32 {
+		x = actExpLo32
+	}
+	if x > actExpHi32 {
+		x = actExpHi32
+	}
+	t := math.FMA(x, actLog2e, actMagic)
+	kf := t - actMagic
+	r = math.FMA(kf, -actLn2, x)
+	q = math.FMA(actC8, r, actC7)
+	q = math.FMA(q, r, actC6)
+	q = math.FMA(q, r, actC5)
+	q = math.FMA(q, r, actC4)
+	q = math.FMA(q, r, actC3)
+	q = math.FMA(q, r, actC2)
+	q = math.FMA(q, r, 1)
+	return r, q, math.Float64bits(t)
+}
+
+func exp32(x float32) float32 { return expF32(float64(x)) }
+
+func sigmoid32(x float32) float32 {
+	xd := float64(x)
+	r, q, kb := expParts32(-math.Abs(xd))
+	e := float64(math.FMA(q, r, 1) * actPow2(actK(kb)))
+	t := 1 / (1 + e)
+	if xd >= 0 {
+		return float32(t)
+	}
+	return float32(float64(e * t))
+}
+
+func tanh32(x float32) float32 {
+	xd := float64(x)
+	a := math.Abs(xd)
+	if a > actTanhHi32 {
+		a = actTanhHi32
+	}
+	r, q, kb := expParts32(-2 * a)
+	sc := actPow2(actK(kb))
+	em1 := math.FMA(sc, float64(q*r), sc-1) // e^−2a − 1
+	y := em1 / (2 + em1)
+	return float32(math.Copysign(y, xd))
+}
+
+func log32(x float32) float32 {
+	xd := float64(x)
+	switch {
+	case xd != xd:
+		return x
+	case xd < 0:
+		return float32(math.Float64frombits(actDefaultNaN))
+	case xd == 0:
+		return float32(math.Inf(-1))
+	case xd > math.MaxFloat64:
+		return x
+	}
+	ix := math.Float64bits(xd) + actLogShift
+	kf := math.Float64frombits(ix>>52|actExpoBits) - actExpoBias
+	m := math.Float64frombits(ix&actMantMask + actSqrtHalfBits)
+	f := m - 1
+	s := f / (2 + f)
+	z := float64(s * s)
+	r := float64(math.FMA(math.FMA(math.FMA(actLgF4, z, actLgF3), z, actLgF2), z, actLgF1) * z)
+	h := float64(float64(0.5*f) * f)
+	lm := f + math.FMA(s, h+r, -h)
+	return float32(math.FMA(kf, actLn2, lm))
+}
+
+func expGeneric[T Float](dst, x []T) {
+	x = x[:len(dst)]
+	if is32[T]() {
+		for i, v := range x {
+			dst[i] = T(exp32(float32(v)))
+		}
+		return
+	}
+	for i, v := range x {
+		dst[i] = T(exp64(float64(v)))
+	}
+}
+
+func logGeneric[T Float](dst, x []T) {
+	x = x[:len(dst)]
+	if is32[T]() {
+		for i, v := range x {
+			dst[i] = T(log32(float32(v)))
+		}
+		return
+	}
+	for i, v := range x {
+		dst[i] = T(log64(float64(v)))
+	}
+}
+
+func sigmoidGeneric[T Float](dst, x []T) {
+	x = x[:len(dst)]
+	if is32[T]() {
+		for i, v := range x {
+			dst[i] = T(sigmoid32(float32(v)))
+		}
+		return
+	}
+	for i, v := range x {
+		dst[i] = T(sigmoid64(float64(v)))
+	}
+}
+
+func tanhGeneric[T Float](dst, x []T) {
+	x = x[:len(dst)]
+	if is32[T]() {
+		for i, v := range x {
+			dst[i] = T(tanh32(float32(v)))
+		}
+		return
+	}
+	for i, v := range x {
+		dst[i] = T(tanh64(float64(v)))
+	}
+}
+
+func reluGeneric[T Float](dst, x []T) {
+	x = x[:len(dst)]
+	for i, v := range x {
+		if v > 0 || v != v {
+			dst[i] = v
+		} else {
+			dst[i] = 0
+		}
+	}
+}
+
+func leakyReluGeneric[T Float](alpha T, dst, x []T) {
+	x = x[:len(dst)]
+	for i, v := range x {
+		if v > 0 {
+			dst[i] = v
+		} else {
+			dst[i] = alpha * v
+		}
+	}
+}
+
+// sigmoidGradGeneric: float32 in float64 (three exact-enough roundings, then
+// one to float32), float64 directly.
+func sigmoidGradGeneric[T Float](dst, y, dy []T) {
+	y, dy = y[:len(dst)], dy[:len(dst)]
+	if is32[T]() {
+		for i := range dst {
+			v := float64(y[i])
+			dst[i] = T(float32(float64(dy[i]) * float64(v*(1-v))))
+		}
+		return
+	}
+	for i := range dst {
+		v := y[i]
+		dst[i] = dy[i] * T(v*(1-v))
+	}
+}
+
+func tanhGradGeneric[T Float](dst, y, dy []T) {
+	y, dy = y[:len(dst)], dy[:len(dst)]
+	if is32[T]() {
+		for i := range dst {
+			v := float64(y[i])
+			dst[i] = T(float32(float64(dy[i]) * math.FMA(-v, v, 1)))
+		}
+		return
+	}
+	for i := range dst {
+		v := float64(y[i])
+		dst[i] = T(float64(dy[i]) * math.FMA(-v, v, 1))
+	}
+}
+
+func reluGradGeneric[T Float](dst, x, dy []T) {
+	x, dy = x[:len(dst)], dy[:len(dst)]
+	for i, v := range x {
+		switch {
+		case v > 0:
+			dst[i] = dy[i]
+		case v != v:
+			dst[i] = v
+		default:
+			dst[i] = 0
+		}
+	}
+}
+
+func leakyReluGradGeneric[T Float](alpha T, dst, x, dy []T) {
+	x, dy = x[:len(dst)], dy[:len(dst)]
+	for i, v := range x {
+		switch {
+		case v > 0:
+			dst[i] = dy[i]
+		case v != v:
+			dst[i] = v
+		default:
+			dst[i] = alpha * dy[i]
+		}
+	}
+}
+
+// expSubGeneric: float32 widens x and c and subtracts in float64, then
+// follows exp32; the sum adds the stored (rounded) values in float64 in four
+// partial sums. float64 subtracts in float64 and follows exp64.
+func expSubGeneric[T Float](dst, x []T, c T) T {
+	x = x[:len(dst)]
+	var s [4]float64
+	if is32[T]() {
+		cd := float64(c)
+		for i, v := range x {
+			e := expF32(float64(v) - cd)
+			dst[i] = T(e)
+			s[i&3] += float64(e)
+		}
+	} else {
+		for i, v := range x {
+			e := exp64(float64(v - c))
+			dst[i] = T(e)
+			s[i&3] += e
+		}
+	}
+	return T((s[0] + s[1]) + (s[2] + s[3]))
+}
+
+// expF32 is exp32 on a float64 argument.
+func expF32(x float64) float32 {
+	r, q, kb := expParts32(x)
+	return float32(float64(math.FMA(q, r, 1) * actPow2(actK(kb))))
+}
+
+func expSumGeneric[T Float](x []T, c T) T {
+	var s [4]float64
+	if is32[T]() {
+		cd := float64(c)
+		for i, v := range x {
+			s[i&3] += float64(expF32(float64(v) - cd))
+		}
+	} else {
+		for i, v := range x {
+			s[i&3] += exp64(float64(v - c))
+		}
+	}
+	return T((s[0] + s[1]) + (s[2] + s[3]))
+}
+
+func subSubGeneric[T Float](dst, x []T, a, b T) {
+	x = x[:len(dst)]
+	for i, v := range x {
+		dst[i] = (v - a) - b
+	}
+}
+
+func mulSubGeneric[T Float](d T, dst, y, dy []T) {
+	y, dy = y[:len(dst)], dy[:len(dst)]
+	for i, v := range y {
+		dst[i] = v * (dy[i] - d)
+	}
+}
