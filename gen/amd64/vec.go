@@ -181,9 +181,29 @@ func maxKernel(v vk) {
 		track(r)
 		v.MAX(r, acc, acc)
 	}
+	// Full blocks test two vectors per compare: unordered(a, b) is true
+	// where a or b is NaN.
+	trackPair := func(a, b Register) {
+		if v.masked() {
+			v.CMP(U8(3), b, a, K3)
+			KORW(K3, K2, K2)
+		} else {
+			t := v.vec()
+			v.CMP(U8(3), b, a, t)
+			v.OR(t, nanv, nanv)
+		}
+	}
 	loop("blocks", i, n, reduceUnroll*v.lanes, func() {
+		rs := make([]VecVirtual, len(acc))
 		for j := range acc {
-			body(acc[j], v.at(x, i, j*v.lanes))
+			rs[j] = v.vec()
+			v.MOVU(v.at(x, i, j*v.lanes), rs[j])
+		}
+		for j := 0; j+1 < len(rs); j += 2 {
+			trackPair(rs[j], rs[j+1])
+		}
+		for j := range acc {
+			v.MAX(rs[j], acc[j], acc[j])
 		}
 	})
 	loop("vectors", i, n, v.lanes, func() { body(acc[0], v.at(x, i, 0)) })
