@@ -44,6 +44,26 @@ func dot3F64AVX2(x []float64, y []float64) (xy float64, xx float64, yy float64)
 //go:noescape
 func dot3F64AVX512(x []float64, y []float64) (xy float64, xx float64, yy float64)
 
+// sumsqF32AVX2 computes Σ x[i]² (one load per element, for Norm) with avx2.
+//
+//go:noescape
+func sumsqF32AVX2(x []float32) float32
+
+// sumsqF32AVX512 computes Σ x[i]² (one load per element, for Norm) with avx512.
+//
+//go:noescape
+func sumsqF32AVX512(x []float32) float32
+
+// sumsqF64AVX2 computes Σ x[i]² (one load per element, for Norm) with avx2.
+//
+//go:noescape
+func sumsqF64AVX2(x []float64) float64
+
+// sumsqF64AVX512 computes Σ x[i]² (one load per element, for Norm) with avx512.
+//
+//go:noescape
+func sumsqF64AVX512(x []float64) float64
+
 // sumF32AVX2 computes Σ x[i] with avx2.
 //
 //go:noescape

@@ -736,6 +736,270 @@ reduce:
 	MOVSD         X3, yy+64(FP)
 	RET
 
+// func sumsqF32AVX2(x []float32) float32
+// Requires: AVX, FMA3, SSE
+TEXT ·sumsqF32AVX2(SB), NOSPLIT, $0-28
+	MOVQ   x_base+0(FP), AX
+	MOVQ   x_len+8(FP), CX
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	XORQ   DX, DX
+	MOVQ   CX, BX
+	ANDQ   $-32, BX
+	CMPQ   DX, BX
+	JAE    blocks_done
+
+blocks:
+	VMOVUPS     (AX)(DX*4), Y4
+	VFMADD231PS Y4, Y4, Y0
+	VMOVUPS     32(AX)(DX*4), Y4
+	VFMADD231PS Y4, Y4, Y1
+	VMOVUPS     64(AX)(DX*4), Y4
+	VFMADD231PS Y4, Y4, Y2
+	VMOVUPS     96(AX)(DX*4), Y4
+	VFMADD231PS Y4, Y4, Y3
+	ADDQ        $0x00000020, DX
+	CMPQ        DX, BX
+	JB          blocks
+
+blocks_done:
+	MOVQ CX, BX
+	ANDQ $-8, BX
+	CMPQ DX, BX
+	JAE  vectors_done
+
+vectors:
+	VMOVUPS     (AX)(DX*4), Y4
+	VFMADD231PS Y4, Y4, Y0
+	ADDQ        $0x00000008, DX
+	CMPQ        DX, BX
+	JB          vectors
+
+vectors_done:
+	VADDPS Y1, Y0, Y0
+	VADDPS Y3, Y2, Y2
+	VADDPS Y2, Y0, Y0
+	VXORPS X1, X1, X1
+	CMPQ   DX, CX
+	JAE    tail_done
+
+tail:
+	VMOVSS      (AX)(DX*4), X2
+	VFMADD231SS X2, X2, X1
+	INCQ        DX
+	CMPQ        DX, CX
+	JB          tail
+
+tail_done:
+	VEXTRACTF128 $0x01, Y0, X2
+	VADDPS       X2, X0, X2
+	VPERMILPD    $0x01, X2, X0
+	VADDPS       X0, X2, X2
+	VMOVSHDUP    X2, X0
+	VADDPS       X0, X2, X2
+	VADDSS       X1, X2, X2
+	VZEROUPPER
+	MOVSS        X2, ret+24(FP)
+	RET
+
+// func sumsqF32AVX512(x []float32) float32
+// Requires: AVX, AVX512DQ, AVX512F, BMI2, SSE
+TEXT ·sumsqF32AVX512(SB), NOSPLIT, $0-28
+	MOVQ   x_base+0(FP), AX
+	MOVQ   x_len+8(FP), CX
+	VXORPS Z0, Z0, Z0
+	VXORPS Z1, Z1, Z1
+	VXORPS Z2, Z2, Z2
+	VXORPS Z3, Z3, Z3
+	XORQ   DX, DX
+	MOVQ   CX, BX
+	ANDQ   $-64, BX
+	CMPQ   DX, BX
+	JAE    blocks_done
+
+blocks:
+	VMOVUPS     (AX)(DX*4), Z4
+	VFMADD231PS Z4, Z4, Z0
+	VMOVUPS     64(AX)(DX*4), Z4
+	VFMADD231PS Z4, Z4, Z1
+	VMOVUPS     128(AX)(DX*4), Z4
+	VFMADD231PS Z4, Z4, Z2
+	VMOVUPS     192(AX)(DX*4), Z4
+	VFMADD231PS Z4, Z4, Z3
+	ADDQ        $0x00000040, DX
+	CMPQ        DX, BX
+	JB          blocks
+
+blocks_done:
+	MOVQ CX, BX
+	ANDQ $-16, BX
+	CMPQ DX, BX
+	JAE  vectors_done
+
+vectors:
+	VMOVUPS     (AX)(DX*4), Z4
+	VFMADD231PS Z4, Z4, Z0
+	ADDQ        $0x00000010, DX
+	CMPQ        DX, BX
+	JB          vectors
+
+vectors_done:
+	VADDPS      Z1, Z0, Z0
+	VADDPS      Z3, Z2, Z2
+	VADDPS      Z2, Z0, Z0
+	SUBQ        DX, CX
+	JZ          reduce
+	MOVL        $0xffffffff, BX
+	BZHIL       CX, BX, BX
+	KMOVW       BX, K1
+	VMOVUPS.Z   (AX)(DX*4), K1, Z1
+	VFMADD231PS Z1, Z1, Z0
+
+reduce:
+	VEXTRACTF64X4 $0x01, Z0, Y1
+	VADDPS        Y1, Y0, Y1
+	VEXTRACTF128  $0x01, Y1, X0
+	VADDPS        X0, X1, X0
+	VPERMILPD     $0x01, X0, X1
+	VADDPS        X1, X0, X0
+	VMOVSHDUP     X0, X1
+	VADDPS        X1, X0, X0
+	VZEROUPPER
+	MOVSS         X0, ret+24(FP)
+	RET
+
+// func sumsqF64AVX2(x []float64) float64
+// Requires: AVX, FMA3, SSE2
+TEXT ·sumsqF64AVX2(SB), NOSPLIT, $0-32
+	MOVQ   x_base+0(FP), AX
+	MOVQ   x_len+8(FP), CX
+	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
+	VXORPD Y2, Y2, Y2
+	VXORPD Y3, Y3, Y3
+	XORQ   DX, DX
+	MOVQ   CX, BX
+	ANDQ   $-16, BX
+	CMPQ   DX, BX
+	JAE    blocks_done
+
+blocks:
+	VMOVUPD     (AX)(DX*8), Y4
+	VFMADD231PD Y4, Y4, Y0
+	VMOVUPD     32(AX)(DX*8), Y4
+	VFMADD231PD Y4, Y4, Y1
+	VMOVUPD     64(AX)(DX*8), Y4
+	VFMADD231PD Y4, Y4, Y2
+	VMOVUPD     96(AX)(DX*8), Y4
+	VFMADD231PD Y4, Y4, Y3
+	ADDQ        $0x00000010, DX
+	CMPQ        DX, BX
+	JB          blocks
+
+blocks_done:
+	MOVQ CX, BX
+	ANDQ $-4, BX
+	CMPQ DX, BX
+	JAE  vectors_done
+
+vectors:
+	VMOVUPD     (AX)(DX*8), Y4
+	VFMADD231PD Y4, Y4, Y0
+	ADDQ        $0x00000004, DX
+	CMPQ        DX, BX
+	JB          vectors
+
+vectors_done:
+	VADDPD Y1, Y0, Y0
+	VADDPD Y3, Y2, Y2
+	VADDPD Y2, Y0, Y0
+	VXORPD X1, X1, X1
+	CMPQ   DX, CX
+	JAE    tail_done
+
+tail:
+	VMOVSD      (AX)(DX*8), X2
+	VFMADD231SD X2, X2, X1
+	INCQ        DX
+	CMPQ        DX, CX
+	JB          tail
+
+tail_done:
+	VEXTRACTF128 $0x01, Y0, X2
+	VADDPD       X2, X0, X2
+	VPERMILPD    $0x01, X2, X0
+	VADDPD       X0, X2, X2
+	VADDSD       X1, X2, X2
+	VZEROUPPER
+	MOVSD        X2, ret+24(FP)
+	RET
+
+// func sumsqF64AVX512(x []float64) float64
+// Requires: AVX, AVX512DQ, AVX512F, BMI2, SSE2
+TEXT ·sumsqF64AVX512(SB), NOSPLIT, $0-32
+	MOVQ   x_base+0(FP), AX
+	MOVQ   x_len+8(FP), CX
+	VXORPD Z0, Z0, Z0
+	VXORPD Z1, Z1, Z1
+	VXORPD Z2, Z2, Z2
+	VXORPD Z3, Z3, Z3
+	XORQ   DX, DX
+	MOVQ   CX, BX
+	ANDQ   $-32, BX
+	CMPQ   DX, BX
+	JAE    blocks_done
+
+blocks:
+	VMOVUPD     (AX)(DX*8), Z4
+	VFMADD231PD Z4, Z4, Z0
+	VMOVUPD     64(AX)(DX*8), Z4
+	VFMADD231PD Z4, Z4, Z1
+	VMOVUPD     128(AX)(DX*8), Z4
+	VFMADD231PD Z4, Z4, Z2
+	VMOVUPD     192(AX)(DX*8), Z4
+	VFMADD231PD Z4, Z4, Z3
+	ADDQ        $0x00000020, DX
+	CMPQ        DX, BX
+	JB          blocks
+
+blocks_done:
+	MOVQ CX, BX
+	ANDQ $-8, BX
+	CMPQ DX, BX
+	JAE  vectors_done
+
+vectors:
+	VMOVUPD     (AX)(DX*8), Z4
+	VFMADD231PD Z4, Z4, Z0
+	ADDQ        $0x00000008, DX
+	CMPQ        DX, BX
+	JB          vectors
+
+vectors_done:
+	VADDPD      Z1, Z0, Z0
+	VADDPD      Z3, Z2, Z2
+	VADDPD      Z2, Z0, Z0
+	SUBQ        DX, CX
+	JZ          reduce
+	MOVL        $0xffffffff, BX
+	BZHIL       CX, BX, BX
+	KMOVB       BX, K1
+	VMOVUPD.Z   (AX)(DX*8), K1, Z1
+	VFMADD231PD Z1, Z1, Z0
+
+reduce:
+	VEXTRACTF64X4 $0x01, Z0, Y1
+	VADDPD        Y1, Y0, Y1
+	VEXTRACTF128  $0x01, Y1, X0
+	VADDPD        X0, X1, X0
+	VPERMILPD     $0x01, X0, X1
+	VADDPD        X1, X0, X0
+	VZEROUPPER
+	MOVSD         X0, ret+24(FP)
+	RET
+
 // func sumF32AVX2(x []float32) float32
 // Requires: AVX, SSE
 TEXT ·sumF32AVX2(SB), NOSPLIT, $0-28

@@ -24,6 +24,16 @@ func dot3F32NEON(x []float32, y []float32) (xy float32, xx float32, yy float32)
 //go:noescape
 func dot3F64NEON(x []float64, y []float64) (xy float64, xx float64, yy float64)
 
+// sumsqF32NEON computes Σ x[i]² (one load per element, for Norm) with neon.
+//
+//go:noescape
+func sumsqF32NEON(x []float32) float32
+
+// sumsqF64NEON computes Σ x[i]² (one load per element, for Norm) with neon.
+//
+//go:noescape
+func sumsqF64NEON(x []float64) float64
+
 // sumF32NEON computes Σ x[i] with neon.
 //
 //go:noescape

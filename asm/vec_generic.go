@@ -44,6 +44,22 @@ func dot3Generic[T Float](x, y []T) (xy, xx, yy T) {
 	return a0 + a1, b0 + b1, c0 + c1
 }
 
+// sumsqGeneric is Σ x[i]², in the order of dotGeneric(x, x).
+func sumsqGeneric[T Float](x []T) T {
+	var s0, s1, s2, s3 T
+	for len(x) >= 4 {
+		s0 += x[0] * x[0]
+		s1 += x[1] * x[1]
+		s2 += x[2] * x[2]
+		s3 += x[3] * x[3]
+		x = x[4:]
+	}
+	for _, v := range x {
+		s0 += v * v
+	}
+	return (s0 + s1) + (s2 + s3)
+}
+
 func sumGeneric[T Float](x []T) T {
 	var s0, s1, s2, s3 T
 	for len(x) >= 4 {

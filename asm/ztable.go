@@ -120,6 +120,10 @@ type Table struct {
 	Dot3F32 func(x []float32, y []float32) (xy float32, xx float32, yy float32)
 	// Dot3F64: Σ x[i]·y[i], Σ x[i]², Σ y[i]² in one pass.
 	Dot3F64 func(x []float64, y []float64) (xy float64, xx float64, yy float64)
+	// SumsqF32: Σ x[i]² (one load per element, for Norm).
+	SumsqF32 func(x []float32) float32
+	// SumsqF64: Σ x[i]² (one load per element, for Norm).
+	SumsqF64 func(x []float64) float64
 	// SumF32: Σ x[i].
 	SumF32 func(x []float32) float32
 	// SumF64: Σ x[i].
@@ -202,6 +206,8 @@ var genericTable = Table{
 	DotF64:           dotGeneric[float64],
 	Dot3F32:          dot3Generic[float32],
 	Dot3F64:          dot3Generic[float64],
+	SumsqF32:         sumsqGeneric[float32],
+	SumsqF64:         sumsqGeneric[float64],
 	SumF32:           sumGeneric[float32],
 	SumF64:           sumGeneric[float64],
 	MaxF32:           maxGeneric[float32],

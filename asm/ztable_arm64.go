@@ -56,6 +56,8 @@ var neonTable = Table{
 	DotF64:           dotF64NEON,
 	Dot3F32:          dot3F32NEON,
 	Dot3F64:          dot3F64NEON,
+	SumsqF32:         sumsqF32NEON,
+	SumsqF64:         sumsqF64NEON,
 	SumF32:           sumF32NEON,
 	SumF64:           sumF64NEON,
 	MaxF32:           maxF32NEON,

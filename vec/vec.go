@@ -62,6 +62,14 @@ func dot3[T Float](k *asm.Table, x, y []T) (xy, xx, yy T) {
 	return T(a), T(b), T(c)
 }
 
+// sumsq returns Σ x[i]².
+func sumsq[T Float](k *asm.Table, x []T) T {
+	if cast.Is32[T]() {
+		return T(k.SumsqF32(cast.F32(x)))
+	}
+	return T(k.SumsqF64(cast.F64(x)))
+}
+
 // Sum returns the sum of the elements of x:
 //
 //	for i := range x { sum += x[i] }
@@ -209,7 +217,7 @@ func argMax[T Float](k *asm.Table, x []T) int {
 func Norm[T Float](x []T) T { return norm(asm.Current(), x) }
 
 func norm[T Float](k *asm.Table, x []T) T {
-	ss := dot(k, x, x)
+	ss := sumsq(k, x)
 	if inRange(ss) {
 		return T(math.Sqrt(float64(ss)))
 	}

@@ -146,6 +146,19 @@ func TestDot(t *testing.T) {
 	t.Run("f64", testDot[float64])
 }
 
+func testSumsq[T Float](t *testing.T) {
+	forISA(t, func(t *testing.T, k *asm.Table) {
+		cases(t, 11, func(name string, x, _ []T, _ tu.Kind) {
+			checkReduction(t, "Sumsq "+name, sumsq(k, x), x, x)
+		})
+	})
+}
+
+func TestSumsq(t *testing.T) {
+	t.Run("f32", testSumsq[float32])
+	t.Run("f64", testSumsq[float64])
+}
+
 func TestSum(t *testing.T) {
 	t.Run("f32", testSum[float32])
 	t.Run("f64", testSum[float64])
@@ -429,6 +442,7 @@ func testGuardPages[T Float](t *testing.T) {
 				}
 				dot(k, x, y)
 				dot3(k, x, y)
+				sumsq(k, x)
 				sum(k, x)
 				norm(k, x)
 				if n > 0 {

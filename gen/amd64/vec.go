@@ -44,6 +44,20 @@ func init() {
 			})
 		case "dot3":
 			dot3(v)
+		case "sumsq":
+			reduction(v, 1, func(acc Register, m []Mem) {
+				x := v.vec()
+				v.MOVU(m[0], x)
+				v.FMA231(x, x, acc)
+			}, func(acc Register, m []Mem, k Op) {
+				x := v.vec()
+				v.MOVUZ(m[0], k, x)
+				v.FMA231(x, x, acc)
+			}, func(acc Register, m []Mem) {
+				x := XMM()
+				v.MOVS(m[0], x)
+				v.FMA231S(x, x, acc)
+			})
 		case "sum":
 			reduction(v, 1, func(acc Register, m []Mem) {
 				v.ADD(m[0], acc, acc)

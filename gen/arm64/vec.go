@@ -38,6 +38,8 @@ func init() {
 			dot(a)
 		case "dot3":
 			dot3(a)
+		case "sumsq":
+			sumsq(a)
 		case "sum":
 			sum(a)
 		case "max":
@@ -389,4 +391,22 @@ func dot3(a *Asm) {
 	a.StoreF(vres+1, "xx")
 	a.StoreF(vres+2, "yy")
 	a.RET()
+}
+
+// sumsq: acc += x·x with VFMLA, one load per element (Norm's sum of squares).
+func sumsq(a *Asm) {
+	reduction(a, []string{"x"}, func(k int, half bool) {
+		if half {
+			a.FLoadP(rx, 8, vx)
+			a.VFMLA(S4, vx, vx, vacc)
+			return
+		}
+		a.VLD1P(rx, vx, k)
+		for i := V(0); i < V(k); i++ {
+			a.VFMLA(a.T.Arr, vx+i, vx+i, vacc+i)
+		}
+	}, func() {
+		a.FLoad(rx, a.T.Size, vt1)
+		a.FMADD(vt1, vres, vt1, vres)
+	})
 }

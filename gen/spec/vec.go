@@ -9,6 +9,7 @@ func init() {
 	register(
 		Kernel{Feature: "vec", Name: "dot", Params: []Param{x, y}, Results: ret, Doc: "Σ x[i]·y[i]"},
 		Kernel{Feature: "vec", Name: "dot3", Params: []Param{x, y}, Results: []Param{{"xy", "T"}, {"xx", "T"}, {"yy", "T"}}, Doc: "Σ x[i]·y[i], Σ x[i]², Σ y[i]² in one pass"},
+		Kernel{Feature: "vec", Name: "sumsq", Params: []Param{x}, Results: ret, Doc: "Σ x[i]² (one load per element, for Norm)"},
 		Kernel{Feature: "vec", Name: "sum", Params: []Param{x}, Results: ret, Doc: "Σ x[i]"},
 		Kernel{Feature: "vec", Name: "max", Params: []Param{x}, Results: ret, Doc: "max x[i], NaN if any x[i] is NaN; len(x) ≥ 1"},
 		Kernel{Feature: "vec", Name: "axpy", Params: []Param{alpha, x, y}, Doc: "y[i] += alpha·x[i] (fused)"},
