@@ -1,6 +1,10 @@
 package asm
 
-import "math"
+import (
+	"math"
+
+	"github.com/lanes-go/lanes/internal/cast"
+)
 
 // The generic (pure-Go) act kernels. They perform exactly the IEEE
 // operations of the generated AVX-512, AVX2 and NEON bodies, in the same
@@ -316,7 +320,7 @@ func log32(x float32) float32 {
 
 func expGeneric[T Float](dst, x []T) {
 	x = x[:len(dst)]
-	if is32[T]() {
+	if cast.Is32[T]() {
 		for i, v := range x {
 			dst[i] = T(exp32(float32(v)))
 		}
@@ -329,7 +333,7 @@ func expGeneric[T Float](dst, x []T) {
 
 func logGeneric[T Float](dst, x []T) {
 	x = x[:len(dst)]
-	if is32[T]() {
+	if cast.Is32[T]() {
 		for i, v := range x {
 			dst[i] = T(log32(float32(v)))
 		}
@@ -342,7 +346,7 @@ func logGeneric[T Float](dst, x []T) {
 
 func sigmoidGeneric[T Float](dst, x []T) {
 	x = x[:len(dst)]
-	if is32[T]() {
+	if cast.Is32[T]() {
 		for i, v := range x {
 			dst[i] = T(sigmoid32(float32(v)))
 		}
@@ -355,7 +359,7 @@ func sigmoidGeneric[T Float](dst, x []T) {
 
 func tanhGeneric[T Float](dst, x []T) {
 	x = x[:len(dst)]
-	if is32[T]() {
+	if cast.Is32[T]() {
 		for i, v := range x {
 			dst[i] = T(tanh32(float32(v)))
 		}
@@ -392,7 +396,7 @@ func leakyReluGeneric[T Float](alpha T, dst, x []T) {
 // one to float32), float64 directly.
 func sigmoidGradGeneric[T Float](dst, y, dy []T) {
 	y, dy = y[:len(dst)], dy[:len(dst)]
-	if is32[T]() {
+	if cast.Is32[T]() {
 		for i := range dst {
 			v := float64(y[i])
 			dst[i] = T(float32(float64(dy[i]) * float64(v*(1-v))))
@@ -407,7 +411,7 @@ func sigmoidGradGeneric[T Float](dst, y, dy []T) {
 
 func tanhGradGeneric[T Float](dst, y, dy []T) {
 	y, dy = y[:len(dst)], dy[:len(dst)]
-	if is32[T]() {
+	if cast.Is32[T]() {
 		for i := range dst {
 			v := float64(y[i])
 			dst[i] = T(float32(float64(dy[i]) * math.FMA(-v, v, 1)))
@@ -454,7 +458,7 @@ func leakyReluGradGeneric[T Float](alpha T, dst, x, dy []T) {
 func expSubGeneric[T Float](dst, x []T, c T) T {
 	x = x[:len(dst)]
 	var s [4]float64
-	if is32[T]() {
+	if cast.Is32[T]() {
 		cd := float64(c)
 		for i, v := range x {
 			e := expF32(float64(v) - cd)
@@ -479,7 +483,7 @@ func expF32(x float64) float32 {
 
 func expSumGeneric[T Float](x []T, c T) T {
 	var s [4]float64
-	if is32[T]() {
+	if cast.Is32[T]() {
 		cd := float64(c)
 		for i, v := range x {
 			s[i&3] += float64(expF32(float64(v) - cd))

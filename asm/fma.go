@@ -1,19 +1,6 @@
 package asm
 
-import (
-	"math"
-	"unsafe"
-)
-
-func is32[T Float]() bool {
-	var z T
-	return unsafe.Sizeof(z) == 4
-}
-
-// f32 reinterprets x as []float32; T must be float32.
-func f32[T Float](x []T) []float32 {
-	return unsafe.Slice((*float32)(unsafe.Pointer(unsafe.SliceData(x))), len(x))
-}
+import "math"
 
 // FMA32 returns a·b+c for float32 rounded once, exactly as the FMA
 // instructions (VFMADD…PS, FMLA .4S) compute it.

@@ -1,6 +1,10 @@
 package asm
 
-import "math"
+import (
+	"math"
+
+	"github.com/lanes-go/lanes/internal/cast"
+)
 
 // Philox4x32-10 (Salmon, Moraes, Dror and Shaw, "Parallel random numbers: as
 // easy as 1, 2, 3", SC'11), the bulk generator of package prob.
@@ -80,7 +84,7 @@ func normalGeneric[T Float](dst []T, w []uint32, mu, sigma float64) {
 // starting at the same address.
 func uniformGeneric[T Float](dst []T, w []uint32, lo, span, hi, below T) {
 	s := span
-	if is32[T]() {
+	if cast.Is32[T]() {
 		w = w[:len(dst)]
 		for i, v := range w {
 			x := lo + T(s*T(float32(v>>8)*0x1p-24))

@@ -1,6 +1,10 @@
 package asm
 
-import "math"
+import (
+	"math"
+
+	"github.com/lanes-go/lanes/internal/cast"
+)
 
 // The generic (pure-Go) vec kernels. They are what purego builds and every
 // platform without assembly run, so they are unrolled by four with bounds
@@ -95,8 +99,8 @@ func maxGeneric[T Float](x []T) T {
 // the FMA instructions of every SIMD ISA do, so all ISAs agree bit for bit.
 func axpyGeneric[T Float](alpha T, x, y []T) {
 	y = y[:len(x)]
-	if is32[T]() {
-		axpy32(float32(alpha), f32(x), f32(y))
+	if cast.Is32[T]() {
+		axpy32(float32(alpha), cast.F32(x), cast.F32(y))
 		return
 	}
 	a := float64(alpha)

@@ -13,13 +13,6 @@ import (
 	"github.com/lanes-go/lanes/vec"
 )
 
-// forISA runs f once per ISA this CPU and build can run.
-func forISA(t *testing.T, f func(t *testing.T, k *asm.Table)) {
-	for _, isa := range asm.Available() {
-		t.Run(string(isa), func(t *testing.T) { f(t, asm.Get(isa)) })
-	}
-}
-
 // padded is a matrix view inside a parent whose other elements hold the
 // NaN sentinel: reading them poisons a result, writing them is detected.
 type padded[T vec.Float] struct {
@@ -191,7 +184,7 @@ func gemmCase[T vec.Float](t *testing.T, k *asm.Table, r *rand.Rand, threads int
 }
 
 func testGemmSmall[T vec.Float](t *testing.T) {
-	forISA(t, func(t *testing.T, k *asm.Table) {
+	tu.ForISA(t, func(t *testing.T, k *asm.Table) {
 		r := rand.New(rand.NewPCG(1, 2))
 		for m := 0; m <= 40; m++ {
 			for n := 0; n <= 40; n++ {
@@ -220,7 +213,7 @@ func TestGemmSmallF32(t *testing.T) { testGemmSmall[float32](t) }
 func TestGemmSmallF64(t *testing.T) { testGemmSmall[float64](t) }
 
 func testGemmAlphaBeta[T vec.Float](t *testing.T) {
-	forISA(t, func(t *testing.T, k *asm.Table) {
+	tu.ForISA(t, func(t *testing.T, k *asm.Table) {
 		r := rand.New(rand.NewPCG(3, 4))
 		for _, alpha := range []T{1, -1, 0.5, 0, 3} {
 			for _, beta := range []T{0, 1, -0.5, 2} {
@@ -252,7 +245,7 @@ func TestGemmAlphaBetaF32(t *testing.T) { testGemmAlphaBeta[float32](t) }
 func TestGemmAlphaBetaF64(t *testing.T) { testGemmAlphaBeta[float64](t) }
 
 func testGemmSpecial[T vec.Float](t *testing.T) {
-	forISA(t, func(t *testing.T, k *asm.Table) {
+	tu.ForISA(t, func(t *testing.T, k *asm.Table) {
 		r := rand.New(rand.NewPCG(5, 6))
 		for i := 0; i < 60; i++ {
 			m, n, kk := r.IntN(40)+1, r.IntN(70)+1, r.IntN(30)+1
@@ -269,7 +262,7 @@ func TestGemmSpecialF64(t *testing.T) { testGemmSpecial[float64](t) }
 // testGemmBlocks crosses the cache-block boundaries: with tiny blocks on
 // small shapes, and with the real blocks on sizes just past them.
 func testGemmBlocks[T vec.Float](t *testing.T) {
-	forISA(t, func(t *testing.T, k *asm.Table) {
+	tu.ForISA(t, func(t *testing.T, k *asm.Table) {
 		r := rand.New(rand.NewPCG(7, 8))
 		tinyBlocks = true
 		cases := 40
@@ -315,7 +308,7 @@ func TestGemmGuardPages(t *testing.T) {
 }
 
 func testGuard[T vec.Float](t *testing.T) {
-	forISA(t, func(t *testing.T, k *asm.Table) {
+	tu.ForISA(t, func(t *testing.T, k *asm.Table) {
 		r := rand.New(rand.NewPCG(9, 10))
 		ks := micro[T](k)
 		mr, nr := ks.mr, ks.nr
@@ -358,7 +351,7 @@ func TestGemmThreads(t *testing.T) {
 }
 
 func testThreads[T vec.Float](t *testing.T) {
-	forISA(t, func(t *testing.T, k *asm.Table) {
+	tu.ForISA(t, func(t *testing.T, k *asm.Table) {
 		r := rand.New(rand.NewPCG(11, 12))
 		for _, s := range [][3]int{{150, 60, 210}, {40, 400, 120}, {129, 257, 100}} {
 			for tc := 0; tc < 4; tc++ {

@@ -70,7 +70,7 @@ func checkClose(t *testing.T, what string, got, ref, abs, g, eta float64) {
 }
 
 func testGemv[T vec.Float](t *testing.T) {
-	forISA(t, func(t *testing.T, k *asm.Table) {
+	tu.ForISA(t, func(t *testing.T, k *asm.Table) {
 		r := rand.New(rand.NewPCG(21, 22))
 		sizes := []int{0, 1, 2, 3, 5, 7, 8, 15, 16, 17, 31, 33, 64, 100}
 		for _, m := range sizes {
@@ -142,7 +142,7 @@ func TestGemvGuardPages(t *testing.T) {
 	if !tu.GuardPages {
 		t.Skip("no guard pages on this platform")
 	}
-	forISA(t, func(t *testing.T, k *asm.Table) {
+	tu.ForISA(t, func(t *testing.T, k *asm.Table) {
 		r := rand.New(rand.NewPCG(23, 24))
 		for _, s := range [][2]int{{1, 1}, {7, 13}, {16, 32}, {33, 17}} {
 			for _, atEnd := range []bool{true, false} {

@@ -14,13 +14,6 @@ import (
 	tu "github.com/lanes-go/lanes/internal/testutil"
 )
 
-// forISA runs f once per ISA this CPU and build can run.
-func forISA(t *testing.T, f func(t *testing.T, k *asm.Table)) {
-	for _, isa := range asm.Available() {
-		t.Run(string(isa), func(t *testing.T) { f(t, asm.Get(isa)) })
-	}
-}
-
 type kat struct {
 	ctr [4]uint32
 	key [2]uint32
@@ -75,7 +68,7 @@ func TestPhiloxKAT(t *testing.T) {
 		}
 	}
 	// The kernels: counter words 0,1 are the block, 2,3 the stream.
-	forISA(t, func(t *testing.T, kt *asm.Table) {
+	tu.ForISA(t, func(t *testing.T, kt *asm.Table) {
 		for _, k := range ks {
 			block := uint64(k.ctr[0]) | uint64(k.ctr[1])<<32
 			stream := uint64(k.ctr[2]) | uint64(k.ctr[3])<<32
@@ -104,7 +97,7 @@ func TestPhiloxKAT(t *testing.T) {
 // the low counter word wrap inside a vector, and checks guard elements.
 func TestPhiloxKernels(t *testing.T) {
 	rr := rand.New(rand.NewPCG(5, 6))
-	forISA(t, func(t *testing.T, k *asm.Table) {
+	tu.ForISA(t, func(t *testing.T, k *asm.Table) {
 		counts := []int{}
 		for n := 0; n <= 200; n++ {
 			counts = append(counts, n)
@@ -142,7 +135,7 @@ func TestPhiloxGuardPages(t *testing.T) {
 	if !tu.GuardPages {
 		t.Skip("no guard pages on this platform")
 	}
-	forISA(t, func(t *testing.T, k *asm.Table) {
+	tu.ForISA(t, func(t *testing.T, k *asm.Table) {
 		for n := 0; n <= 70; n++ {
 			for _, atEnd := range []bool{true, false} {
 				dst := tu.Guarded[uint32](t, 4*n, atEnd)
@@ -177,7 +170,7 @@ func testNormalKernel[T Float](t *testing.T) {
 		}
 	}
 	rr := rand.New(rand.NewPCG(8, 9))
-	forISA(t, func(t *testing.T, k *asm.Table) {
+	tu.ForISA(t, func(t *testing.T, k *asm.Table) {
 		for _, nb := range append(seq(0, 70), 1000) {
 			w := make([]uint32, 4*nb)
 			for i := range w {
@@ -252,7 +245,7 @@ func testUniformKernel[T Float](t *testing.T) {
 		eps = T(0x1p-23)
 	}
 	ranges := [][2]T{{0, 1}, {-3, 5}, {1, 1 + 2*eps}, {T(math.Copysign(0, -1)), 1e-30}, {-1e30, 1e30}}
-	forISA(t, func(t *testing.T, k *asm.Table) {
+	tu.ForISA(t, func(t *testing.T, k *asm.Table) {
 		for _, n := range append(seq(0, 70), 1000) {
 			w := make([]uint32, words*n)
 			for i := range w {
@@ -306,7 +299,7 @@ func testMomentsKernel[T Float](t *testing.T) {
 	gen := asm.Get(asm.Generic)
 	rr := rand.New(rand.NewPCG(12, 13))
 	const u = 0x1p-53
-	forISA(t, func(t *testing.T, k *asm.Table) {
+	tu.ForISA(t, func(t *testing.T, k *asm.Table) {
 		for _, n := range append(seq(0, 70), 1000, 4099) {
 			for _, atEnd := range []bool{true, false} {
 				x := tu.Guarded[T](t, n, atEnd)

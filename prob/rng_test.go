@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/lanes-go/lanes/asm"
+	tu "github.com/lanes-go/lanes/internal/testutil"
 )
 
 // stream returns words [0, n) of (seed, stream) from the block function.
@@ -42,7 +43,7 @@ func TestRNGWords(t *testing.T) {
 
 func TestRNGFillChunks(t *testing.T) {
 	want := streamWords(1, 2, 3000)
-	forISA(t, func(t *testing.T, k *asm.Table) {
+	tu.ForISA(t, func(t *testing.T, k *asm.Table) {
 		rr := rand.New(rand.NewPCG(1, 1))
 		for trial := 0; trial < 50; trial++ {
 			r := NewStream(1, 2)

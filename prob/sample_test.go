@@ -56,7 +56,7 @@ func testBitIdentical[T Float](t *testing.T) {
 				s.fill(gen, r, want)
 				after := r.Uint32()
 
-				forISA(t, func(t *testing.T, k *asm.Table) {
+				tu.ForISA(t, func(t *testing.T, k *asm.Table) {
 					rr := rand.New(rand.NewPCG(uint64(n), start))
 					for trial := 0; trial < 4; trial++ {
 						r := New(11)
@@ -97,7 +97,7 @@ func TestSamplersGuards(t *testing.T) {
 }
 
 func testGuards[T Float](t *testing.T) {
-	forISA(t, func(t *testing.T, k *asm.Table) {
+	tu.ForISA(t, func(t *testing.T, k *asm.Table) {
 		for _, s := range samplers[T]() {
 			for n := 0; n <= 70; n++ {
 				p := tu.NewPadded[T](n, 8)
@@ -129,7 +129,7 @@ func testGuards[T Float](t *testing.T) {
 const normalsHash = "cb096364e49f8d78fcaca88c978604615685dfcf81cf41f193d2dad695720772"
 
 func TestNormalHash(t *testing.T) {
-	forISA(t, func(t *testing.T, k *asm.Table) {
+	tu.ForISA(t, func(t *testing.T, k *asm.Table) {
 		z := make([]float32, 1<<20)
 		normalFill(k, New(42), z, 0, 1)
 		h := sha256.New()

@@ -43,7 +43,7 @@ func cosRef[T Float](x, y []T) float64 {
 func testNorm[T Float](t *testing.T) {
 	r := rand.New(rand.NewPCG(8, 8))
 	u := tu.Unit[T]()
-	forISA(t, func(t *testing.T, k *asm.Table) {
+	tu.ForISA(t, func(t *testing.T, k *asm.Table) {
 		for _, scale := range []float64{1, 1e-30, 1e30, 1e-200, 1e200, 1e-310, 1e300} {
 			for _, n := range []int{0, 1, 2, 3, 7, 16, 17, 100, 1000, 4099} {
 				x := make([]T, n)
@@ -96,7 +96,7 @@ func TestNorm(t *testing.T) {
 func testCosine[T Float](t *testing.T) {
 	r := rand.New(rand.NewPCG(9, 9))
 	u := tu.Unit[T]()
-	forISA(t, func(t *testing.T, k *asm.Table) {
+	tu.ForISA(t, func(t *testing.T, k *asm.Table) {
 		for _, sc := range [][2]float64{{1, 1}, {1e30, 1e-30}, {1e200, 1e200}, {1e-200, 1}, {1e-310, 1e300}} {
 			for _, n := range []int{1, 2, 5, 16, 33, 1000} {
 				x, y := make([]T, n), make([]T, n)

@@ -11,13 +11,6 @@ import (
 	tu "github.com/lanes-go/lanes/internal/testutil"
 )
 
-// forISA runs f once per ISA this CPU and build can run.
-func forISA(t *testing.T, f func(t *testing.T, k *asm.Table)) {
-	for _, isa := range asm.Available() {
-		t.Run(string(isa), func(t *testing.T) { f(t, asm.Get(isa)) })
-	}
-}
-
 // offsets are the sub-slice starts tried: every lane position of the widest
 // vector (64 bytes).
 func offsets[T Float]() int {
@@ -110,7 +103,7 @@ func ones[T Float](n int) []T {
 }
 
 func testDot[T Float](t *testing.T) {
-	forISA(t, func(t *testing.T, k *asm.Table) {
+	tu.ForISA(t, func(t *testing.T, k *asm.Table) {
 		cases(t, 1, func(name string, x, y []T, _ tu.Kind) {
 			checkReduction(t, "Dot "+name, dot(k, x, y), x, y)
 		})
@@ -118,7 +111,7 @@ func testDot[T Float](t *testing.T) {
 }
 
 func testDot3[T Float](t *testing.T) {
-	forISA(t, func(t *testing.T, k *asm.Table) {
+	tu.ForISA(t, func(t *testing.T, k *asm.Table) {
 		cases(t, 10, func(name string, x, y []T, _ tu.Kind) {
 			xy, xx, yy := dot3(k, x, y)
 			checkReduction(t, "Dot3 xy "+name, xy, x, y)
@@ -134,7 +127,7 @@ func TestDot3(t *testing.T) {
 }
 
 func testSum[T Float](t *testing.T) {
-	forISA(t, func(t *testing.T, k *asm.Table) {
+	tu.ForISA(t, func(t *testing.T, k *asm.Table) {
 		cases(t, 2, func(name string, x, _ []T, _ tu.Kind) {
 			checkReduction(t, "Sum "+name, sum(k, x), x, ones[T](len(x)))
 		})
@@ -147,7 +140,7 @@ func TestDot(t *testing.T) {
 }
 
 func testSumsq[T Float](t *testing.T) {
-	forISA(t, func(t *testing.T, k *asm.Table) {
+	tu.ForISA(t, func(t *testing.T, k *asm.Table) {
 		cases(t, 11, func(name string, x, _ []T, _ tu.Kind) {
 			checkReduction(t, "Sumsq "+name, sumsq(k, x), x, x)
 		})
@@ -169,7 +162,7 @@ func TestSum(t *testing.T) {
 func TestDotExact(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 3))
 	g := asm.Get(asm.Generic)
-	forISA(t, func(t *testing.T, k *asm.Table) {
+	tu.ForISA(t, func(t *testing.T, k *asm.Table) {
 		for n := 0; n < 700; n++ {
 			x, y := make([]float32, n), make([]float32, n)
 			for i := range x {
@@ -194,7 +187,7 @@ func maxRef[T Float](x []T) T {
 }
 
 func testMax[T Float](t *testing.T) {
-	forISA(t, func(t *testing.T, k *asm.Table) {
+	tu.ForISA(t, func(t *testing.T, k *asm.Table) {
 		cases(t, 4, func(name string, x, _ []T, _ tu.Kind) {
 			if len(x) == 0 {
 				return
@@ -283,7 +276,7 @@ func elementwiseKernels[T Float]() []ew[T] {
 }
 
 func testElementwise[T Float](t *testing.T) {
-	forISA(t, func(t *testing.T, k *asm.Table) {
+	tu.ForISA(t, func(t *testing.T, k *asm.Table) {
 		for _, e := range elementwiseKernels[T]() {
 			cases(t, 5, func(name string, x, y []T, _ tu.Kind) {
 				p := tu.NewPadded[T](len(x), 8)
@@ -310,7 +303,7 @@ func TestElementwise(t *testing.T) {
 // TestInPlace: dst may be x or y exactly.
 func TestInPlace(t *testing.T) {
 	r := rand.New(rand.NewPCG(6, 6))
-	forISA(t, func(t *testing.T, k *asm.Table) {
+	tu.ForISA(t, func(t *testing.T, k *asm.Table) {
 		for n := 0; n < 100; n++ {
 			x, y := make([]float64, n), make([]float64, n)
 			tu.Fill(r, x, tu.Normal)
@@ -431,7 +424,7 @@ func TestGuardPages(t *testing.T) {
 }
 
 func testGuardPages[T Float](t *testing.T) {
-	forISA(t, func(t *testing.T, k *asm.Table) {
+	tu.ForISA(t, func(t *testing.T, k *asm.Table) {
 		for _, atEnd := range []bool{true, false} {
 			for n := 0; n <= 200; n++ {
 				x := tu.Guarded[T](t, n, atEnd)

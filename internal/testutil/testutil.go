@@ -7,7 +7,9 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
-	"unsafe"
+
+	"github.com/lanes-go/lanes/asm"
+	"github.com/lanes-go/lanes/internal/cast"
 )
 
 // Float is float32 | float64.
@@ -55,9 +57,14 @@ func Gamma[T Float](n int) float64 {
 }
 
 // Is32 reports whether T is float32.
-func Is32[T Float]() bool {
-	var z T
-	return unsafe.Sizeof(z) == 4
+func Is32[T Float]() bool { return cast.Is32[T]() }
+
+// ForISA runs f as a subtest once per ISA this CPU and build can run, with
+// that ISA's kernel table.
+func ForISA(t *testing.T, f func(t *testing.T, k *asm.Table)) {
+	for _, isa := range asm.Available() {
+		t.Run(string(isa), func(t *testing.T) { f(t, asm.Get(isa)) })
+	}
 }
 
 // Same reports whether a and b are the same value: equal bits, or both NaN.
