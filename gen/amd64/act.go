@@ -666,6 +666,10 @@ func init() {
 		}
 		switch in.Name {
 		case "exp":
+			if !f64 {
+				exp32Kernel(in, isa)
+				return
+			}
 			actLoop(in, isa, true, 1, []string{"x"}, pick(ax.exp32, ax.exp64))
 		case "log":
 			actLoop(in, isa, true, 1, []string{"x"}, pick(ax.log32, ax.log64))

@@ -77,7 +77,8 @@ var (
 	actFcvtn  = actOp2{"fcvtn", 0x0e616800, "2s", "2d", ""}
 	actFcvtn2 = actOp2{"fcvtn2", 0x4e616800, "4s", "2d", ""}
 	actSshr1  = actOp2{"sshr", 0x4f7f0400, "2d", "2d", ", #1"}
-	actOps2   = []actOp2{actFcvtl, actFcvtl2, actFcvtn, actFcvtn2, actSshr1}
+	actSshr1S = actOp2{"sshr", 0x4f3f0400, "4s", "4s", ", #1"}
+	actOps2   = []actOp2{actFcvtl, actFcvtl2, actFcvtn, actFcvtn2, actSshr1, actSshr1S}
 )
 
 // ---- virtual registers ------------------------------------------------------
@@ -432,6 +433,51 @@ func (p *actProg) expParts32(x nv) actParts {
 	return actParts{r, q, p.psubq(t, p.bits(actMagicBits))}
 }
 
+// The float32 exponential in float32 lanes (asm.exp32).
+const (
+	actLog2eF     = 0x1.715476p+00
+	actMagicF     = 0x1.8p+23
+	actLn2HiF     = 0x1.62e43p-01
+	actLn2LoF     = -0x1.05c61p-29
+	actE2         = 0x1.fffffcp-02
+	actE3         = 0x1.555492p-03
+	actE4         = 0x1.5558f2p-05
+	actE5         = 0x1.1239e2p-07
+	actE6         = 0x1.6a2432p-10
+	actMagicFBits = 0x4b400000
+)
+
+// Integer ops on the 32-bit lanes.
+func (p *actProg) paddd(x, y nv) nv {
+	return p.op(func(a *Asm, d V, u []V) { a.Ins("VADD", u[1].A(S4), u[0].A(S4), d.A(S4)) }, x, y)
+}
+func (p *actProg) psubd(x, y nv) nv {
+	return p.op(func(a *Asm, d V, u []V) { a.Ins("VSUB", u[1].A(S4), u[0].A(S4), d.A(S4)) }, x, y)
+}
+func (p *actProg) pow2S(k nv) nv {
+	s := p.paddd(k, p.bits(127))
+	return p.op(func(a *Asm, d V, u []V) { a.Ins("VSHL", "$23", u[0].A(S4), d.A(S4)) }, s)
+}
+
+func (p *actProg) expF32(x nv) nv {
+	x = p.clampHi(p.clampLo(x, actExpLo32), actExpHi32)
+	t := p.fma(x, p.c(actLog2eF), p.c(actMagicF))
+	kf := p.sub(t, p.c(actMagicF))
+	rh := p.fma(kf, p.c(-actLn2HiF), x)
+	u := p.mul(kf, p.c(-actLn2LoF))
+	r := p.add(rh, u)
+	r2 := p.mul(r, r)
+	a := p.fma(p.c(actE3), r, p.c(actE2))
+	b := p.fma(p.c(actE5), r, p.c(actE4))
+	q := p.fma(p.c(actE6), r2, b)
+	q = p.fma(q, r2, a)
+	q = p.fma(q, r2, u)
+	m := p.add(p.add(rh, q), p.c(1))
+	k := p.psubd(t, p.bits(actMagicFBits))
+	k1 := p.w2(actSshr1S, k)
+	return p.mul(p.mul(m, p.pow2S(k1)), p.pow2S(p.psubd(k, k1)))
+}
+
 func (p *actProg) exp32(x nv) nv {
 	e := p.expParts32(x)
 	return p.mul(p.fma(e.w, e.r, p.c(1)), p.pow2(e.k))
@@ -626,6 +672,10 @@ func init() {
 		x := []string{"x"}
 		switch in.Name {
 		case "exp":
+			if !f64 {
+				actKernel(a, x, false, func(p *actProg, ins []nv) nv { return p.expF32(ins[0]) })
+				return
+			}
 			actKernel(a, x, true, pick((*actProg).exp32, (*actProg).exp64))
 		case "log":
 			actKernel(a, x, true, pick((*actProg).log32, (*actProg).log64))
