@@ -305,6 +305,23 @@ func scale32(v float32, k int32) float32 {
 	return float32(float32(v*pow2F32(k1)) * pow2F32(k-k1))
 }
 
+// expCore32 returns rh, p and k with eˣ ≈ 2ᵏ·(1 + (rh + p)), for x
+// already clamped to [−104, 89].
+func expCore32(x float32) (rh, p float32, k int32) {
+	t := FMA32(x, actLog2eF, actMagicF)
+	kf := t - actMagicF
+	rh = FMA32(kf, -actLn2HiF, x) // exact
+	u := float32(kf * -actLn2LoF)
+	r := rh + u
+	r2 := float32(r * r)
+	a := FMA32(actE3, r, actE2)
+	b := FMA32(actE5, r, actE4)
+	p = FMA32(actE6, r2, b)
+	p = FMA32(p, r2, a) // P(r), by Estrin's scheme
+	p = FMA32(p, r2, u)
+	return rh, p, int32(math.Float32bits(t) - actMagicFBits)
+}
+
 func exp32(x float32) float32 {
 	if x < actExpLo32 {
 		x = actExpLo32
@@ -312,42 +329,69 @@ func exp32(x float32) float32 {
 	if x > actExpHi32 {
 		x = actExpHi32
 	}
-	t := FMA32(x, actLog2eF, actMagicF)
-	kf := t - actMagicF
-	rh := FMA32(kf, -actLn2HiF, x) // exact
-	u := float32(kf * -actLn2LoF)
-	r := rh + u
-	r2 := float32(r * r)
-	a := FMA32(actE3, r, actE2)
-	b := FMA32(actE5, r, actE4)
-	p := FMA32(actE6, r2, b)
-	p = FMA32(p, r2, a) // P(r), by Estrin's scheme
-	p = FMA32(p, r2, u)
-	return scale32((rh+p)+1, int32(math.Float32bits(t)-actMagicFBits))
+	rh, p, k := expCore32(x)
+	return scale32((rh+p)+1, k)
 }
 
+// sigmoid32 is 1/(1 + e⁻ˣ) for x ≥ 0 and e^−a/(1 + e^−a) for x < 0
+// (a = |x|), with e^−a = 2ᵏ·m: the quotient n/d (n = 1 or m) is one
+// division and one residual correction for the rounding of d = 1 + 2ᵏ·m
+// (dh + dl exactly), scaled by 2ᵏ at the end for x < 0. Its error is the
+// relative error of m (≤ 1.25·2⁻²⁴: the roundings of rh + p and 1 + s, the
+// polynomial) weighted by 1/(1 + e^−a) or e^−a/(1 + e^−a), plus the final
+// rounding: ≤ 1.75 ULP (x < 0), ≤ 1.125 ULP (x ≥ 0); measured exhaustively
+// in package act.
 func sigmoid32(x float32) float32 {
-	xd := float64(x)
-	r, q, kb := expParts32(-math.Abs(xd))
-	e := float64(math.FMA(q, r, 1) * actPow2(actK(kb)))
-	t := 1 / (1 + e)
-	if xd >= 0 {
-		return float32(t)
+	na := math.Float32frombits(math.Float32bits(x) | 1<<31) // −|x|
+	if na < actExpLo32 {
+		na = actExpLo32
 	}
-	return float32(float64(e * t))
+	rh, p, k := expCore32(na)
+	m := (rh + p) + 1
+	eh := scale32(m, k)
+	dh := eh + 1
+	dl := (1 - dh) + eh // 1 + eh = dh + dl exactly
+	nh, j := float32(1), int32(0)
+	if !(x >= 0) {
+		nh, j = m, k
+	}
+	y := 1 / dh
+	q0 := float32(nh * y)
+	res := FMA32(-q0, dh, nh)
+	res = FMA32(-q0, dl, res) // nh − q0·(dh + dl)
+	return scale32(FMA32(res, y, q0), j)
 }
 
+// tanh32 is (1 − e^−2a)/(1 + e^−2a) (a = |x| ≤ 10, sign restored), with
+// e^−2a = 2ᵏ·(1 + s + se) (s + se = rh + p exactly) and numerator and
+// denominator kept as exact sums (nh + nl, dh + dl) of their parts, so that
+// 1 − e^−2a has no cancellation error; one division and one residual
+// correction.
 func tanh32(x float32) float32 {
-	xd := float64(x)
-	a := math.Abs(xd)
+	a := math.Float32frombits(math.Float32bits(x) &^ (1 << 31))
 	if a > actTanhHi32 {
 		a = actTanhHi32
 	}
-	r, q, kb := expParts32(-2 * a)
-	sc := actPow2(actK(kb))
-	em1 := math.FMA(sc, float64(q*r), sc-1) // e^−2a − 1
-	y := em1 / (2 + em1)
-	return float32(math.Copysign(y, xd))
+	rh, p, k := expCore32(float32(a * -2))
+	sc := pow2F32(k)
+	s := rh + p
+	se := p - (s - rh)
+	n0 := 1 - sc
+	n0l := (1 - n0) - sc
+	eh := float32(sc * s)
+	el := float32(sc * se)
+	nh := n0 - eh
+	nl := (((n0 - nh) - eh) + n0l) - el
+	d0 := sc + 1
+	d0l := (1 - d0) + sc
+	dh := d0 + eh
+	dl := (((d0 - dh) + eh) + d0l) + el
+	y := 1 / dh
+	q0 := float32(nh * y)
+	res := FMA32(-q0, dh, nh) + nl
+	res = FMA32(-q0, dl, res)
+	q := FMA32(res, y, q0)
+	return math.Float32frombits(math.Float32bits(q) | math.Float32bits(x)&(1<<31))
 }
 
 func log32(x float32) float32 {

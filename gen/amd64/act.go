@@ -443,29 +443,6 @@ func (a ax) exp32(x VecVirtual) VecVirtual {
 	return a.mul(e, a.pow2(p.ki))
 }
 
-func (a ax) sigmoid32(x VecVirtual) VecVirtual {
-	p := a.expParts32(a.or(x, cbits(0x8000000000000000)))
-	e := a.fma(p.w, p.r, cf(1))
-	if a.z {
-		d := a.v()
-		VSCALEFPD(p.kf, e, d)
-		e = d
-	} else {
-		e = a.mul(e, a.pow2(p.ki))
-	}
-	t := a.div(a.reg(1), a.add(e, cf(1)))
-	return a.sel(a.cmp(cmpGE, x, a.reg(0)), t, a.mul(e, t))
-}
-
-func (a ax) tanh32(x VecVirtual) VecVirtual {
-	ab := a.clampHi(a.abs(x), actTanhHi32)
-	p := a.expParts32(a.mul(ab, cf(-2)))
-	sc := a.pow2k(p.kf, p.ki)
-	em1 := a.fma(sc, a.mul(p.w, p.r), a.sub(sc, cf(1)))
-	y := a.div(em1, a.add(em1, cf(2)))
-	return a.copysign(y, x)
-}
-
 func (a ax) log32(x VecVirtual) VecVirtual {
 	kf, m := a.logSplit(x)
 	f := a.sub(m, cf(1))
@@ -667,16 +644,24 @@ func init() {
 		switch in.Name {
 		case "exp":
 			if !f64 {
-				exp32Kernel(in, isa)
+				act32Kernel(in, isa, 4, grp.exp32)
 				return
 			}
 			actLoop(in, isa, true, 1, []string{"x"}, pick(ax.exp32, ax.exp64))
 		case "log":
 			actLoop(in, isa, true, 1, []string{"x"}, pick(ax.log32, ax.log64))
 		case "sigmoid":
-			actLoop(in, isa, true, 1, []string{"x"}, pick(ax.sigmoid32, ax.sigmoid64))
+			if !f64 {
+				act32Kernel(in, isa, 2, grp.sigmoid32)
+				return
+			}
+			actLoop(in, isa, true, 1, []string{"x"}, func(l lanes, ins []VecVirtual) VecVirtual { return l.a.sigmoid64(ins[0]) })
 		case "tanh":
-			actLoop(in, isa, true, 1, []string{"x"}, pick(ax.tanh32, ax.tanh64))
+			if !f64 {
+				act32Kernel(in, isa, 2, grp.tanh32)
+				return
+			}
+			actLoop(in, isa, true, 1, []string{"x"}, func(l lanes, ins []VecVirtual) VecVirtual { return l.a.tanh64(ins[0]) })
 		case "sigmoidGrad":
 			// dy·(y·(1−y)), in float64 lanes for float32.
 			actLoop(in, isa, true, 2, []string{"y", "dy"}, func(l lanes, ins []VecVirtual) VecVirtual {

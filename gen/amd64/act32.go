@@ -93,16 +93,29 @@ func (g grp) emit(inst func(...Op), ops ...any) gv {
 	return out
 }
 
-func (g grp) add(x, y any) gv { return g.emit(VADDPS, y, x) } // x + y
-func (g grp) sub(x, y any) gv { return g.emit(VSUBPS, y, x) } // x − y
-func (g grp) mul(x, y any) gv { return g.emit(VMULPS, y, x) } // x·y
+// reg returns x as a register operand: a Mem constant is loaded into
+// fresh registers (VEX and EVEX take memory only as the last source).
+func (g grp) reg(x any) any {
+	m, ok := x.(Mem)
+	if !ok {
+		return x
+	}
+	return g.emit(VMOVUPS, m)
+}
+
+func (g grp) add(x, y any) gv { return g.emit(VADDPS, y, g.reg(x)) } // x + y
+func (g grp) sub(x, y any) gv { return g.emit(VSUBPS, y, g.reg(x)) } // x − y
+func (g grp) mul(x, y any) gv { return g.emit(VMULPS, y, g.reg(x)) } // x·y
+func (g grp) div(x, y any) gv { return g.emit(VDIVPS, y, g.reg(x)) } // x/y
+func (g grp) and(x, y any) gv { return g.emit(VANDPS, y, g.reg(x)) }
+func (g grp) or(x, y any) gv  { return g.emit(VORPS, y, g.reg(x)) }
 
 // max and min keep a NaN x: MAXPS and MINPS return their second (Intel)
-// source, here x, when either is NaN; c must be a register.
-func (g grp) max(x any, c Op) gv { return g.emit(VMAXPS, x, c) }
-func (g grp) min(x any, c Op) gv { return g.emit(VMINPS, x, c) }
+// source, here x, when either is NaN.
+func (g grp) max(x any, c Mem) gv { return g.emit(VMAXPS, x, g.reg(c)) }
+func (g grp) min(x any, c Mem) gv { return g.emit(VMINPS, x, g.reg(c)) }
 
-// fma is x·y + z in one rounding, x a Mem constant or a value.
+// fma is x·y + z in one rounding.
 func (g grp) fma(x, y, z any) gv {
 	d := make(gv, g.n)
 	for i := range d {
@@ -124,6 +137,52 @@ func (g grp) fmaTo(d gv, y, z any) {
 	}
 }
 
+// fnma is z − x·y in one rounding.
+func (g grp) fnma(x, y, z any) gv {
+	d := make(gv, g.n)
+	for i := range d {
+		d[i] = g.vec()
+		VMOVAPS(at(x, i), d[i])
+		VFNMADD213PS(at(z, i), at(y, i), d[i])
+	}
+	return d
+}
+
+// A gmask is a lane predicate per vector: opmasks (AVX-512) or all-ones
+// lanes (AVX2).
+type gmask []Register
+
+// ge is x ≥ c (ordered: false for NaN).
+func (g grp) ge(x gv, c Mem) gmask {
+	m := make(gmask, g.n)
+	for i := range m {
+		if g.z {
+			k := K()
+			VCMPPS(U8(cmpGE), c, x[i], k)
+			m[i] = k
+		} else {
+			d := YMM()
+			VCMPPS(U8(cmpGE), c, x[i], d)
+			m[i] = d
+		}
+	}
+	return m
+}
+
+// sel is m ? t : f.
+func (g grp) sel(m gmask, t, f any) gv {
+	out := make(gv, g.n)
+	for i := range out {
+		out[i] = g.vec()
+		if g.z {
+			VBLENDMPS(at(t, i), at(f, i), m[i], out[i])
+		} else {
+			VBLENDVPS(m[i], at(t, i), at(f, i), out[i])
+		}
+	}
+	return out
+}
+
 // Integer ops on the 32-bit lanes.
 func (g grp) psubd(x, y any) gv { return g.emit(VPSUBD, y, x) }
 func (g grp) paddd(x, y any) gv { return g.emit(VPADDD, y, x) }
@@ -137,27 +196,107 @@ func (g grp) psrad(n int, x any) gv {
 // pow2 is 2ᵏ from the integer k in each lane: (k + 127) << 23.
 func (g grp) pow2(k gv) gv { return g.pslld(23, g.paddd(k, cbits32(127))) }
 
-// exp32 is asm.exp32; lo and hi hold the clamp bounds.
-func (g grp) exp32(x gv, lo, hi VecVirtual) gv {
-	x = g.min(g.max(x, lo), hi)
+// expo is an exponent k as the scaling ops take it: a float (AVX-512,
+// VSCALEFPS) or an integer in each lane (AVX2).
+type expo gv
+
+// scale is v·2ᵏ rounded once (asm.scale32).
+func (g grp) scale(v gv, k expo) gv {
+	if g.z {
+		return g.emit(VSCALEFPS, gv(k), v)
+	}
+	k1 := g.psrad(1, gv(k))
+	return g.mul(g.mul(v, g.pow2(k1)), g.pow2(g.psubd(gv(k), k1)))
+}
+
+// expCore is asm.expCore32 on x (already clamped): eˣ ≈ 2ᵏ·(1 + (rh + p)).
+func (g grp) expCore(x gv) (rh, p gv, k expo) {
 	t := g.fma(cf32(actLog2eF), x, cf32(actMagicF))
 	kf := g.sub(t, cf32(actMagicF))
-	rh := g.fma(cf32(-actLn2HiF), kf, x)
+	rh = g.fma(cf32(-actLn2HiF), kf, x)
 	u := g.mul(kf, cf32(-actLn2LoF))
 	r := g.add(rh, u)
 	r2 := g.mul(r, r)
 	a := g.fma(cf32(actE3), r, cf32(actE2))
 	b := g.fma(cf32(actE5), r, cf32(actE4))
-	p := g.fma(cf32(actE6), r2, b)
+	p = g.fma(cf32(actE6), r2, b)
 	g.fmaTo(p, r2, a) // P = (E2 + E3·r) + r²·((E4 + E5·r) + r²·E6)
 	g.fmaTo(p, r2, u) // r²·P + u
-	m := g.add(g.add(rh, p), cf32(1))
 	if g.z {
-		return g.emit(VSCALEFPS, kf, m)
+		return rh, p, expo(kf)
 	}
-	k := g.psubd(t, cbits32(actMagicFBits))
-	k1 := g.psrad(1, k)
-	return g.mul(g.mul(m, g.pow2(k1)), g.pow2(g.psubd(k, k1)))
+	return rh, p, expo(g.psubd(t, cbits32(actMagicFBits)))
+}
+
+// exp32 is asm.exp32.
+func (g grp) exp32(x gv) gv {
+	x = g.min(g.max(x, cf32(actExpLo32)), cf32(actExpHi32))
+	rh, p, k := g.expCore(x)
+	return g.scale(g.add(g.add(rh, p), cf32(1)), k)
+}
+
+// sigmoid32 is asm.sigmoid32.
+func (g grp) sigmoid32(x gv) gv {
+	one := cf32(1)
+	na := g.max(g.or(x, cbits32(0x80000000)), cf32(actExpLo32)) // −|x|, clamped
+	rh, p, k := g.expCore(na)
+	m := g.add(g.add(rh, p), one)
+	eh := g.scale(m, k)
+	dh := g.add(eh, one)
+	dl := g.add(g.sub(one, dh), eh)
+	pos := g.ge(x, cf32(0))
+	nh := g.sel(pos, one, m)
+	var j expo
+	if g.z {
+		j = expo(g.sel(pos, g.reg(cf32(0)), gv(k)))
+	} else {
+		j = expo(g.emit(func(o ...Op) { VPANDN(o[0], o[1], o[2]) }, gv(k), pos2gv(pos)))
+	}
+	y := g.div(one, dh)
+	q0 := g.mul(nh, y)
+	res := g.fnma(q0, dh, nh)
+	res = g.fnma(q0, dl, res)
+	return g.scale(g.fma(res, y, q0), j)
+}
+
+// pos2gv views AVX2 lane masks (YMM registers) as values.
+func pos2gv(m gmask) gv {
+	out := make(gv, len(m))
+	for i, r := range m {
+		out[i] = r.(VecVirtual)
+	}
+	return out
+}
+
+// tanh32 is asm.tanh32.
+func (g grp) tanh32(x gv) gv {
+	one := cf32(1)
+	ab := g.min(g.and(x, cbits32(0x7fffffff)), cf32(actTanhHi32))
+	rh, p, k := g.expCore(g.mul(ab, cf32(-2)))
+	var sc gv
+	if g.z {
+		sc = g.scale(g.reg(one).(gv), k)
+	} else {
+		sc = g.pow2(gv(k))
+	}
+	s := g.add(rh, p)
+	se := g.sub(p, g.sub(s, rh))
+	n0 := g.sub(one, sc)
+	n0l := g.sub(g.sub(one, n0), sc)
+	eh := g.mul(sc, s)
+	el := g.mul(sc, se)
+	nh := g.sub(n0, eh)
+	nl := g.sub(g.add(g.sub(g.sub(n0, nh), eh), n0l), el)
+	d0 := g.add(sc, one)
+	d0l := g.add(g.sub(one, d0), sc)
+	dh := g.add(d0, eh)
+	dl := g.add(g.add(g.add(g.sub(d0, dh), eh), d0l), el)
+	y := g.div(one, dh)
+	q0 := g.mul(nh, y)
+	res := g.add(g.fnma(q0, dh, nh), nl)
+	res = g.fnma(q0, dl, res)
+	q := g.fma(res, y, q0)
+	return g.or(q, g.and(x, cbits32(0x80000000)))
 }
 
 // actLoop32 emits a float32-lane kernel of one input: n interleaved
@@ -196,16 +335,10 @@ func actLoop32(in spec.Instance, isa spec.ISA, n int, body func(g grp, x gv) gv)
 	RET()
 }
 
-// exp32Kernel emits the float32 Exp kernel.
-func exp32Kernel(in spec.Instance, isa spec.ISA) {
-	n := 2
-	if isa == spec.AVX512 {
-		n = 4
+// act32Kernel emits a float32-lane kernel: n vectors interleaved.
+func act32Kernel(in spec.Instance, isa spec.ISA, n int, body func(g grp, x gv) gv) {
+	if isa != spec.AVX512 {
+		n = max(n/2, 1)
 	}
-	var lo, hi VecVirtual
-	g0 := grp{z: isa == spec.AVX512, n: 1}
-	lo, hi = g0.vec(), g0.vec()
-	VMOVUPS(cf32(actExpLo32), lo)
-	VMOVUPS(cf32(actExpHi32), hi)
-	actLoop32(in, isa, n, func(g grp, x gv) gv { return g.exp32(x, lo, hi) })
+	actLoop32(in, isa, n, body)
 }

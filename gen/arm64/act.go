@@ -459,45 +459,80 @@ func (p *actProg) pow2S(k nv) nv {
 	return p.op(func(a *Asm, d V, u []V) { a.Ins("VSHL", "$23", u[0].A(S4), d.A(S4)) }, s)
 }
 
-func (p *actProg) expF32(x nv) nv {
-	x = p.clampHi(p.clampLo(x, actExpLo32), actExpHi32)
+// expCoreF32 is asm.expCore32 on x (already clamped): eˣ ≈ 2ᵏ·(1 + (rh + q)).
+func (p *actProg) expCoreF32(x nv) (rh, q, k nv) {
 	t := p.fma(x, p.c(actLog2eF), p.c(actMagicF))
 	kf := p.sub(t, p.c(actMagicF))
-	rh := p.fma(kf, p.c(-actLn2HiF), x)
+	rh = p.fma(kf, p.c(-actLn2HiF), x)
 	u := p.mul(kf, p.c(-actLn2LoF))
 	r := p.add(rh, u)
 	r2 := p.mul(r, r)
 	a := p.fma(p.c(actE3), r, p.c(actE2))
 	b := p.fma(p.c(actE5), r, p.c(actE4))
-	q := p.fma(p.c(actE6), r2, b)
+	q = p.fma(p.c(actE6), r2, b)
 	q = p.fma(q, r2, a)
 	q = p.fma(q, r2, u)
-	m := p.add(p.add(rh, q), p.c(1))
-	k := p.psubd(t, p.bits(actMagicFBits))
+	return rh, q, p.psubd(t, p.bits(actMagicFBits))
+}
+
+// scaleF32 is asm.scale32: v·2ᵏ, the first product exact.
+func (p *actProg) scaleF32(v, k nv) nv {
 	k1 := p.w2(actSshr1S, k)
-	return p.mul(p.mul(m, p.pow2S(k1)), p.pow2S(p.psubd(k, k1)))
+	return p.mul(p.mul(v, p.pow2S(k1)), p.pow2S(p.psubd(k, k1)))
+}
+
+func (p *actProg) expF32(x nv) nv {
+	x = p.clampHi(p.clampLo(x, actExpLo32), actExpHi32)
+	rh, q, k := p.expCoreF32(x)
+	return p.scaleF32(p.add(p.add(rh, q), p.c(1)), k)
+}
+
+func (p *actProg) sigmoidF32(x nv) nv {
+	one := p.c(1)
+	na := p.clampLo(p.or(x, p.bits(0x80000000)), actExpLo32)
+	rh, q, k := p.expCoreF32(na)
+	m := p.add(p.add(rh, q), one)
+	eh := p.scaleF32(m, k)
+	dh := p.add(eh, one)
+	dl := p.add(p.sub(one, dh), eh)
+	pos := p.ge(x, p.c(0))
+	nh := p.sel(pos, one, m)
+	j := p.sel(pos, p.c(0), k)
+	y := p.div(one, dh)
+	q0 := p.mul(nh, y)
+	res := p.fnma(q0, dh, nh)
+	res = p.fnma(q0, dl, res)
+	return p.scaleF32(p.fma(res, y, q0), j)
+}
+
+func (p *actProg) tanhF32(x nv) nv {
+	one := p.c(1)
+	ab := p.clampHi(p.and(x, p.bits(0x7fffffff)), actTanhHi32)
+	rh, q, k := p.expCoreF32(p.mul(ab, p.c(-2)))
+	sc := p.pow2S(k)
+	s := p.add(rh, q)
+	se := p.sub(q, p.sub(s, rh))
+	n0 := p.sub(one, sc)
+	n0l := p.sub(p.sub(one, n0), sc)
+	eh := p.mul(sc, s)
+	el := p.mul(sc, se)
+	nh := p.sub(n0, eh)
+	nl := p.sub(p.add(p.sub(p.sub(n0, nh), eh), n0l), el)
+	d0 := p.add(sc, one)
+	d0l := p.add(p.sub(one, d0), sc)
+	dh := p.add(d0, eh)
+	dl := p.add(p.add(p.add(p.sub(d0, dh), eh), d0l), el)
+	y := p.div(one, dh)
+	q0 := p.mul(nh, y)
+	res := p.add(p.fnma(q0, dh, nh), nl)
+	res = p.fnma(q0, dl, res)
+	qq := p.fma(res, y, q0)
+	return p.or(qq, p.and(x, p.bits(0x80000000)))
 }
 
 func (p *actProg) exp32(x nv) nv {
 	e := p.expParts32(x)
 	return p.mul(p.fma(e.w, e.r, p.c(1)), p.pow2(e.k))
-}
-
-func (p *actProg) sigmoid32(x nv) nv {
-	e := p.expParts32(p.or(x, p.bits(actSign)))
-	one := p.c(1)
-	ex := p.mul(p.fma(e.w, e.r, one), p.pow2(e.k))
-	t := p.div(one, p.add(ex, one))
-	return p.sel(p.ge(x, p.c(0)), t, p.mul(ex, t))
-}
-
-func (p *actProg) tanh32(x nv) nv {
-	ab := p.clampHi(p.abs(x), actTanhHi32)
-	e := p.expParts32(p.mul(ab, p.c(-2)))
-	sc := p.pow2(e.k)
-	em1 := p.fma(sc, p.mul(e.w, e.r), p.sub(sc, p.c(1)))
-	y := p.div(em1, p.add(em1, p.c(2)))
-	return p.copysign(y, x)
 }
 
 func (p *actProg) log32(x nv) nv {
@@ -680,9 +715,17 @@ func init() {
 		case "log":
 			actKernel(a, x, true, pick((*actProg).log32, (*actProg).log64))
 		case "sigmoid":
-			actKernel(a, x, true, pick((*actProg).sigmoid32, (*actProg).sigmoid64))
+			if !f64 {
+				actKernel(a, x, false, func(p *actProg, ins []nv) nv { return p.sigmoidF32(ins[0]) })
+				return
+			}
+			actKernel(a, x, true, func(p *actProg, ins []nv) nv { return p.sigmoid64(ins[0]) })
 		case "tanh":
-			actKernel(a, x, true, pick((*actProg).tanh32, (*actProg).tanh64))
+			if !f64 {
+				actKernel(a, x, false, func(p *actProg, ins []nv) nv { return p.tanhF32(ins[0]) })
+				return
+			}
+			actKernel(a, x, true, func(p *actProg, ins []nv) nv { return p.tanh64(ins[0]) })
 		case "sigmoidGrad":
 			actKernel(a, []string{"y", "dy"}, true, func(p *actProg, ins []nv) nv {
 				y := ins[0]
