@@ -137,15 +137,11 @@ func (g grp) fmaTo(d gv, y, z any) {
 	}
 }
 
-// fnma is z − x·y in one rounding.
-func (g grp) fnma(x, y, z any) gv {
-	d := make(gv, g.n)
+// fnmaTo is d = d − x·y in place.
+func (g grp) fnmaTo(d gv, x, y any) {
 	for i := range d {
-		d[i] = g.vec()
-		VMOVAPS(at(x, i), d[i])
-		VFNMADD213PS(at(z, i), at(y, i), d[i])
+		VFNMADD231PS(at(y, i), at(x, i), d[i])
 	}
-	return d
 }
 
 // A gmask is a lane predicate per vector: opmasks (AVX-512) or all-ones
@@ -254,9 +250,11 @@ func (g grp) sigmoid32(x gv) gv {
 	}
 	y := g.div(one, dh)
 	q0 := g.mul(nh, y)
-	res := g.fnma(q0, dh, nh)
-	res = g.fnma(q0, dl, res)
-	return g.scale(g.fma(res, y, q0), j)
+	res := nh // not used again: the residual overwrites it
+	g.fnmaTo(res, q0, dh)
+	g.fnmaTo(res, q0, dl)
+	g.fmaTo(res, y, q0)
+	return g.scale(res, j)
 }
 
 // pos2gv views AVX2 lane masks (YMM registers) as values.
@@ -293,10 +291,11 @@ func (g grp) tanh32(x gv) gv {
 	dl := g.add(g.add(g.add(g.sub(d0, dh), eh), d0l), el)
 	y := g.div(one, dh)
 	q0 := g.mul(nh, y)
-	res := g.add(g.fnma(q0, dh, nh), nl)
-	res = g.fnma(q0, dl, res)
-	q := g.fma(res, y, q0)
-	return g.or(q, g.and(x, cbits32(0x80000000)))
+	g.fnmaTo(nh, q0, dh) // nh − q0·dh: nh is not used again
+	res := g.add(nh, nl)
+	g.fnmaTo(res, q0, dl)
+	g.fmaTo(res, y, q0)
+	return g.or(res, g.and(x, cbits32(0x80000000)))
 }
 
 // actLoop32 emits a float32-lane kernel of one input: n interleaved
