@@ -12,9 +12,9 @@ TEXT ·expF32AVX2(SB), NOSPLIT, $0-48
 	MOVQ dst_len+8(FP), DX
 	XORQ BX, BX
 	MOVQ DX, SI
-	ANDQ $-16, SI
+	SUBQ $0x00000010, SI
 	CMPQ BX, SI
-	JAE  blocks_done
+	JG   blocks_done
 
 blocks:
 	VMOVUPS     (CX)(BX*4), Y0
@@ -85,7 +85,7 @@ blocks:
 	VMOVUPS     Y1, 32(AX)(BX*4)
 	ADDQ        $0x00000010, BX
 	CMPQ        BX, SI
-	JB          blocks
+	JLE         blocks
 
 blocks_done:
 	MOVQ DX, SI
@@ -427,9 +427,9 @@ TEXT ·expF32AVX512(SB), NOSPLIT, $0-48
 	MOVQ dst_len+8(FP), DX
 	XORQ BX, BX
 	MOVQ DX, SI
-	ANDQ $-64, SI
+	SUBQ $0x00000040, SI
 	CMPQ BX, SI
-	JAE  blocks_done
+	JG   blocks_done
 
 blocks:
 	VMOVUPS     (CX)(BX*4), Z0
@@ -534,7 +534,7 @@ blocks:
 	VMOVUPS     Z3, 192(AX)(BX*4)
 	ADDQ        $0x00000040, BX
 	CMPQ        BX, SI
-	JB          blocks
+	JLE         blocks
 
 blocks_done:
 	MOVQ DX, SI
@@ -1836,22 +1836,23 @@ TEXT ·sigmoidF32AVX2(SB), NOSPLIT, $0-48
 	MOVQ dst_len+8(FP), DX
 	XORQ BX, BX
 	MOVQ DX, SI
-	ANDQ $-8, SI
+	SUBQ $0x00000008, SI
 	CMPQ BX, SI
-	JAE  blocks_done
+	JG   blocks_done
 
 blocks:
 	VMOVUPS      (CX)(BX*4), Y0
-	VORPS        actf80000000<>+0(SB), Y0, Y1
+	VCMPPS       $0x0d, actf00000000<>+0(SB), Y0, Y1
+	VORPS        actf80000000<>+0(SB), Y0, Y0
 	VMOVUPS      actfc2d00000<>+0(SB), Y2
-	VMAXPS       Y1, Y2, Y1
+	VMAXPS       Y0, Y2, Y0
 	VMOVUPS      actf3fb8aa3b<>+0(SB), Y2
-	VFMADD213PS  actf4b400000<>+0(SB), Y1, Y2
+	VFMADD213PS  actf4b400000<>+0(SB), Y0, Y2
 	VSUBPS       actf4b400000<>+0(SB), Y2, Y3
 	VMOVUPS      actfbf317218<>+0(SB), Y4
-	VFMADD213PS  Y1, Y3, Y4
-	VMULPS       actf3102e308<>+0(SB), Y3, Y1
-	VADDPS       Y1, Y4, Y3
+	VFMADD213PS  Y0, Y3, Y4
+	VMULPS       actf3102e308<>+0(SB), Y3, Y0
+	VADDPS       Y0, Y4, Y3
 	VMULPS       Y3, Y3, Y5
 	VMOVUPS      actf3e2aaa49<>+0(SB), Y6
 	VFMADD213PS  actf3efffffe<>+0(SB), Y3, Y6
@@ -1860,43 +1861,42 @@ blocks:
 	VMOVUPS      actf3ab51219<>+0(SB), Y3
 	VFMADD213PS  Y7, Y5, Y3
 	VFMADD213PS  Y6, Y5, Y3
-	VFMADD213PS  Y1, Y5, Y3
-	VPSUBD       actf4b400000<>+0(SB), Y2, Y1
-	VADDPS       Y3, Y4, Y2
-	VADDPS       actf3f800000<>+0(SB), Y2, Y2
-	VPSRAD       $0x01, Y1, Y3
-	VPADDD       actf0000007f<>+0(SB), Y3, Y4
-	VPSLLD       $0x17, Y4, Y4
-	VMULPS       Y4, Y2, Y4
-	VPSUBD       Y3, Y1, Y3
-	VPADDD       actf0000007f<>+0(SB), Y3, Y3
-	VPSLLD       $0x17, Y3, Y3
-	VMULPS       Y3, Y4, Y3
-	VADDPS       actf3f800000<>+0(SB), Y3, Y4
-	VMOVUPS      actf3f800000<>+0(SB), Y5
-	VSUBPS       Y4, Y5, Y5
-	VADDPS       Y3, Y5, Y3
-	VCMPPS       $0x0d, actf00000000<>+0(SB), Y0, Y0
-	VBLENDVPS    Y0, actf3f800000<>+0(SB), Y2, Y2
-	VPANDN       Y1, Y0, Y0
-	VMOVUPS      actf3f800000<>+0(SB), Y1
-	VDIVPS       Y4, Y1, Y1
-	VMULPS       Y1, Y2, Y5
-	VFNMADD231PS Y4, Y5, Y2
-	VFNMADD231PS Y3, Y5, Y2
-	VFMADD213PS  Y5, Y1, Y2
-	VPSRAD       $0x01, Y0, Y1
-	VPADDD       actf0000007f<>+0(SB), Y1, Y3
-	VPSLLD       $0x17, Y3, Y3
-	VMULPS       Y3, Y2, Y2
-	VPSUBD       Y1, Y0, Y0
+	VFMADD213PS  Y0, Y5, Y3
+	VPSUBD       actf4b400000<>+0(SB), Y2, Y0
+	VPANDN       Y0, Y1, Y2
+	VADDPS       Y3, Y4, Y3
+	VADDPS       actf3f800000<>+0(SB), Y3, Y3
+	VPSRAD       $0x01, Y0, Y4
+	VPADDD       actf0000007f<>+0(SB), Y4, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y3, Y5
+	VPSUBD       Y4, Y0, Y0
 	VPADDD       actf0000007f<>+0(SB), Y0, Y0
 	VPSLLD       $0x17, Y0, Y0
-	VMULPS       Y0, Y2, Y0
+	VMULPS       Y0, Y5, Y0
+	VBLENDVPS    Y1, actf3f800000<>+0(SB), Y3, Y1
+	VADDPS       actf3f800000<>+0(SB), Y0, Y3
+	VMOVUPS      actf3f800000<>+0(SB), Y4
+	VSUBPS       Y3, Y4, Y4
+	VADDPS       Y0, Y4, Y0
+	VMOVUPS      actf3f800000<>+0(SB), Y4
+	VDIVPS       Y3, Y4, Y4
+	VMULPS       Y4, Y1, Y5
+	VFNMADD231PS Y3, Y5, Y1
+	VFNMADD231PS Y0, Y5, Y1
+	VFMADD213PS  Y5, Y4, Y1
+	VPSRAD       $0x01, Y2, Y0
+	VPADDD       actf0000007f<>+0(SB), Y0, Y3
+	VPSLLD       $0x17, Y3, Y3
+	VMULPS       Y3, Y1, Y1
+	VPSUBD       Y0, Y2, Y0
+	VPADDD       actf0000007f<>+0(SB), Y0, Y0
+	VPSLLD       $0x17, Y0, Y0
+	VMULPS       Y0, Y1, Y0
 	VMOVUPS      Y0, (AX)(BX*4)
 	ADDQ         $0x00000008, BX
 	CMPQ         BX, SI
-	JB           blocks
+	JLE          blocks
 
 blocks_done:
 	MOVQ DX, SI
@@ -1906,16 +1906,17 @@ blocks_done:
 
 units:
 	VMOVUPS      (CX)(BX*4), Y0
-	VORPS        actf80000000<>+0(SB), Y0, Y1
+	VCMPPS       $0x0d, actf00000000<>+0(SB), Y0, Y1
+	VORPS        actf80000000<>+0(SB), Y0, Y0
 	VMOVUPS      actfc2d00000<>+0(SB), Y2
-	VMAXPS       Y1, Y2, Y1
+	VMAXPS       Y0, Y2, Y0
 	VMOVUPS      actf3fb8aa3b<>+0(SB), Y2
-	VFMADD213PS  actf4b400000<>+0(SB), Y1, Y2
+	VFMADD213PS  actf4b400000<>+0(SB), Y0, Y2
 	VSUBPS       actf4b400000<>+0(SB), Y2, Y3
 	VMOVUPS      actfbf317218<>+0(SB), Y4
-	VFMADD213PS  Y1, Y3, Y4
-	VMULPS       actf3102e308<>+0(SB), Y3, Y1
-	VADDPS       Y1, Y4, Y3
+	VFMADD213PS  Y0, Y3, Y4
+	VMULPS       actf3102e308<>+0(SB), Y3, Y0
+	VADDPS       Y0, Y4, Y3
 	VMULPS       Y3, Y3, Y5
 	VMOVUPS      actf3e2aaa49<>+0(SB), Y6
 	VFMADD213PS  actf3efffffe<>+0(SB), Y3, Y6
@@ -1924,39 +1925,38 @@ units:
 	VMOVUPS      actf3ab51219<>+0(SB), Y3
 	VFMADD213PS  Y7, Y5, Y3
 	VFMADD213PS  Y6, Y5, Y3
-	VFMADD213PS  Y1, Y5, Y3
-	VPSUBD       actf4b400000<>+0(SB), Y2, Y1
-	VADDPS       Y3, Y4, Y2
-	VADDPS       actf3f800000<>+0(SB), Y2, Y2
-	VPSRAD       $0x01, Y1, Y3
-	VPADDD       actf0000007f<>+0(SB), Y3, Y4
-	VPSLLD       $0x17, Y4, Y4
-	VMULPS       Y4, Y2, Y4
-	VPSUBD       Y3, Y1, Y3
-	VPADDD       actf0000007f<>+0(SB), Y3, Y3
-	VPSLLD       $0x17, Y3, Y3
-	VMULPS       Y3, Y4, Y3
-	VADDPS       actf3f800000<>+0(SB), Y3, Y4
-	VMOVUPS      actf3f800000<>+0(SB), Y5
-	VSUBPS       Y4, Y5, Y5
-	VADDPS       Y3, Y5, Y3
-	VCMPPS       $0x0d, actf00000000<>+0(SB), Y0, Y0
-	VBLENDVPS    Y0, actf3f800000<>+0(SB), Y2, Y2
-	VPANDN       Y1, Y0, Y0
-	VMOVUPS      actf3f800000<>+0(SB), Y1
-	VDIVPS       Y4, Y1, Y1
-	VMULPS       Y1, Y2, Y5
-	VFNMADD231PS Y4, Y5, Y2
-	VFNMADD231PS Y3, Y5, Y2
-	VFMADD213PS  Y5, Y1, Y2
-	VPSRAD       $0x01, Y0, Y1
-	VPADDD       actf0000007f<>+0(SB), Y1, Y3
-	VPSLLD       $0x17, Y3, Y3
-	VMULPS       Y3, Y2, Y2
-	VPSUBD       Y1, Y0, Y0
+	VFMADD213PS  Y0, Y5, Y3
+	VPSUBD       actf4b400000<>+0(SB), Y2, Y0
+	VPANDN       Y0, Y1, Y2
+	VADDPS       Y3, Y4, Y3
+	VADDPS       actf3f800000<>+0(SB), Y3, Y3
+	VPSRAD       $0x01, Y0, Y4
+	VPADDD       actf0000007f<>+0(SB), Y4, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y3, Y5
+	VPSUBD       Y4, Y0, Y0
 	VPADDD       actf0000007f<>+0(SB), Y0, Y0
 	VPSLLD       $0x17, Y0, Y0
-	VMULPS       Y0, Y2, Y0
+	VMULPS       Y0, Y5, Y0
+	VBLENDVPS    Y1, actf3f800000<>+0(SB), Y3, Y1
+	VADDPS       actf3f800000<>+0(SB), Y0, Y3
+	VMOVUPS      actf3f800000<>+0(SB), Y4
+	VSUBPS       Y3, Y4, Y4
+	VADDPS       Y0, Y4, Y0
+	VMOVUPS      actf3f800000<>+0(SB), Y4
+	VDIVPS       Y3, Y4, Y4
+	VMULPS       Y4, Y1, Y5
+	VFNMADD231PS Y3, Y5, Y1
+	VFNMADD231PS Y0, Y5, Y1
+	VFMADD213PS  Y5, Y4, Y1
+	VPSRAD       $0x01, Y2, Y0
+	VPADDD       actf0000007f<>+0(SB), Y0, Y3
+	VPSLLD       $0x17, Y3, Y3
+	VMULPS       Y3, Y1, Y1
+	VPSUBD       Y0, Y2, Y0
+	VPADDD       actf0000007f<>+0(SB), Y0, Y0
+	VPSLLD       $0x17, Y0, Y0
+	VMULPS       Y0, Y1, Y0
 	VMOVUPS      Y0, (AX)(BX*4)
 	ADDQ         $0x00000008, BX
 	CMPQ         BX, SI
@@ -1969,16 +1969,17 @@ units_done:
 	VPBROADCASTD X0, Y0
 	VPCMPGTD     actiota4<>+0(SB), Y0, Y0
 	VMASKMOVPS   (CX)(BX*4), Y0, Y1
-	VORPS        actf80000000<>+0(SB), Y1, Y2
+	VCMPPS       $0x0d, actf00000000<>+0(SB), Y1, Y2
+	VORPS        actf80000000<>+0(SB), Y1, Y1
 	VMOVUPS      actfc2d00000<>+0(SB), Y3
-	VMAXPS       Y2, Y3, Y2
+	VMAXPS       Y1, Y3, Y1
 	VMOVUPS      actf3fb8aa3b<>+0(SB), Y3
-	VFMADD213PS  actf4b400000<>+0(SB), Y2, Y3
+	VFMADD213PS  actf4b400000<>+0(SB), Y1, Y3
 	VSUBPS       actf4b400000<>+0(SB), Y3, Y4
 	VMOVUPS      actfbf317218<>+0(SB), Y5
-	VFMADD213PS  Y2, Y4, Y5
-	VMULPS       actf3102e308<>+0(SB), Y4, Y2
-	VADDPS       Y2, Y5, Y4
+	VFMADD213PS  Y1, Y4, Y5
+	VMULPS       actf3102e308<>+0(SB), Y4, Y1
+	VADDPS       Y1, Y5, Y4
 	VMULPS       Y4, Y4, Y6
 	VMOVUPS      actf3e2aaa49<>+0(SB), Y7
 	VFMADD213PS  actf3efffffe<>+0(SB), Y4, Y7
@@ -1987,62 +1988,43 @@ units_done:
 	VMOVUPS      actf3ab51219<>+0(SB), Y4
 	VFMADD213PS  Y8, Y6, Y4
 	VFMADD213PS  Y7, Y6, Y4
-	VFMADD213PS  Y2, Y6, Y4
-	VPSUBD       actf4b400000<>+0(SB), Y3, Y2
-	VADDPS       Y4, Y5, Y3
-	VADDPS       actf3f800000<>+0(SB), Y3, Y3
-	VPSRAD       $0x01, Y2, Y4
-	VPADDD       actf0000007f<>+0(SB), Y4, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VMULPS       Y5, Y3, Y5
-	VPSUBD       Y4, Y2, Y4
-	VPADDD       actf0000007f<>+0(SB), Y4, Y4
-	VPSLLD       $0x17, Y4, Y4
-	VMULPS       Y4, Y5, Y4
-	VADDPS       actf3f800000<>+0(SB), Y4, Y5
-	VMOVUPS      actf3f800000<>+0(SB), Y6
-	VSUBPS       Y5, Y6, Y6
-	VADDPS       Y4, Y6, Y4
-	VCMPPS       $0x0d, actf00000000<>+0(SB), Y1, Y1
-	VBLENDVPS    Y1, actf3f800000<>+0(SB), Y3, Y3
-	VPANDN       Y2, Y1, Y1
-	VMOVUPS      actf3f800000<>+0(SB), Y2
-	VDIVPS       Y5, Y2, Y2
-	VMULPS       Y2, Y3, Y6
-	VFNMADD231PS Y5, Y6, Y3
-	VFNMADD231PS Y4, Y6, Y3
-	VFMADD213PS  Y6, Y2, Y3
-	VPSRAD       $0x01, Y1, Y2
-	VPADDD       actf0000007f<>+0(SB), Y2, Y4
-	VPSLLD       $0x17, Y4, Y4
-	VMULPS       Y4, Y3, Y3
-	VPSUBD       Y2, Y1, Y1
+	VFMADD213PS  Y1, Y6, Y4
+	VPSUBD       actf4b400000<>+0(SB), Y3, Y1
+	VPANDN       Y1, Y2, Y3
+	VADDPS       Y4, Y5, Y4
+	VADDPS       actf3f800000<>+0(SB), Y4, Y4
+	VPSRAD       $0x01, Y1, Y5
+	VPADDD       actf0000007f<>+0(SB), Y5, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VMULPS       Y6, Y4, Y6
+	VPSUBD       Y5, Y1, Y1
 	VPADDD       actf0000007f<>+0(SB), Y1, Y1
 	VPSLLD       $0x17, Y1, Y1
-	VMULPS       Y1, Y3, Y1
+	VMULPS       Y1, Y6, Y1
+	VBLENDVPS    Y2, actf3f800000<>+0(SB), Y4, Y2
+	VADDPS       actf3f800000<>+0(SB), Y1, Y4
+	VMOVUPS      actf3f800000<>+0(SB), Y5
+	VSUBPS       Y4, Y5, Y5
+	VADDPS       Y1, Y5, Y1
+	VMOVUPS      actf3f800000<>+0(SB), Y5
+	VDIVPS       Y4, Y5, Y5
+	VMULPS       Y5, Y2, Y6
+	VFNMADD231PS Y4, Y6, Y2
+	VFNMADD231PS Y1, Y6, Y2
+	VFMADD213PS  Y6, Y5, Y2
+	VPSRAD       $0x01, Y3, Y1
+	VPADDD       actf0000007f<>+0(SB), Y1, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VMULPS       Y4, Y2, Y2
+	VPSUBD       Y1, Y3, Y1
+	VPADDD       actf0000007f<>+0(SB), Y1, Y1
+	VPSLLD       $0x17, Y1, Y1
+	VMULPS       Y1, Y2, Y1
 	VMASKMOVPS   Y1, Y0, (AX)(BX*4)
 
 done:
 	VZEROUPPER
 	RET
-
-DATA actf80000000<>+0(SB)/4, $0x80000000
-DATA actf80000000<>+4(SB)/4, $0x80000000
-DATA actf80000000<>+8(SB)/4, $0x80000000
-DATA actf80000000<>+12(SB)/4, $0x80000000
-DATA actf80000000<>+16(SB)/4, $0x80000000
-DATA actf80000000<>+20(SB)/4, $0x80000000
-DATA actf80000000<>+24(SB)/4, $0x80000000
-DATA actf80000000<>+28(SB)/4, $0x80000000
-DATA actf80000000<>+32(SB)/4, $0x80000000
-DATA actf80000000<>+36(SB)/4, $0x80000000
-DATA actf80000000<>+40(SB)/4, $0x80000000
-DATA actf80000000<>+44(SB)/4, $0x80000000
-DATA actf80000000<>+48(SB)/4, $0x80000000
-DATA actf80000000<>+52(SB)/4, $0x80000000
-DATA actf80000000<>+56(SB)/4, $0x80000000
-DATA actf80000000<>+60(SB)/4, $0x80000000
-GLOBL actf80000000<>(SB), RODATA|NOPTR, $64
 
 DATA actf00000000<>+0(SB)/4, $0x00000000
 DATA actf00000000<>+4(SB)/4, $0x00000000
@@ -2062,6 +2044,24 @@ DATA actf00000000<>+56(SB)/4, $0x00000000
 DATA actf00000000<>+60(SB)/4, $0x00000000
 GLOBL actf00000000<>(SB), RODATA|NOPTR, $64
 
+DATA actf80000000<>+0(SB)/4, $0x80000000
+DATA actf80000000<>+4(SB)/4, $0x80000000
+DATA actf80000000<>+8(SB)/4, $0x80000000
+DATA actf80000000<>+12(SB)/4, $0x80000000
+DATA actf80000000<>+16(SB)/4, $0x80000000
+DATA actf80000000<>+20(SB)/4, $0x80000000
+DATA actf80000000<>+24(SB)/4, $0x80000000
+DATA actf80000000<>+28(SB)/4, $0x80000000
+DATA actf80000000<>+32(SB)/4, $0x80000000
+DATA actf80000000<>+36(SB)/4, $0x80000000
+DATA actf80000000<>+40(SB)/4, $0x80000000
+DATA actf80000000<>+44(SB)/4, $0x80000000
+DATA actf80000000<>+48(SB)/4, $0x80000000
+DATA actf80000000<>+52(SB)/4, $0x80000000
+DATA actf80000000<>+56(SB)/4, $0x80000000
+DATA actf80000000<>+60(SB)/4, $0x80000000
+GLOBL actf80000000<>(SB), RODATA|NOPTR, $64
+
 // func sigmoidF32AVX512(dst []float32, x []float32)
 // Requires: AVX, AVX512DQ, AVX512F, BMI2
 TEXT ·sigmoidF32AVX512(SB), NOSPLIT, $0-48
@@ -2070,92 +2070,128 @@ TEXT ·sigmoidF32AVX512(SB), NOSPLIT, $0-48
 	MOVQ dst_len+8(FP), DX
 	XORQ BX, BX
 	MOVQ DX, SI
-	ANDQ $-32, SI
+	SUBQ $0x00000030, SI
 	CMPQ BX, SI
-	JAE  blocks_done
+	JG   blocks_done
 
 blocks:
 	VMOVUPS      (CX)(BX*4), Z0
 	VMOVUPS      64(CX)(BX*4), Z1
-	VORPS        actf80000000<>+0(SB), Z0, Z2
-	VORPS        actf80000000<>+0(SB), Z1, Z3
-	VMOVUPS      actfc2d00000<>+0(SB), Z4
-	VMOVUPS      actfc2d00000<>+0(SB), Z5
-	VMAXPS       Z2, Z4, Z2
-	VMAXPS       Z3, Z5, Z3
-	VMOVUPS      actf3fb8aa3b<>+0(SB), Z4
-	VMOVUPS      actf3fb8aa3b<>+0(SB), Z5
-	VFMADD213PS  actf4b400000<>+0(SB), Z2, Z4
-	VFMADD213PS  actf4b400000<>+0(SB), Z3, Z5
-	VSUBPS       actf4b400000<>+0(SB), Z4, Z4
-	VSUBPS       actf4b400000<>+0(SB), Z5, Z5
-	VMOVUPS      actfbf317218<>+0(SB), Z14
-	VMOVUPS      actfbf317218<>+0(SB), Z15
-	VFMADD213PS  Z2, Z4, Z14
-	VFMADD213PS  Z3, Z5, Z15
-	VMULPS       actf3102e308<>+0(SB), Z4, Z2
-	VMULPS       actf3102e308<>+0(SB), Z5, Z3
-	VADDPS       Z2, Z14, Z16
-	VADDPS       Z3, Z15, Z17
-	VMULPS       Z16, Z16, Z18
-	VMULPS       Z17, Z17, Z19
-	VMOVUPS      actf3e2aaa49<>+0(SB), Z20
-	VMOVUPS      actf3e2aaa49<>+0(SB), Z21
-	VFMADD213PS  actf3efffffe<>+0(SB), Z16, Z20
-	VFMADD213PS  actf3efffffe<>+0(SB), Z17, Z21
-	VMOVUPS      actf3c091cf1<>+0(SB), Z22
-	VMOVUPS      actf3c091cf1<>+0(SB), Z23
-	VFMADD213PS  actf3d2aac79<>+0(SB), Z16, Z22
-	VFMADD213PS  actf3d2aac79<>+0(SB), Z17, Z23
-	VMOVUPS      actf3ab51219<>+0(SB), Z16
-	VMOVUPS      actf3ab51219<>+0(SB), Z17
-	VFMADD213PS  Z22, Z18, Z16
-	VFMADD213PS  Z23, Z19, Z17
-	VFMADD213PS  Z20, Z18, Z16
-	VFMADD213PS  Z21, Z19, Z17
-	VFMADD213PS  Z2, Z18, Z16
-	VFMADD213PS  Z3, Z19, Z17
-	VADDPS       Z16, Z14, Z2
-	VADDPS       Z17, Z15, Z3
-	VADDPS       actf3f800000<>+0(SB), Z2, Z2
-	VADDPS       actf3f800000<>+0(SB), Z3, Z3
-	VSCALEFPS    Z4, Z2, Z14
-	VSCALEFPS    Z5, Z3, Z15
-	VADDPS       actf3f800000<>+0(SB), Z14, Z16
-	VADDPS       actf3f800000<>+0(SB), Z15, Z17
-	VMOVUPS      actf3f800000<>+0(SB), Z18
-	VMOVUPS      actf3f800000<>+0(SB), Z19
-	VSUBPS       Z16, Z18, Z18
-	VSUBPS       Z17, Z19, Z19
-	VADDPS       Z14, Z18, Z14
-	VADDPS       Z15, Z19, Z15
+	VMOVUPS      128(CX)(BX*4), Z2
 	VCMPPS       $0x0d, actf00000000<>+0(SB), Z0, K1
 	VCMPPS       $0x0d, actf00000000<>+0(SB), Z1, K2
-	VBLENDMPS    actf3f800000<>+0(SB), Z2, K1, Z6
-	VBLENDMPS    actf3f800000<>+0(SB), Z3, K2, Z7
-	VMOVUPS      actf00000000<>+0(SB), Z0
-	VMOVUPS      actf00000000<>+0(SB), Z1
-	VBLENDMPS    Z0, Z4, K1, Z8
-	VBLENDMPS    Z1, Z5, K2, Z9
-	VMOVUPS      actf3f800000<>+0(SB), Z0
-	VMOVUPS      actf3f800000<>+0(SB), Z1
-	VDIVPS       Z16, Z0, Z0
-	VDIVPS       Z17, Z1, Z1
-	VMULPS       Z0, Z6, Z2
-	VMULPS       Z1, Z7, Z3
-	VFNMADD231PS Z16, Z2, Z6
-	VFNMADD231PS Z17, Z3, Z7
-	VFNMADD231PS Z14, Z2, Z6
-	VFNMADD231PS Z15, Z3, Z7
-	VFMADD213PS  Z2, Z0, Z6
-	VFMADD213PS  Z3, Z1, Z7
-	VSCALEFPS    Z8, Z6, Z0
-	VSCALEFPS    Z9, Z7, Z1
+	VCMPPS       $0x0d, actf00000000<>+0(SB), Z2, K3
+	VORPS        actf80000000<>+0(SB), Z0, Z0
+	VORPS        actf80000000<>+0(SB), Z1, Z1
+	VORPS        actf80000000<>+0(SB), Z2, Z2
+	VMOVUPS      actfc2d00000<>+0(SB), Z13
+	VMOVUPS      actfc2d00000<>+0(SB), Z14
+	VMOVUPS      actfc2d00000<>+0(SB), Z15
+	VMAXPS       Z0, Z13, Z0
+	VMAXPS       Z1, Z14, Z1
+	VMAXPS       Z2, Z15, Z2
+	VMOVUPS      actf3fb8aa3b<>+0(SB), Z13
+	VMOVUPS      actf3fb8aa3b<>+0(SB), Z14
+	VMOVUPS      actf3fb8aa3b<>+0(SB), Z15
+	VFMADD213PS  actf4b400000<>+0(SB), Z0, Z13
+	VFMADD213PS  actf4b400000<>+0(SB), Z1, Z14
+	VFMADD213PS  actf4b400000<>+0(SB), Z2, Z15
+	VSUBPS       actf4b400000<>+0(SB), Z13, Z13
+	VSUBPS       actf4b400000<>+0(SB), Z14, Z14
+	VSUBPS       actf4b400000<>+0(SB), Z15, Z15
+	VMOVUPS      actfbf317218<>+0(SB), Z16
+	VMOVUPS      actfbf317218<>+0(SB), Z17
+	VMOVUPS      actfbf317218<>+0(SB), Z18
+	VFMADD213PS  Z0, Z13, Z16
+	VFMADD213PS  Z1, Z14, Z17
+	VFMADD213PS  Z2, Z15, Z18
+	VMULPS       actf3102e308<>+0(SB), Z13, Z0
+	VMULPS       actf3102e308<>+0(SB), Z14, Z1
+	VMULPS       actf3102e308<>+0(SB), Z15, Z2
+	VADDPS       Z0, Z16, Z19
+	VADDPS       Z1, Z17, Z20
+	VADDPS       Z2, Z18, Z21
+	VMULPS       Z19, Z19, Z22
+	VMULPS       Z20, Z20, Z23
+	VMULPS       Z21, Z21, Z24
+	VMOVUPS      actf3e2aaa49<>+0(SB), Z25
+	VMOVUPS      actf3e2aaa49<>+0(SB), Z26
+	VMOVUPS      actf3e2aaa49<>+0(SB), Z27
+	VFMADD213PS  actf3efffffe<>+0(SB), Z19, Z25
+	VFMADD213PS  actf3efffffe<>+0(SB), Z20, Z26
+	VFMADD213PS  actf3efffffe<>+0(SB), Z21, Z27
+	VMOVUPS      actf3c091cf1<>+0(SB), Z28
+	VMOVUPS      actf3c091cf1<>+0(SB), Z29
+	VMOVUPS      actf3c091cf1<>+0(SB), Z30
+	VFMADD213PS  actf3d2aac79<>+0(SB), Z19, Z28
+	VFMADD213PS  actf3d2aac79<>+0(SB), Z20, Z29
+	VFMADD213PS  actf3d2aac79<>+0(SB), Z21, Z30
+	VMOVUPS      actf3ab51219<>+0(SB), Z19
+	VMOVUPS      actf3ab51219<>+0(SB), Z20
+	VMOVUPS      actf3ab51219<>+0(SB), Z21
+	VFMADD213PS  Z28, Z22, Z19
+	VFMADD213PS  Z29, Z23, Z20
+	VFMADD213PS  Z30, Z24, Z21
+	VFMADD213PS  Z25, Z22, Z19
+	VFMADD213PS  Z26, Z23, Z20
+	VFMADD213PS  Z27, Z24, Z21
+	VFMADD213PS  Z0, Z22, Z19
+	VFMADD213PS  Z1, Z23, Z20
+	VFMADD213PS  Z2, Z24, Z21
+	VBLENDMPS    actf00000000<>+0(SB), Z13, K1, Z3
+	VBLENDMPS    actf00000000<>+0(SB), Z14, K2, Z4
+	VBLENDMPS    actf00000000<>+0(SB), Z15, K3, Z5
+	VADDPS       Z19, Z16, Z0
+	VADDPS       Z20, Z17, Z1
+	VADDPS       Z21, Z18, Z2
+	VADDPS       actf3f800000<>+0(SB), Z0, Z0
+	VADDPS       actf3f800000<>+0(SB), Z1, Z1
+	VADDPS       actf3f800000<>+0(SB), Z2, Z2
+	VSCALEFPS    Z13, Z0, Z13
+	VSCALEFPS    Z14, Z1, Z14
+	VSCALEFPS    Z15, Z2, Z15
+	VBLENDMPS    actf3f800000<>+0(SB), Z0, K1, Z6
+	VBLENDMPS    actf3f800000<>+0(SB), Z1, K2, Z7
+	VBLENDMPS    actf3f800000<>+0(SB), Z2, K3, Z8
+	VADDPS       actf3f800000<>+0(SB), Z13, Z0
+	VADDPS       actf3f800000<>+0(SB), Z14, Z1
+	VADDPS       actf3f800000<>+0(SB), Z15, Z2
+	VMOVUPS      actf3f800000<>+0(SB), Z16
+	VMOVUPS      actf3f800000<>+0(SB), Z17
+	VMOVUPS      actf3f800000<>+0(SB), Z18
+	VSUBPS       Z0, Z16, Z16
+	VSUBPS       Z1, Z17, Z17
+	VSUBPS       Z2, Z18, Z18
+	VADDPS       Z13, Z16, Z13
+	VADDPS       Z14, Z17, Z14
+	VADDPS       Z15, Z18, Z15
+	VMOVUPS      actf3f800000<>+0(SB), Z16
+	VMOVUPS      actf3f800000<>+0(SB), Z17
+	VMOVUPS      actf3f800000<>+0(SB), Z18
+	VDIVPS       Z0, Z16, Z16
+	VDIVPS       Z1, Z17, Z17
+	VDIVPS       Z2, Z18, Z18
+	VMULPS       Z16, Z6, Z19
+	VMULPS       Z17, Z7, Z20
+	VMULPS       Z18, Z8, Z21
+	VFNMADD231PS Z0, Z19, Z6
+	VFNMADD231PS Z1, Z20, Z7
+	VFNMADD231PS Z2, Z21, Z8
+	VFNMADD231PS Z13, Z19, Z6
+	VFNMADD231PS Z14, Z20, Z7
+	VFNMADD231PS Z15, Z21, Z8
+	VFMADD213PS  Z19, Z16, Z6
+	VFMADD213PS  Z20, Z17, Z7
+	VFMADD213PS  Z21, Z18, Z8
+	VSCALEFPS    Z3, Z6, Z0
+	VSCALEFPS    Z4, Z7, Z1
+	VSCALEFPS    Z5, Z8, Z2
 	VMOVUPS      Z0, (AX)(BX*4)
 	VMOVUPS      Z1, 64(AX)(BX*4)
-	ADDQ         $0x00000020, BX
+	VMOVUPS      Z2, 128(AX)(BX*4)
+	ADDQ         $0x00000030, BX
 	CMPQ         BX, SI
-	JB           blocks
+	JLE          blocks
 
 blocks_done:
 	MOVQ DX, SI
@@ -2165,43 +2201,42 @@ blocks_done:
 
 units:
 	VMOVUPS      (CX)(BX*4), Z0
-	VORPS        actf80000000<>+0(SB), Z0, Z1
-	VMOVUPS      actfc2d00000<>+0(SB), Z2
-	VMAXPS       Z1, Z2, Z1
-	VMOVUPS      actf3fb8aa3b<>+0(SB), Z2
-	VFMADD213PS  actf4b400000<>+0(SB), Z1, Z2
-	VSUBPS       actf4b400000<>+0(SB), Z2, Z2
-	VMOVUPS      actfbf317218<>+0(SB), Z3
-	VFMADD213PS  Z1, Z2, Z3
-	VMULPS       actf3102e308<>+0(SB), Z2, Z1
-	VADDPS       Z1, Z3, Z4
-	VMULPS       Z4, Z4, Z5
-	VMOVUPS      actf3e2aaa49<>+0(SB), Z6
-	VFMADD213PS  actf3efffffe<>+0(SB), Z4, Z6
-	VMOVUPS      actf3c091cf1<>+0(SB), Z7
-	VFMADD213PS  actf3d2aac79<>+0(SB), Z4, Z7
-	VMOVUPS      actf3ab51219<>+0(SB), Z4
-	VFMADD213PS  Z7, Z5, Z4
-	VFMADD213PS  Z6, Z5, Z4
-	VFMADD213PS  Z1, Z5, Z4
-	VADDPS       Z4, Z3, Z1
-	VADDPS       actf3f800000<>+0(SB), Z1, Z1
-	VSCALEFPS    Z2, Z1, Z3
-	VADDPS       actf3f800000<>+0(SB), Z3, Z4
-	VMOVUPS      actf3f800000<>+0(SB), Z5
-	VSUBPS       Z4, Z5, Z5
-	VADDPS       Z3, Z5, Z3
 	VCMPPS       $0x0d, actf00000000<>+0(SB), Z0, K1
-	VBLENDMPS    actf3f800000<>+0(SB), Z1, K1, Z10
-	VMOVUPS      actf00000000<>+0(SB), Z0
-	VBLENDMPS    Z0, Z2, K1, Z11
-	VMOVUPS      actf3f800000<>+0(SB), Z0
-	VDIVPS       Z4, Z0, Z0
-	VMULPS       Z0, Z10, Z1
-	VFNMADD231PS Z4, Z1, Z10
-	VFNMADD231PS Z3, Z1, Z10
-	VFMADD213PS  Z1, Z0, Z10
-	VSCALEFPS    Z11, Z10, Z0
+	VORPS        actf80000000<>+0(SB), Z0, Z0
+	VMOVUPS      actfc2d00000<>+0(SB), Z1
+	VMAXPS       Z0, Z1, Z0
+	VMOVUPS      actf3fb8aa3b<>+0(SB), Z1
+	VFMADD213PS  actf4b400000<>+0(SB), Z0, Z1
+	VSUBPS       actf4b400000<>+0(SB), Z1, Z1
+	VMOVUPS      actfbf317218<>+0(SB), Z2
+	VFMADD213PS  Z0, Z1, Z2
+	VMULPS       actf3102e308<>+0(SB), Z1, Z0
+	VADDPS       Z0, Z2, Z3
+	VMULPS       Z3, Z3, Z4
+	VMOVUPS      actf3e2aaa49<>+0(SB), Z5
+	VFMADD213PS  actf3efffffe<>+0(SB), Z3, Z5
+	VMOVUPS      actf3c091cf1<>+0(SB), Z6
+	VFMADD213PS  actf3d2aac79<>+0(SB), Z3, Z6
+	VMOVUPS      actf3ab51219<>+0(SB), Z3
+	VFMADD213PS  Z6, Z4, Z3
+	VFMADD213PS  Z5, Z4, Z3
+	VFMADD213PS  Z0, Z4, Z3
+	VBLENDMPS    actf00000000<>+0(SB), Z1, K1, Z9
+	VADDPS       Z3, Z2, Z0
+	VADDPS       actf3f800000<>+0(SB), Z0, Z0
+	VSCALEFPS    Z1, Z0, Z1
+	VBLENDMPS    actf3f800000<>+0(SB), Z0, K1, Z10
+	VADDPS       actf3f800000<>+0(SB), Z1, Z0
+	VMOVUPS      actf3f800000<>+0(SB), Z2
+	VSUBPS       Z0, Z2, Z2
+	VADDPS       Z1, Z2, Z1
+	VMOVUPS      actf3f800000<>+0(SB), Z2
+	VDIVPS       Z0, Z2, Z2
+	VMULPS       Z2, Z10, Z3
+	VFNMADD231PS Z0, Z3, Z10
+	VFNMADD231PS Z1, Z3, Z10
+	VFMADD213PS  Z3, Z2, Z10
+	VSCALEFPS    Z9, Z10, Z0
 	VMOVUPS      Z0, (AX)(BX*4)
 	ADDQ         $0x00000010, BX
 	CMPQ         BX, SI
@@ -2214,43 +2249,42 @@ units_done:
 	BZHIL        DX, SI, SI
 	KMOVW        SI, K1
 	VMOVUPS.Z    (CX)(BX*4), K1, Z0
-	VORPS        actf80000000<>+0(SB), Z0, Z1
-	VMOVUPS      actfc2d00000<>+0(SB), Z2
-	VMAXPS       Z1, Z2, Z1
-	VMOVUPS      actf3fb8aa3b<>+0(SB), Z2
-	VFMADD213PS  actf4b400000<>+0(SB), Z1, Z2
-	VSUBPS       actf4b400000<>+0(SB), Z2, Z2
-	VMOVUPS      actfbf317218<>+0(SB), Z3
-	VFMADD213PS  Z1, Z2, Z3
-	VMULPS       actf3102e308<>+0(SB), Z2, Z1
-	VADDPS       Z1, Z3, Z4
-	VMULPS       Z4, Z4, Z5
-	VMOVUPS      actf3e2aaa49<>+0(SB), Z6
-	VFMADD213PS  actf3efffffe<>+0(SB), Z4, Z6
-	VMOVUPS      actf3c091cf1<>+0(SB), Z7
-	VFMADD213PS  actf3d2aac79<>+0(SB), Z4, Z7
-	VMOVUPS      actf3ab51219<>+0(SB), Z4
-	VFMADD213PS  Z7, Z5, Z4
-	VFMADD213PS  Z6, Z5, Z4
-	VFMADD213PS  Z1, Z5, Z4
-	VADDPS       Z4, Z3, Z1
-	VADDPS       actf3f800000<>+0(SB), Z1, Z1
-	VSCALEFPS    Z2, Z1, Z3
-	VADDPS       actf3f800000<>+0(SB), Z3, Z4
-	VMOVUPS      actf3f800000<>+0(SB), Z5
-	VSUBPS       Z4, Z5, Z5
-	VADDPS       Z3, Z5, Z3
 	VCMPPS       $0x0d, actf00000000<>+0(SB), Z0, K2
-	VBLENDMPS    actf3f800000<>+0(SB), Z1, K2, Z12
-	VMOVUPS      actf00000000<>+0(SB), Z0
-	VBLENDMPS    Z0, Z2, K2, Z13
-	VMOVUPS      actf3f800000<>+0(SB), Z0
-	VDIVPS       Z4, Z0, Z0
-	VMULPS       Z0, Z12, Z1
-	VFNMADD231PS Z4, Z1, Z12
-	VFNMADD231PS Z3, Z1, Z12
-	VFMADD213PS  Z1, Z0, Z12
-	VSCALEFPS    Z13, Z12, Z0
+	VORPS        actf80000000<>+0(SB), Z0, Z0
+	VMOVUPS      actfc2d00000<>+0(SB), Z1
+	VMAXPS       Z0, Z1, Z0
+	VMOVUPS      actf3fb8aa3b<>+0(SB), Z1
+	VFMADD213PS  actf4b400000<>+0(SB), Z0, Z1
+	VSUBPS       actf4b400000<>+0(SB), Z1, Z1
+	VMOVUPS      actfbf317218<>+0(SB), Z2
+	VFMADD213PS  Z0, Z1, Z2
+	VMULPS       actf3102e308<>+0(SB), Z1, Z0
+	VADDPS       Z0, Z2, Z3
+	VMULPS       Z3, Z3, Z4
+	VMOVUPS      actf3e2aaa49<>+0(SB), Z5
+	VFMADD213PS  actf3efffffe<>+0(SB), Z3, Z5
+	VMOVUPS      actf3c091cf1<>+0(SB), Z6
+	VFMADD213PS  actf3d2aac79<>+0(SB), Z3, Z6
+	VMOVUPS      actf3ab51219<>+0(SB), Z3
+	VFMADD213PS  Z6, Z4, Z3
+	VFMADD213PS  Z5, Z4, Z3
+	VFMADD213PS  Z0, Z4, Z3
+	VBLENDMPS    actf00000000<>+0(SB), Z1, K2, Z11
+	VADDPS       Z3, Z2, Z0
+	VADDPS       actf3f800000<>+0(SB), Z0, Z0
+	VSCALEFPS    Z1, Z0, Z1
+	VBLENDMPS    actf3f800000<>+0(SB), Z0, K2, Z12
+	VADDPS       actf3f800000<>+0(SB), Z1, Z0
+	VMOVUPS      actf3f800000<>+0(SB), Z2
+	VSUBPS       Z0, Z2, Z2
+	VADDPS       Z1, Z2, Z1
+	VMOVUPS      actf3f800000<>+0(SB), Z2
+	VDIVPS       Z0, Z2, Z2
+	VMULPS       Z2, Z12, Z3
+	VFNMADD231PS Z0, Z3, Z12
+	VFNMADD231PS Z1, Z3, Z12
+	VFMADD213PS  Z3, Z2, Z12
+	VSCALEFPS    Z11, Z12, Z0
 	VMOVUPS      Z0, K1, (AX)(BX*4)
 
 done:
@@ -2645,9 +2679,9 @@ TEXT ·tanhF32AVX2(SB), NOSPLIT, $0-48
 	MOVQ dst_len+8(FP), DX
 	XORQ BX, BX
 	MOVQ DX, SI
-	ANDQ $-8, SI
+	SUBQ $0x00000008, SI
 	CMPQ BX, SI
-	JAE  blocks_done
+	JG   blocks_done
 
 blocks:
 	VMOVUPS      (CX)(BX*4), Y0
@@ -2710,7 +2744,7 @@ blocks:
 	VMOVUPS      Y0, (AX)(BX*4)
 	ADDQ         $0x00000008, BX
 	CMPQ         BX, SI
-	JB           blocks
+	JLE          blocks
 
 blocks_done:
 	MOVQ DX, SI
@@ -2912,9 +2946,9 @@ TEXT ·tanhF32AVX512(SB), NOSPLIT, $0-48
 	MOVQ dst_len+8(FP), DX
 	XORQ BX, BX
 	MOVQ DX, SI
-	ANDQ $-32, SI
+	SUBQ $0x00000020, SI
 	CMPQ BX, SI
-	JAE  blocks_done
+	JG   blocks_done
 
 blocks:
 	VMOVUPS      (CX)(BX*4), Z0
@@ -3033,7 +3067,7 @@ blocks:
 	VMOVUPS      Z1, 64(AX)(BX*4)
 	ADDQ         $0x00000020, BX
 	CMPQ         BX, SI
-	JB           blocks
+	JLE          blocks
 
 blocks_done:
 	MOVQ DX, SI

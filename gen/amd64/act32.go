@@ -234,20 +234,22 @@ func (g grp) exp32(x gv) gv {
 // sigmoid32 is asm.sigmoid32.
 func (g grp) sigmoid32(x gv) gv {
 	one := cf32(1)
+	// The predicate and the final exponent are taken as early as possible:
+	// fewer values live at once lets more vectors interleave.
+	pos := g.ge(x, cf32(0))
 	na := g.max(g.or(x, cbits32(0x80000000)), cf32(actExpLo32)) // −|x|, clamped
 	rh, p, k := g.expCore(na)
-	m := g.add(g.add(rh, p), one)
-	eh := g.scale(m, k)
-	dh := g.add(eh, one)
-	dl := g.add(g.sub(one, dh), eh)
-	pos := g.ge(x, cf32(0))
-	nh := g.sel(pos, one, m)
 	var j expo
 	if g.z {
-		j = expo(g.sel(pos, g.reg(cf32(0)), gv(k)))
+		j = expo(g.sel(pos, cf32(0), gv(k)))
 	} else {
 		j = expo(g.emit(func(o ...Op) { VPANDN(o[0], o[1], o[2]) }, gv(k), pos2gv(pos)))
 	}
+	m := g.add(g.add(rh, p), one)
+	eh := g.scale(m, k)
+	nh := g.sel(pos, one, m)
+	dh := g.add(eh, one)
+	dl := g.add(g.sub(one, dh), eh)
 	y := g.div(one, dh)
 	q0 := g.mul(nh, y)
 	res := nh // not used again: the residual overwrites it
@@ -321,7 +323,7 @@ func actLoop32(in spec.Instance, isa spec.ISA, n int, body func(g grp, x gv) gv)
 			l.store(y, l.v.at(dst, i, j*u), tl)
 		}
 	}
-	loop("blocks", i, cnt, n*u, func() { step(grp{z, n}, nil) })
+	loopAny("blocks", i, cnt, n*u, func() { step(grp{z, n}, nil) })
 	loop("units", i, cnt, u, func() { step(grp{z, 1}, nil) })
 	r := GP64()
 	MOVQ(cnt, r)
@@ -334,10 +336,27 @@ func actLoop32(in spec.Instance, isa spec.ISA, n int, body func(g grp, x gv) gv)
 	RET()
 }
 
-// act32Kernel emits a float32-lane kernel: n vectors interleaved.
-func act32Kernel(in spec.Instance, isa spec.ISA, n int, body func(g grp, x gv) gv) {
-	if isa != spec.AVX512 {
-		n = max(n/2, 1)
+// act32Kernel emits a float32-lane kernel with n512 (AVX-512, 32
+// registers) or n2 (AVX2, 16 registers) vectors interleaved.
+func act32Kernel(in spec.Instance, isa spec.ISA, n512, n2 int, body func(g grp, x gv) gv) {
+	n := n2
+	if isa == spec.AVX512 {
+		n = n512
 	}
 	actLoop32(in, isa, n, body)
+}
+
+// loopAny emits "for ; i+step <= n; i += step { body() }" for any step.
+func loopAny(name string, i, n Register, step int, body func()) {
+	end := GP64()
+	MOVQ(n, end)
+	SUBQ(U32(step), end)
+	CMPQ(i, end)
+	JG(LabelRef(name + "_done"))
+	Label(name)
+	body()
+	ADDQ(U32(step), i)
+	CMPQ(i, end)
+	JLE(LabelRef(name))
+	Label(name + "_done")
 }
