@@ -59,29 +59,31 @@
 //
 // The element-wise kernels are bit-identical across ISAs because the pure-Go
 // kernels perform exactly the IEEE operations of the SIMD bodies in the same
-// order: fused multiply-adds are math.FMA (the SIMD FMA instructions round
-// once, as math.FMA does), every other product that feeds an addition is
-// rounded by an explicit conversion so that the Go compiler cannot fuse it,
-// and selects (clamps, special cases) decide identically. Go has no float32
-// FMA, and an exact one in pure Go (asm.FMA32) costs about ten float64
-// operations; so the float32 functions widen to float64, compute there with
-// math.FMA, and round once to float32 at the end. The SIMD bodies do the
-// same in float64 lanes. The float64 accuracy makes each float32 result lie
-// within 0.5 ULP plus a small fraction of the exact value, subnormal and
-// overflowing results included (the float64 intermediate is normal and the
-// final conversion rounds once).
+// order: fused multiply-adds are math.FMA (float64) or asm.FMA32 (float32:
+// exact, from the float64 product and a round-to-odd correction of the sum),
+// every other product that feeds an addition is rounded by an explicit
+// conversion so that the Go compiler cannot fuse it, and selects (clamps,
+// special cases) decide identically. float32 Exp, Sigmoid and Tanh compute
+// in float32 lanes (16 per AVX-512 vector); float32 Log widens to float64,
+// computes there and rounds once (its float64 intermediate is within a tiny
+// fraction of an ULP, so the result is within 0.5 ULP plus that).
 //
-// Exp: x = k·ln2 + r with k = round(x/ln2) (by adding 1.5·2⁵², which rounds
-// to an integer), |r| ≤ ln2/2. float64: Cody–Waite with ln2 = hi + lo (hi has
-// 32 significant bits, so k·hi and x − k·hi are exact), r kept as r + rlo;
-// eʳ = s + c where s = 1 + r rounded and c carries that rounding error
-// (Fast2Sum), rlo·(1+r) and r²·q(r) with q the degree-12 Taylor polynomial
-// (remainder < 2⁻⁶²). The result is (s + c)·2ᵏ scaled in two steps
-// 2^(k>>1)·2^(k−k>>1), so a subnormal result is rounded once and overflow
-// gives +Inf (AVX-512 uses VSCALEFPD, which rounds identically). Error:
-// 0.5 ULP for the final rounding, < 0.25 ULP from c. float32: r in one FMA,
-// degree-8 Taylor polynomial (relative error < 2⁻³⁰), product with 2ᵏ exact
-// in float64, one rounding to float32.
+// Exp: x = k·ln2 + r with k = round(x/ln2) (by adding 1.5·2⁵² resp. 1.5·2²³
+// in an FMA, which rounds to an integer), |r| ≤ ln2/2. float64: Cody–Waite
+// with ln2 = hi + lo (hi has 32 significant bits, so k·hi and x − k·hi are
+// exact), r kept as r + rlo; eʳ = s + c where s = 1 + r rounded and c carries
+// that rounding error (Fast2Sum), rlo·(1+r) and r²·q(r) with q the degree-12
+// Taylor polynomial (remainder < 2⁻⁶²). The result is (s + c)·2ᵏ scaled in
+// two steps 2^(k>>1)·2^(k−k>>1), so a subnormal result is rounded once and
+// overflow gives +Inf (AVX-512 uses VSCALEF, which rounds identically).
+// Error: 0.5 ULP for the final rounding, < 0.25 ULP from c. float32: x is
+// clamped to [−104, 89]; rh = x − k·ln2hi is exact (ln2hi = ln 2 rounded to
+// float32, |k| ≤ 150), u = −k·ln2lo and r = rh + u; p = r²·P(r) + u with P
+// the degree-4 minimax polynomial (Lawson's iteration) for the relative error
+// of 1 + r + r²·P(r) on |r| ≤ 0.3466 (< 2⁻²⁷·⁹⁷ with float32 coefficients),
+// by Estrin's scheme; eˣ = ((rh + p) + 1)·2ᵏ, scaled as above. Error: 0.5
+// ULP (last rounding) + 0.25 (rh + p) + 0.064 (polynomial) + 0.1 (r's rounding
+// inside r²·P) + 0.02 (P's roundings) ≤ 0.94 ULP.
 //
 // Log: x = 2ᵏ·m with m ∈ [√2/2, √2) (by integer arithmetic on the bits; a
 // subnormal float64 is first scaled by 2⁵⁴), f = m − 1 exact, s = f/(2+f),
@@ -90,19 +92,26 @@
 // exact double-word sums (FMA and Fast2Sum), so only the last addition rounds
 // at the size of the result.
 //
-// Sigmoid: with a = |x| and e = e^−a = (s + c)·2ᵏ from the Exp reduction,
-// σ(a) = 1/(1 + e) and σ(−a) = e·σ(a). float64 computes 1 + e as a
-// double-word dh + dl, y0 = 1/dh, the residual rr = 1 − (dh + dl)·y0 with two
-// FMAs, and returns y0 + y0·rr, or (s + c)·y0·(1 + rr) scaled by 2ᵏ in two
-// steps, so results down to the subnormals are within about 1 ULP. Never NaN
-// for a finite or infinite input: σ(+Inf) = 1, σ(−Inf) = 0.
+// Sigmoid: with a = |x| and e = e^−a from the Exp reduction, σ(a) =
+// 1/(1 + e) and σ(−a) = e/(1 + e). float64: e = (s + c)·2ᵏ, 1 + e as a
+// double-word dh + dl, y0 = 1/dh, the residual rr = 1 − (dh + dl)·y0 with
+// two FMAs, and the result y0 + y0·rr, or (s + c)·y0·(1 + rr) scaled by 2ᵏ in
+// two steps, so results down to the subnormals are within about 1 ULP.
+// float32: e = m·2ᵏ with m = (rh + p) + 1 (relative error ≤ 1.25·2⁻²⁴), the
+// quotient n/(dh + dl) with n = 1 (x ≥ 0) or m (x < 0), dh + dl = 1 + m·2ᵏ
+// exactly: one division y = 1/dh, q0 = n·y, the residual n − q0·(dh + dl) by
+// two FMAs and q = q0 + y·residual, scaled by 2ᵏ for x < 0 (a subnormal
+// result rounds once more). Error: m's, weighted by 1/(1 + e) resp. e/(1 + e),
+// plus the last rounding: ≤ 1.125 ULP for x ≥ 0, ≤ 1.75 ULP for x < 0.
+// Never NaN for a finite or infinite input: σ(+Inf) = 1, σ(−Inf) = 0.
 //
-// Tanh: tanh a = (1 − e)/(1 + e) with e = e^−2a. float64 forms 1 − e and
-// 1 + e as exact double-words from s, c (so there is no cancellation for
-// small a: 1 − s is exact and c holds the rest), then one division and a
-// residual correction with FMAs. float32 uses e − 1 = 2ᵏ·(r·Q(r)) + (2ᵏ − 1)
-// (an expm1 form, accurate relative to e − 1 when k = 0). The sign is copied
-// from x, so tanh(−0) = −0, tanh(±Inf) = ±1.
+// Tanh: tanh a = (1 − e)/(1 + e) with e = e^−2a (a ≤ 19.5 resp. 10, beyond
+// which tanh rounds to 1). Both types form 1 − e and 1 + e as exact
+// double-words from the parts of e (float64: 2ᵏ·(s + c); float32: 2ᵏ·(1 +
+// s + se) with s + se = rh + p exactly, 1 − 2ᵏ with its rounding error), so
+// there is no cancellation for small a, then one division and a residual
+// correction with FMAs. The sign is copied from x, so tanh(−0) = −0,
+// tanh(±Inf) = ±1.
 //
 // Softmax subtracts the maximum (vec's Max kernel) before exponentiating, so
 // no term exceeds 1 and the sum lies in [1, n]; one fused kernel writes

@@ -14,7 +14,8 @@ import (
 // The act kernels. Their bodies perform, lane by lane, exactly the IEEE
 // operations of the generic kernels in asm/act_generic.go, in the same order
 // (read the two side by side): that is what makes every ISA return the same
-// bits. float32 data is computed in float64 lanes (VCVTPS2PD in, VCVTPD2PS
+// bits. float32 Exp, Sigmoid and Tanh are in act32.go (float32 lanes); the
+// other float32 kernels compute in float64 lanes (VCVTPS2PD in, VCVTPD2PS
 // out), as the generic kernels do. Constants are 64-byte read-only vectors
 // used as memory operands, so the register allocator only holds values.
 

@@ -10,8 +10,9 @@ import (
 // The act kernels on NEON. As on amd64 (gen/amd64/act.go), each body
 // performs lane by lane exactly the IEEE operations of the generic kernels
 // in asm/act_generic.go in the same order, so NEON returns the same bits as
-// every other ISA. float32 data is computed in float64 lanes (FCVTL/FCVTL2
-// in, FCVTN/FCVTN2 out, WORD-encoded below).
+// every other ISA. float32 Exp, Sigmoid and Tanh compute in float32 lanes
+// (expF32, sigmoidF32, tanhF32); the other float32 kernels in float64 lanes
+// (FCVTL/FCVTL2 in, FCVTN/FCVTN2 out, WORD-encoded below).
 //
 // The bodies are long straight-line programs, so they are written against
 // virtual registers (actProg) and allocated to V0..V31 afterwards by last

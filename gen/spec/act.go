@@ -9,8 +9,9 @@ package spec
 //
 // The element-wise kernels give the same bits on every ISA: the generic Go
 // kernels (asm/act_generic.go) perform the same IEEE operations in the same
-// order as the generated bodies. float32 kernels compute in float64 lanes and
-// round once at the end.
+// order as the generated bodies. float32 Exp, Sigmoid and Tanh compute in
+// float32 lanes (with an exact float32 FMA in Go); float32 Log and the
+// pieces of Softmax compute in float64 lanes and round once at the end.
 func init() {
 	dst, x := Param{"dst", "[]T"}, Param{"x", "[]T"}
 	y, dy := Param{"y", "[]T"}, Param{"dy", "[]T"}
