@@ -9,11 +9,6 @@ package asm
 //go:noescape
 func philoxNEON(dst []uint32, block uint64, stream uint64, key uint64)
 
-// normalF32NEON computes dst[2b], dst[2b+1] = mu + sigma·(ρ·cos θ, ρ·sin θ), the Box–Muller normals of Philox block w[4b:4b+4] (len(dst) even, len(w) ≥ 2·len(dst); dst may start where w starts) with neon.
-//
-//go:noescape
-func normalF32NEON(dst []float32, w []uint32, mu float64, sigma float64)
-
 // normalF64NEON computes dst[2b], dst[2b+1] = mu + sigma·(ρ·cos θ, ρ·sin θ), the Box–Muller normals of Philox block w[4b:4b+4] (len(dst) even, len(w) ≥ 2·len(dst); dst may start where w starts) with neon.
 //
 //go:noescape

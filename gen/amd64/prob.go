@@ -63,6 +63,12 @@ func init() {
 			uniformKernel(in, isa)
 		case "moments":
 			momentsKernel(in, isa)
+		case "normalZig":
+			if isa == spec.AVX512 {
+				normalZigAVX512(in)
+			} else {
+				normalZigAVX2(in)
+			}
 		case "normal":
 			if isa == spec.AVX512 {
 				normalAVX512(in)
