@@ -1320,6 +1320,240 @@ odd:
 done:
 	RET
 
+// func normalZigF32NEON(dst []float32, w []uint32, rej []uint16, tab []uint32, mu float32, sigma float32)
+TEXT ·normalZigF32NEON(SB), NOSPLIT, $0-104
+	MOVD dst_base+0(FP), R0
+	MOVD w_base+24(FP), R1
+	MOVD dst_len+8(FP), R2
+	MOVD rej_base+48(FP), R3
+	MOVD tab_base+72(FP), R4
+	ADD $512, R4, R5
+	FMOVS mu+96(FP), F16
+	VDUP V16.S[0], V16.S4
+	FMOVS sigma+100(FP), F17
+	VDUP V17.S[0], V17.S4
+	MOVD $0x80000000, R7
+	VDUP R7, V18.S4
+	MOVD $0x1, R7
+	VMOV R7, V19.S[0]
+	MOVD $0x2, R7
+	VMOV R7, V19.S[1]
+	MOVD $0x4, R7
+	VMOV R7, V19.S[2]
+	MOVD $0x8, R7
+	VMOV R7, V19.S[3]
+	LSR $4, R2, R9
+	CBZ R9, tail
+groups:
+	MOVD ZR, R8
+	VLD1.P 16(R1), [V0.S4]
+	VMOV V0.S[0], R6
+	AND $127, R6, R6
+	MOVWU (R4)(R6<<2), R7
+	VMOV R7, V1.S[0]
+	MOVWU (R5)(R6<<2), R7
+	VMOV R7, V2.S[0]
+	VMOV V0.S[1], R6
+	AND $127, R6, R6
+	MOVWU (R4)(R6<<2), R7
+	VMOV R7, V1.S[1]
+	MOVWU (R5)(R6<<2), R7
+	VMOV R7, V2.S[1]
+	VMOV V0.S[2], R6
+	AND $127, R6, R6
+	MOVWU (R4)(R6<<2), R7
+	VMOV R7, V1.S[2]
+	MOVWU (R5)(R6<<2), R7
+	VMOV R7, V2.S[2]
+	VMOV V0.S[3], R6
+	AND $127, R6, R6
+	MOVWU (R4)(R6<<2), R7
+	VMOV R7, V1.S[3]
+	MOVWU (R5)(R6<<2), R7
+	VMOV R7, V2.S[3]
+	VUSHR $8, V0.S4, V3.S4
+	VUMAX V2.S4, V3.S4, V4.S4
+	VCMEQ V3.S4, V4.S4, V4.S4
+	WORD $0x4e21d865 // scvtf v5.4s, v3.4s
+	WORD $0x6e21dca5 // fmul v5.4s, v5.4s, v1.4s
+	VSHL $24, V0.S4, V6.S4
+	VAND V18.B16, V6.B16, V6.B16
+	VEOR V6.B16, V5.B16, V5.B16
+	WORD $0x6e25de25 // fmul v5.4s, v17.4s, v5.4s
+	WORD $0x4e25d605 // fadd v5.4s, v16.4s, v5.4s
+	VBIT V4.B16, V0.B16, V5.B16
+	VAND V19.B16, V4.B16, V6.B16
+	VADDV V6.S4, V6
+	VMOV V6.S[0], R7
+	ORR R7<<0, R8, R8
+	VST1.P [V5.S4], 16(R0)
+	VLD1.P 16(R1), [V0.S4]
+	VMOV V0.S[0], R6
+	AND $127, R6, R6
+	MOVWU (R4)(R6<<2), R7
+	VMOV R7, V1.S[0]
+	MOVWU (R5)(R6<<2), R7
+	VMOV R7, V2.S[0]
+	VMOV V0.S[1], R6
+	AND $127, R6, R6
+	MOVWU (R4)(R6<<2), R7
+	VMOV R7, V1.S[1]
+	MOVWU (R5)(R6<<2), R7
+	VMOV R7, V2.S[1]
+	VMOV V0.S[2], R6
+	AND $127, R6, R6
+	MOVWU (R4)(R6<<2), R7
+	VMOV R7, V1.S[2]
+	MOVWU (R5)(R6<<2), R7
+	VMOV R7, V2.S[2]
+	VMOV V0.S[3], R6
+	AND $127, R6, R6
+	MOVWU (R4)(R6<<2), R7
+	VMOV R7, V1.S[3]
+	MOVWU (R5)(R6<<2), R7
+	VMOV R7, V2.S[3]
+	VUSHR $8, V0.S4, V3.S4
+	VUMAX V2.S4, V3.S4, V4.S4
+	VCMEQ V3.S4, V4.S4, V4.S4
+	WORD $0x4e21d865 // scvtf v5.4s, v3.4s
+	WORD $0x6e21dca5 // fmul v5.4s, v5.4s, v1.4s
+	VSHL $24, V0.S4, V6.S4
+	VAND V18.B16, V6.B16, V6.B16
+	VEOR V6.B16, V5.B16, V5.B16
+	WORD $0x6e25de25 // fmul v5.4s, v17.4s, v5.4s
+	WORD $0x4e25d605 // fadd v5.4s, v16.4s, v5.4s
+	VBIT V4.B16, V0.B16, V5.B16
+	VAND V19.B16, V4.B16, V6.B16
+	VADDV V6.S4, V6
+	VMOV V6.S[0], R7
+	ORR R7<<4, R8, R8
+	VST1.P [V5.S4], 16(R0)
+	VLD1.P 16(R1), [V0.S4]
+	VMOV V0.S[0], R6
+	AND $127, R6, R6
+	MOVWU (R4)(R6<<2), R7
+	VMOV R7, V1.S[0]
+	MOVWU (R5)(R6<<2), R7
+	VMOV R7, V2.S[0]
+	VMOV V0.S[1], R6
+	AND $127, R6, R6
+	MOVWU (R4)(R6<<2), R7
+	VMOV R7, V1.S[1]
+	MOVWU (R5)(R6<<2), R7
+	VMOV R7, V2.S[1]
+	VMOV V0.S[2], R6
+	AND $127, R6, R6
+	MOVWU (R4)(R6<<2), R7
+	VMOV R7, V1.S[2]
+	MOVWU (R5)(R6<<2), R7
+	VMOV R7, V2.S[2]
+	VMOV V0.S[3], R6
+	AND $127, R6, R6
+	MOVWU (R4)(R6<<2), R7
+	VMOV R7, V1.S[3]
+	MOVWU (R5)(R6<<2), R7
+	VMOV R7, V2.S[3]
+	VUSHR $8, V0.S4, V3.S4
+	VUMAX V2.S4, V3.S4, V4.S4
+	VCMEQ V3.S4, V4.S4, V4.S4
+	WORD $0x4e21d865 // scvtf v5.4s, v3.4s
+	WORD $0x6e21dca5 // fmul v5.4s, v5.4s, v1.4s
+	VSHL $24, V0.S4, V6.S4
+	VAND V18.B16, V6.B16, V6.B16
+	VEOR V6.B16, V5.B16, V5.B16
+	WORD $0x6e25de25 // fmul v5.4s, v17.4s, v5.4s
+	WORD $0x4e25d605 // fadd v5.4s, v16.4s, v5.4s
+	VBIT V4.B16, V0.B16, V5.B16
+	VAND V19.B16, V4.B16, V6.B16
+	VADDV V6.S4, V6
+	VMOV V6.S[0], R7
+	ORR R7<<8, R8, R8
+	VST1.P [V5.S4], 16(R0)
+	VLD1.P 16(R1), [V0.S4]
+	VMOV V0.S[0], R6
+	AND $127, R6, R6
+	MOVWU (R4)(R6<<2), R7
+	VMOV R7, V1.S[0]
+	MOVWU (R5)(R6<<2), R7
+	VMOV R7, V2.S[0]
+	VMOV V0.S[1], R6
+	AND $127, R6, R6
+	MOVWU (R4)(R6<<2), R7
+	VMOV R7, V1.S[1]
+	MOVWU (R5)(R6<<2), R7
+	VMOV R7, V2.S[1]
+	VMOV V0.S[2], R6
+	AND $127, R6, R6
+	MOVWU (R4)(R6<<2), R7
+	VMOV R7, V1.S[2]
+	MOVWU (R5)(R6<<2), R7
+	VMOV R7, V2.S[2]
+	VMOV V0.S[3], R6
+	AND $127, R6, R6
+	MOVWU (R4)(R6<<2), R7
+	VMOV R7, V1.S[3]
+	MOVWU (R5)(R6<<2), R7
+	VMOV R7, V2.S[3]
+	VUSHR $8, V0.S4, V3.S4
+	VUMAX V2.S4, V3.S4, V4.S4
+	VCMEQ V3.S4, V4.S4, V4.S4
+	WORD $0x4e21d865 // scvtf v5.4s, v3.4s
+	WORD $0x6e21dca5 // fmul v5.4s, v5.4s, v1.4s
+	VSHL $24, V0.S4, V6.S4
+	VAND V18.B16, V6.B16, V6.B16
+	VEOR V6.B16, V5.B16, V5.B16
+	WORD $0x6e25de25 // fmul v5.4s, v17.4s, v5.4s
+	WORD $0x4e25d605 // fadd v5.4s, v16.4s, v5.4s
+	VBIT V4.B16, V0.B16, V5.B16
+	VAND V19.B16, V4.B16, V6.B16
+	VADDV V6.S4, V6
+	VMOV V6.S[0], R7
+	ORR R7<<12, R8, R8
+	VST1.P [V5.S4], 16(R0)
+	MOVH.P R8, 2(R3)
+	SUBS $1, R9, R9
+	BNE groups
+tail:
+	AND $15, R2, R2
+	CBZ R2, done
+	MOVD ZR, R8
+	MOVD ZR, R10
+one:
+	VEOR V0.B16, V0.B16, V0.B16
+	MOVWU.P 4(R1), R7
+	VMOV R7, V0.S[0]
+	VMOV V0.S[0], R6
+	AND $127, R6, R6
+	MOVWU (R4)(R6<<2), R7
+	VMOV R7, V1.S[0]
+	MOVWU (R5)(R6<<2), R7
+	VMOV R7, V2.S[0]
+	VUSHR $8, V0.S4, V3.S4
+	VUMAX V2.S4, V3.S4, V4.S4
+	VCMEQ V3.S4, V4.S4, V4.S4
+	WORD $0x4e21d865 // scvtf v5.4s, v3.4s
+	WORD $0x6e21dca5 // fmul v5.4s, v5.4s, v1.4s
+	VSHL $24, V0.S4, V6.S4
+	VAND V18.B16, V6.B16, V6.B16
+	VEOR V6.B16, V5.B16, V5.B16
+	WORD $0x6e25de25 // fmul v5.4s, v17.4s, v5.4s
+	WORD $0x4e25d605 // fadd v5.4s, v16.4s, v5.4s
+	VBIT V4.B16, V0.B16, V5.B16
+	VAND V19.B16, V4.B16, V6.B16
+	VADDV V6.S4, V6
+	VMOV V6.S[0], R7
+	AND $1, R7, R7
+	LSL R10, R7, R7
+	ORR R7, R8, R8
+	VMOV V5.S[0], R7
+	MOVW.P R7, 4(R0)
+	ADD $1, R10, R10
+	SUBS $1, R2, R2
+	BNE one
+	MOVH R8, (R3)
+done:
+	RET
+
 // func uniformF32NEON(dst []float32, w []uint32, lo float32, span float32, hi float32, below float32)
 TEXT ·uniformF32NEON(SB), NOSPLIT, $0-64
 	MOVD dst_base+0(FP), R0

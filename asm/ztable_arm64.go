@@ -47,7 +47,7 @@ var neonTable = Table{
 	PeakFMAF64:       peakFMAF64NEON,
 	Philox:           philoxNEON,
 	NormalF64:        normalF64NEON,
-	NormalZigF32:     normalZigGeneric[float32],
+	NormalZigF32:     normalZigF32NEON,
 	UniformF32:       uniformF32NEON,
 	UniformF64:       uniformF64NEON,
 	MomentsF32:       momentsF32NEON,

@@ -38,8 +38,8 @@
 // layers, their r and v) on one word per value: 7 bits pick the layer, 1
 // bit the sign and 24 bits the point u; when u is below the layer's
 // threshold (97.2% of words) the value is ±u·W[layer] in float32, computed
-// by a SIMD kernel with the tables in registers (AVX-512) or gathered
-// (AVX2). The other words are finished in Go: wedge tests and Marsaglia's
+// by a SIMD kernel with the tables in registers (AVX-512), gathered (AVX2)
+// or loaded lane by lane (NEON). The other words are finished in Go: wedge tests and Marsaglia's
 // tail algorithm (full tails, never ln 0), with extra uniforms from a
 // SplitMix64 stream private to the value, seeded from the seed, the stream
 // and the value's word position, so a value depends only on (seed, stream,

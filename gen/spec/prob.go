@@ -26,7 +26,7 @@ func init() {
 			Feature: "prob", Name: "normalZig",
 			Params: []Param{{"dst", "[]T"}, {"w", "[]uint32"}, {"rej", "[]uint16"}, {"tab", "[]uint32"}, {"mu", "T"}, {"sigma", "T"}},
 			Types:  []Type{F32},
-			ISAs:   []ISA{AVX2, AVX512},
+			ISAs:   []ISA{AVX2, AVX512, NEON},
 			Doc: "dst[i] = mu + sigma·z, z = ±float32(w[i]>>8)·W[w[i]&127] when w[i]>>8 < K[w[i]&127] (the ziggurat's fast path; " +
 				"tab = asm.ZigTable holds W then K), else dst[i] = the bits of w[i] and bit i%16 of rej[i/16] is set " +
 				"(rej gets ⌈len(dst)/16⌉ elements; len(w) ≥ len(dst); dst may start where w starts)",
