@@ -38,9 +38,9 @@ import (
 // z = ±(r + x). The extra words do not come from the RNG's stream (which
 // therefore gives exactly one word per normal, whatever the path); they come
 // from a private stream of the sample: SplitMix64 (Steele, Lea and Flood,
-// OOPSLA 2014) seeded with mix(key + p·γ), where p is the sample's word
-// position in the RNG's stream, key = ZigKey(seed, stream), mix is
-// SplitMix64's finaliser and γ = 0x9E3779B97F4A7C15. (A scalar Philox block
+// OOPSLA 2014), output k = mix(key + p·P + k·γ), where p is the sample's
+// word position in the RNG's stream, key = ZigKey(seed, stream), mix is
+// SplitMix64's finaliser, γ = 0x9E3779B97F4A7C15 and P = 0xF1357AEA2E62A9C5. (A scalar Philox block
 // per rejected word would cost about as much as the SIMD fast path of all
 // the others; the private stream only supplies the wedge and tail
 // uniforms, independent of the Philox word.) ln is bmLog (explicitly
@@ -146,15 +146,23 @@ func zigMix(z uint64) uint64 {
 	return z ^ z>>31
 }
 
-const zigGamma = 0x9E3779B97F4A7C15
+const (
+	zigGamma = 0x9E3779B97F4A7C15 // SplitMix64's increment
+	// zigPosMul spreads the word positions of the private streams: the
+	// state of output k of the value at position p is key + p·zigPosMul +
+	// k·zigGamma, and for 0 < |k−k'| ≤ 256 the positions of two values whose
+	// states coincide would have to differ by at least 2⁵² words
+	// (TestZigStreamsDisjoint).
+	zigPosMul = 0xF1357AEA2E62A9C5
+)
 
 // ZigKey is the key of the private streams of the slow path for a seed and
 // stream: mix(mix(seed + γ) ^ stream), mix SplitMix64's finaliser and γ its
 // increment.
 func ZigKey(seed, stream uint64) uint64 { return zigMix(zigMix(seed+zigGamma) ^ stream) }
 
-// zigStream is the private stream of one sample: SplitMix64 seeded with
-// mix(key + p·γ), p the sample's word position.
+// zigStream is the private stream of one sample: SplitMix64 started at
+// key + p·zigPosMul, p the sample's word position.
 type zigStream struct{ s uint64 }
 
 // unit is the next uniform in (0, 1] (53 bits, never 0).
@@ -175,7 +183,43 @@ func (z *zigStream) word() uint32 {
 // key: the slow path of the file comment. The caller forms
 // mu + float32(sigma·z).
 func ZigSlow(w uint32, key, p uint64) float32 {
-	s := zigStream{zigMix(key + p*zigGamma)}
+	s := zigStream{key + p*zigPosMul}
+	// The common case, the first wedge test of a word decided by the
+	// bounds, is written so that its random outcome is a select rather
+	// than a branch: the word a rejection would draw next is drawn either
+	// way (the private stream is discarded afterwards). The result is that
+	// of zigSlowLoop.
+	if i := w & (zigLayers - 1); i != 0 {
+		x := float64(w>>8) * zigXs[i]
+		t := -0.5 * float64(x*x)
+		y := zigF[i] + float64(s.unit()*zigD[i])
+		rho := float64(y * zigInvF[i-1])
+		d := t - zigL[i-1]
+		acc := rho-1 < d                    // ln ρ ≤ ρ−1 < −x²/2 − L: inside
+		if acc || rho-1 >= float64(d*rho) { // ln ρ ≥ (ρ−1)/ρ ≥ −x²/2 − L: outside
+			zb := math.Float32bits(float32(x)) ^ (w&0x80)<<24
+			w2 := s.word()
+			z2, ok2 := ZigFast(w2)
+			if !acc {
+				zb = math.Float32bits(z2)
+			}
+			if acc || ok2 {
+				return math.Float32frombits(zb)
+			}
+			return zigSlowLoop(w2, &s)
+		}
+		if bmLog(y) < t {
+			return math.Float32frombits(math.Float32bits(float32(x)) ^ (w&0x80)<<24)
+		}
+		return zigSlowLoop(s.word(), &s)
+	}
+	return zigSlowLoop(w, &s)
+}
+
+// zigSlowLoop is the slow path of the word w with the private stream s:
+// the fast test, then the tail or the wedge test, repeated with the next
+// word of s until a value is accepted.
+func zigSlowLoop(w uint32, s *zigStream) float32 {
 	for {
 		i := w & (zigLayers - 1)
 		u := w >> 8

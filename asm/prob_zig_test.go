@@ -70,11 +70,12 @@ func TestZigTables(t *testing.T) {
 	}
 }
 
-// TestZigSlow: the slow path terminates, returns finite values beyond the
-// fast path's reach with the word's sign, and is a function of its inputs.
+// TestZigSlow: the slow path terminates, returns finite values (tail values
+// beyond r with the word's sign), is a function of its inputs, and its
+// branch-free first attempt gives the plain loop's values.
 func TestZigSlow(t *testing.T) {
 	n := 0
-	for w := uint32(0); n < 20000; w += 0x9E3779B1 {
+	for w := uint32(0); n < 200000; w += 0x9E3779B1 {
 		if _, ok := ZigFast(w); ok {
 			continue
 		}
@@ -86,8 +87,35 @@ func TestZigSlow(t *testing.T) {
 		if z2 := ZigSlow(w, ZigKey(7, 8), uint64(n)); math.Float32bits(z2) != math.Float32bits(z) {
 			t.Fatalf("ZigSlow(%#x) not deterministic", w)
 		}
+		ref := zigSlowLoop(w, &zigStream{ZigKey(7, 8) + uint64(n)*zigPosMul})
+		if math.Float32bits(ref) != math.Float32bits(z) {
+			t.Fatalf("ZigSlow(%#x) = %v, the plain loop gives %v", w, z, ref)
+		}
 		if w&0x7f == 0 && (math.Abs(float64(z)) < zigR || (w&0x80 != 0) != (z < 0)) {
 			t.Fatalf("tail word %#x gave %v", w, z)
 		}
+	}
+}
+
+// TestZigStreamsDisjoint: the states key + p·P + k·γ of the private
+// streams of two values at different positions cannot coincide for output
+// indices k, k' < 257 unless the positions are at least 2⁵² words apart:
+// (p−p')·P = (k'−k)·γ (mod 2⁶⁴) needs |p−p'| ≥ min over d of |d·γ·P⁻¹|.
+func TestZigStreamsDisjoint(t *testing.T) {
+	inv := uint64(zigPosMul) // Newton's iteration for the inverse mod 2⁶⁴
+	for range 6 {
+		inv *= 2 - zigPosMul*inv
+	}
+	if inv*zigPosMul != 1 {
+		t.Fatal("no inverse")
+	}
+	least := ^uint64(0)
+	for d := uint64(1); d <= 256; d++ {
+		v := d * zigGamma * inv
+		least = min(least, v, -v)
+	}
+	t.Logf("closest colliding positions: %#x words apart", least)
+	if least < 1<<52 {
+		t.Errorf("positions %#x apart collide", least)
 	}
 }

@@ -12,7 +12,9 @@ import (
 )
 
 // The Philox4x32-10 bulk generator (see asm/prob_generic.go for the
-// algorithm). A vector register holds one 32-bit counter word of L blocks
+// algorithm). The AVX-512 body is philoxAVX512Q (below, 64-bit lanes); the
+// AVX2 body is philox, which can emit either ISA in the 32-bit-lane layout
+// described here. A vector register holds one 32-bit counter word of L blocks
 // (L = 8 on AVX2, 16 on AVX-512): the state is four registers c0..c3, and
 // each round is two 32×32→64 multiplications (VPMULUDQ on the even lanes and
 // on the odd lanes shifted down, recombined with blends), three-way XORs and
