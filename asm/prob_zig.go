@@ -2,6 +2,7 @@ package asm
 
 import (
 	"math"
+	"math/bits"
 	"unsafe"
 
 	"github.com/lanes-go/lanes/internal/cast"
@@ -269,4 +270,61 @@ func zigSlowLoop(w uint32, s *zigStream) float32 {
 		}
 		w = s.word()
 	}
+}
+
+// ZigFinish completes a NormalZigF32 call: for every set bit j (bit j%16 of
+// rej[j/16]), dst[j] holds the rejected word, and becomes
+// mu + float32(sigma·ZigSlow(word, key, p+j)). It computes the common case
+// (a first wedge test decided by the bounds, then a fast-path word or the
+// acceptance) for a batch of values with no data-dependent branches, so the
+// values' dependency chains overlap, and sends the rest to ZigSlow; the
+// results are ZigSlow's.
+func ZigFinish(dst []float32, rej []uint16, key, p uint64, mu, sigma float32) {
+	out := unsafe.Slice((*uint32)(unsafe.Pointer(unsafe.SliceData(dst))), len(dst))
+	var idx [64]int
+	for g := 0; g < len(rej); g += 4 {
+		var m uint64
+		for j := g; j < min(g+4, len(rej)); j++ {
+			m |= uint64(rej[j]) << (16 * (j - g))
+		}
+		n := 0
+		for m != 0 {
+			idx[n] = 16*g + bits.TrailingZeros64(m)
+			n++
+			m &= m - 1
+		}
+		for _, j := range idx[:n] {
+			w := out[j]
+			i := w & (zigLayers - 1)
+			tail := b2u(i == 0)
+			ii := i | tail // layer 1's tables for the tail (its result is not used)
+			s := key + (p+uint64(j))*zigPosMul + zigGamma
+			u := float64(zigMix(s)>>11+1) * 0x1p-53
+			x := float64(w>>8) * zigXs[ii]
+			t := -0.5 * float64(x*x)
+			y := zigF[ii] + float64(u*zigD[ii])
+			rho := float64(y * zigInvF[ii-1])
+			d := t - zigL[ii-1]
+			acc := b2u(rho-1 < d)
+			out1 := b2u(rho-1 >= float64(d*rho))
+			w2 := uint32(zigMix(s+zigGamma) >> 32)
+			l2 := w2 & (zigLayers - 1)
+			ok2 := b2u(w2>>8 < ZigTable[zigLayers+l2])
+			zb := math.Float32bits(float32(w2>>8)*math.Float32frombits(ZigTable[l2])) ^ (w2&0x80)<<24
+			if acc != 0 {
+				zb = math.Float32bits(float32(x)) ^ (w&0x80)<<24
+			}
+			if (acc|out1&ok2)&^tail == 0 {
+				zb = math.Float32bits(ZigSlow(w, key, p+uint64(j)))
+			}
+			out[j] = math.Float32bits(mu + float32(sigma*math.Float32frombits(zb)))
+		}
+	}
+}
+
+func b2u(b bool) uint32 {
+	if b {
+		return 1
+	}
+	return 0
 }

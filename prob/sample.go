@@ -2,7 +2,6 @@ package prob
 
 import (
 	"math"
-	"math/bits"
 	"unsafe"
 
 	"github.com/lanes-go/lanes/asm"
@@ -108,10 +107,11 @@ func b2u(b bool) uint32 {
 //
 // float32: the ziggurat of package asm (asm/prob_zig.go), one word per
 // value: value j of a call is the normal of the word at position p+j. The
-// fast path (98.8% of words) is the kernel NormalZigF32; the words it
-// rejects are finished here by asm.ZigSlow, whose extra randomness comes
-// from a private Philox stream keyed by the seed and the word's position, so
-// the value depends only on (seed, stream, position) and the RNG's stream
+// fast path (97.2% of words) is the kernel NormalZigF32; the words it
+// rejects are finished by asm.ZigFinish (asm.ZigSlow for a single value),
+// whose extra randomness comes from a SplitMix64 stream private to the
+// value, started from the seed, the stream and the word's position, so the
+// value depends only on (seed, stream, position) and the RNG's stream
 // advances by exactly one word per value. A sample is mu + float32(sigma·z)
 // computed in float32 (sigma and mu rounded to float32 first).
 //
@@ -173,27 +173,13 @@ func normalFill[T Float](k *asm.Table, r *RNG, dst []T, mu, sigma float64) {
 		w := wordsOf(d)
 		r.fill(k, w)
 		rej := unsafe.Slice((*uint16)(unsafe.Pointer(&r.scratch[0])), 2*len(r.scratch))
+		key := asm.ZigKey(r.key, r.stream)
 		for c := 0; c < len(d); c += 16 * len(rej) {
 			dc := d[c:min(c+16*len(rej), len(d))]
 			wc := w[c : c+len(dc)]
 			rc := rej[:(len(dc)+15)/16]
 			k.NormalZigF32(dc, wc, rc, asm.ZigTable[:], m, s)
-			var key uint64
-			for g := 0; g < len(rc); g += 4 {
-				// Four groups (64 values) at a time: most have a reject.
-				var m64 uint64
-				for j := g; j < min(g+4, len(rc)); j++ {
-					m64 |= uint64(rc[j]) << (16 * (j - g))
-				}
-				if m64 != 0 && key == 0 {
-					key = asm.ZigKey(r.key, r.stream)
-				}
-				for m64 != 0 {
-					i := 16*g + bits.TrailingZeros64(m64)
-					m64 &= m64 - 1
-					dc[i] = m + float32(s*asm.ZigSlow(math.Float32bits(dc[i]), key, p+uint64(c+i)))
-				}
-			}
+			asm.ZigFinish(dc, rc, key, p+uint64(c), m, s)
 		}
 		return
 	}
