@@ -14,16 +14,6 @@ func philoxAVX2(dst []uint32, block uint64, stream uint64, key uint64)
 //go:noescape
 func philoxAVX512(dst []uint32, block uint64, stream uint64, key uint64)
 
-// normalF32AVX2 computes dst[2b], dst[2b+1] = mu + sigma·(ρ·cos θ, ρ·sin θ), the Box–Muller normals of Philox block w[4b:4b+4] (len(dst) even, len(w) ≥ 2·len(dst); dst may start where w starts) with avx2.
-//
-//go:noescape
-func normalF32AVX2(dst []float32, w []uint32, mu float64, sigma float64)
-
-// normalF32AVX512 computes dst[2b], dst[2b+1] = mu + sigma·(ρ·cos θ, ρ·sin θ), the Box–Muller normals of Philox block w[4b:4b+4] (len(dst) even, len(w) ≥ 2·len(dst); dst may start where w starts) with avx512.
-//
-//go:noescape
-func normalF32AVX512(dst []float32, w []uint32, mu float64, sigma float64)
-
 // normalF64AVX2 computes dst[2b], dst[2b+1] = mu + sigma·(ρ·cos θ, ρ·sin θ), the Box–Muller normals of Philox block w[4b:4b+4] (len(dst) even, len(w) ≥ 2·len(dst); dst may start where w starts) with avx2.
 //
 //go:noescape
@@ -33,6 +23,16 @@ func normalF64AVX2(dst []float64, w []uint32, mu float64, sigma float64)
 //
 //go:noescape
 func normalF64AVX512(dst []float64, w []uint32, mu float64, sigma float64)
+
+// normalZigF32AVX2 computes dst[i] = mu + sigma·z, z = ±float32(w[i]>>8)·W[w[i]&127] when w[i]>>8 < K[w[i]&127] (the ziggurat's fast path; tab = asm.ZigTable holds W then K), else dst[i] = the bits of w[i] and bit i%16 of rej[i/16] is set (rej gets ⌈len(dst)/16⌉ elements; len(w) ≥ len(dst); dst may start where w starts) with avx2.
+//
+//go:noescape
+func normalZigF32AVX2(dst []float32, w []uint32, rej []uint16, tab []uint32, mu float32, sigma float32)
+
+// normalZigF32AVX512 computes dst[i] = mu + sigma·z, z = ±float32(w[i]>>8)·W[w[i]&127] when w[i]>>8 < K[w[i]&127] (the ziggurat's fast path; tab = asm.ZigTable holds W then K), else dst[i] = the bits of w[i] and bit i%16 of rej[i/16] is set (rej gets ⌈len(dst)/16⌉ elements; len(w) ≥ len(dst); dst may start where w starts) with avx512.
+//
+//go:noescape
+func normalZigF32AVX512(dst []float32, w []uint32, rej []uint16, tab []uint32, mu float32, sigma float32)
 
 // uniformF32AVX2 computes dst[i] = lo + span·u (span = hi−lo from the caller), u = the top 24 bits of w[i]·2⁻²⁴ (float32) or of w[2i] | w[2i+1]<<32, 53 bits ·2⁻⁵³ (float64); a result ≥ hi becomes below (len(w) ≥ len(dst)·size(T)/4; dst may start where w starts) with avx2.
 //

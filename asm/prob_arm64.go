@@ -9,15 +9,15 @@ package asm
 //go:noescape
 func philoxNEON(dst []uint32, block uint64, stream uint64, key uint64)
 
-// normalF32NEON computes dst[2b], dst[2b+1] = mu + sigma·(ρ·cos θ, ρ·sin θ), the Box–Muller normals of Philox block w[4b:4b+4] (len(dst) even, len(w) ≥ 2·len(dst); dst may start where w starts) with neon.
-//
-//go:noescape
-func normalF32NEON(dst []float32, w []uint32, mu float64, sigma float64)
-
 // normalF64NEON computes dst[2b], dst[2b+1] = mu + sigma·(ρ·cos θ, ρ·sin θ), the Box–Muller normals of Philox block w[4b:4b+4] (len(dst) even, len(w) ≥ 2·len(dst); dst may start where w starts) with neon.
 //
 //go:noescape
 func normalF64NEON(dst []float64, w []uint32, mu float64, sigma float64)
+
+// normalZigF32NEON computes dst[i] = mu + sigma·z, z = ±float32(w[i]>>8)·W[w[i]&127] when w[i]>>8 < K[w[i]&127] (the ziggurat's fast path; tab = asm.ZigTable holds W then K), else dst[i] = the bits of w[i] and bit i%16 of rej[i/16] is set (rej gets ⌈len(dst)/16⌉ elements; len(w) ≥ len(dst); dst may start where w starts) with neon.
+//
+//go:noescape
+func normalZigF32NEON(dst []float32, w []uint32, rej []uint16, tab []uint32, mu float32, sigma float32)
 
 // uniformF32NEON computes dst[i] = lo + span·u (span = hi−lo from the caller), u = the top 24 bits of w[i]·2⁻²⁴ (float32) or of w[2i] | w[2i+1]<<32, 53 bits ·2⁻⁵³ (float64); a result ≥ hi becomes below (len(w) ≥ len(dst)·size(T)/4; dst may start where w starts) with neon.
 //

@@ -984,346 +984,6 @@ tail:
 done:
 	RET
 
-// func normalF32NEON(dst []float32, w []uint32, mu float64, sigma float64)
-TEXT ·normalF32NEON(SB), NOSPLIT, $0-64
-	MOVD $0x3ff0000000000000, R4
-	VDUP R4, V16.D2
-	MOVD $0x1, R4
-	VDUP R4, V17.D2
-	MOVD $0x3ca0000000000000, R4
-	VDUP R4, V18.D2
-	MOVD $0xfffffffffffff, R4
-	VDUP R4, V19.D2
-	MOVD $0x3fe0000000000000, R4
-	VDUP R4, V20.D2
-	MOVD $0x408ff00000000000, R4
-	VDUP R4, V21.D2
-	MOVD $0x3fe6a09e667f3bcd, R4
-	VDUP R4, V22.D2
-	MOVD $0x4000000000000000, R4
-	VDUP R4, V23.D2
-	MOVD $0x3fe0000000000000, R4
-	VDUP R4, V24.D2
-	MOVD $0x1fffffffffffff, R4
-	VDUP R4, V25.D2
-	MOVD $0x20000000000000, R4
-	VDUP R4, V26.D2
-	MOVD $0x3c9921fb54442d18, R4
-	VDUP R4, V27.D2
-	MOVD $0xc000000000000000, R4
-	VDUP R4, V30.D2
-	MOVD $0x3fe62e42fee00000, R4
-	VDUP R4, V31.D2
-	FMOVD mu+48(FP), F28
-	VDUP V28.D[0], V28.D2
-	FMOVD sigma+56(FP), F29
-	VDUP V29.D[0], V29.D2
-	MOVD dst_base+0(FP), R0
-	MOVD dst_len+8(FP), R2
-	MOVD w_base+24(FP), R1
-	LSR $1, R2, R2
-	LSR $1, R2, R3
-	CBZ R3, odd
-loop:
-	VLD2.P 32(R1), [V0.D2, V1.D2]
-	VUSHR $11, V0.D2, V2.D2
-	VADD V17.D2, V2.D2, V2.D2
-	WORD $0x6e61d842 // ucvtf v2.2d, v2.2d
-	WORD $0x6e72dc42 // fmul v2.2d, v2.2d, v18.2d
-	VUSHR $52, V2.D2, V3.D2
-	WORD $0x6e61d863 // ucvtf v3.2d, v3.2d
-	WORD $0x4ef5d463 // fsub v3.2d, v3.2d, v21.2d
-	VAND V19.B16, V2.B16, V4.B16
-	VORR V20.B16, V4.B16, V4.B16
-	WORD $0x6ee4e6c5 // fcmgt v5.2d, v22.2d, v4.2d
-	WORD $0x4e64d486 // fadd v6.2d, v4.2d, v4.2d
-	VBIT V5.B16, V6.B16, V4.B16
-	VAND V5.B16, V16.B16, V6.B16
-	WORD $0x4ee6d463 // fsub v3.2d, v3.2d, v6.2d
-	WORD $0x4ef0d484 // fsub v4.2d, v4.2d, v16.2d
-	WORD $0x4e64d6e6 // fadd v6.2d, v23.2d, v4.2d
-	WORD $0x6e66fc85 // fdiv v5.2d, v4.2d, v6.2d
-	WORD $0x6e65dca6 // fmul v6.2d, v5.2d, v5.2d
-	WORD $0x6e66dcc7 // fmul v7.2d, v6.2d, v6.2d
-	MOVD $0x3fc2f112df3e5244, R4
-	VDUP R4, V15.D2
-	WORD $0x6e6fdce8 // fmul v8.2d, v7.2d, v15.2d
-	MOVD $0x3fc7466496cb03de, R4
-	VDUP R4, V15.D2
-	WORD $0x4e6fd508 // fadd v8.2d, v8.2d, v15.2d
-	WORD $0x6e67dd08 // fmul v8.2d, v8.2d, v7.2d
-	MOVD $0x3fd2492494229359, R4
-	VDUP R4, V15.D2
-	WORD $0x4e6fd508 // fadd v8.2d, v8.2d, v15.2d
-	WORD $0x6e67dd08 // fmul v8.2d, v8.2d, v7.2d
-	MOVD $0x3fe5555555555593, R4
-	VDUP R4, V15.D2
-	WORD $0x4e6fd508 // fadd v8.2d, v8.2d, v15.2d
-	WORD $0x6e66dd08 // fmul v8.2d, v8.2d, v6.2d
-	MOVD $0x3fc39a09d078c69f, R4
-	VDUP R4, V15.D2
-	WORD $0x6e6fdce9 // fmul v9.2d, v7.2d, v15.2d
-	MOVD $0x3fcc71c51d8e78af, R4
-	VDUP R4, V15.D2
-	WORD $0x4e6fd529 // fadd v9.2d, v9.2d, v15.2d
-	WORD $0x6e67dd29 // fmul v9.2d, v9.2d, v7.2d
-	MOVD $0x3fd999999997fa04, R4
-	VDUP R4, V15.D2
-	WORD $0x4e6fd529 // fadd v9.2d, v9.2d, v15.2d
-	WORD $0x6e67dd29 // fmul v9.2d, v9.2d, v7.2d
-	WORD $0x4e69d508 // fadd v8.2d, v8.2d, v9.2d
-	WORD $0x6e64dc89 // fmul v9.2d, v4.2d, v4.2d
-	WORD $0x6e78dd29 // fmul v9.2d, v9.2d, v24.2d
-	WORD $0x4e68d528 // fadd v8.2d, v9.2d, v8.2d
-	WORD $0x6e65dd08 // fmul v8.2d, v8.2d, v5.2d
-	MOVD $0x3dea39ef35793c76, R4
-	VDUP R4, V15.D2
-	WORD $0x6e6fdc6a // fmul v10.2d, v3.2d, v15.2d
-	WORD $0x4e6ad508 // fadd v8.2d, v8.2d, v10.2d
-	WORD $0x4ee8d528 // fsub v8.2d, v9.2d, v8.2d
-	WORD $0x4ee4d508 // fsub v8.2d, v8.2d, v4.2d
-	WORD $0x6e7fdc6a // fmul v10.2d, v3.2d, v31.2d
-	WORD $0x4ee8d54a // fsub v10.2d, v10.2d, v8.2d
-	WORD $0x6e7edd4a // fmul v10.2d, v10.2d, v30.2d
-	WORD $0x6ee1f94a // fsqrt v10.2d, v10.2d
-	VUSHR $61, V1.D2, V2.D2
-	VUSHR $8, V1.D2, V3.D2
-	VAND V25.B16, V3.B16, V3.B16
-	VCMTST V17.D2, V2.D2, V4.D2
-	VSUB V3.D2, V26.D2, V5.D2
-	VBIT V4.B16, V5.B16, V3.B16
-	WORD $0x6e61d863 // ucvtf v3.2d, v3.2d
-	WORD $0x6e7bdc63 // fmul v3.2d, v3.2d, v27.2d
-	WORD $0x6e63dc64 // fmul v4.2d, v3.2d, v3.2d
-	MOVD $0x3de5d8fd1fd19ccd, R4
-	VDUP R4, V15.D2
-	WORD $0x6e6fdc85 // fmul v5.2d, v4.2d, v15.2d
-	MOVD $0xbe5ae5e5a9291f5d, R4
-	VDUP R4, V15.D2
-	WORD $0x4e6fd4a5 // fadd v5.2d, v5.2d, v15.2d
-	WORD $0x6e64dca5 // fmul v5.2d, v5.2d, v4.2d
-	MOVD $0x3ec71de3567d48a1, R4
-	VDUP R4, V15.D2
-	WORD $0x4e6fd4a5 // fadd v5.2d, v5.2d, v15.2d
-	WORD $0x6e64dca5 // fmul v5.2d, v5.2d, v4.2d
-	MOVD $0xbf2a01a019bfdf03, R4
-	VDUP R4, V15.D2
-	WORD $0x4e6fd4a5 // fadd v5.2d, v5.2d, v15.2d
-	WORD $0x6e64dca5 // fmul v5.2d, v5.2d, v4.2d
-	MOVD $0x3f8111111110f7d0, R4
-	VDUP R4, V15.D2
-	WORD $0x4e6fd4a5 // fadd v5.2d, v5.2d, v15.2d
-	WORD $0x6e64dca5 // fmul v5.2d, v5.2d, v4.2d
-	MOVD $0xbfc5555555555548, R4
-	VDUP R4, V15.D2
-	WORD $0x4e6fd4a5 // fadd v5.2d, v5.2d, v15.2d
-	WORD $0x6e64dca5 // fmul v5.2d, v5.2d, v4.2d
-	MOVD $0xbda8fa49a0861a9b, R4
-	VDUP R4, V15.D2
-	WORD $0x6e6fdc86 // fmul v6.2d, v4.2d, v15.2d
-	MOVD $0x3e21ee9d7b4e3f05, R4
-	VDUP R4, V15.D2
-	WORD $0x4e6fd4c6 // fadd v6.2d, v6.2d, v15.2d
-	WORD $0x6e64dcc6 // fmul v6.2d, v6.2d, v4.2d
-	MOVD $0xbe927e4f7eac4bc6, R4
-	VDUP R4, V15.D2
-	WORD $0x4e6fd4c6 // fadd v6.2d, v6.2d, v15.2d
-	WORD $0x6e64dcc6 // fmul v6.2d, v6.2d, v4.2d
-	MOVD $0x3efa01a019c844f5, R4
-	VDUP R4, V15.D2
-	WORD $0x4e6fd4c6 // fadd v6.2d, v6.2d, v15.2d
-	WORD $0x6e64dcc6 // fmul v6.2d, v6.2d, v4.2d
-	MOVD $0xbf56c16c16c14f91, R4
-	VDUP R4, V15.D2
-	WORD $0x4e6fd4c6 // fadd v6.2d, v6.2d, v15.2d
-	WORD $0x6e64dcc6 // fmul v6.2d, v6.2d, v4.2d
-	MOVD $0x3fa555555555554b, R4
-	VDUP R4, V15.D2
-	WORD $0x4e6fd4c6 // fadd v6.2d, v6.2d, v15.2d
-	WORD $0x6e64dcc6 // fmul v6.2d, v6.2d, v4.2d
-	WORD $0x6e65dc65 // fmul v5.2d, v3.2d, v5.2d
-	WORD $0x4e65d465 // fadd v5.2d, v3.2d, v5.2d
-	WORD $0x6e64df07 // fmul v7.2d, v24.2d, v4.2d
-	WORD $0x4ee7d607 // fsub v7.2d, v16.2d, v7.2d
-	WORD $0x6e66dc86 // fmul v6.2d, v4.2d, v6.2d
-	WORD $0x4e66d4e6 // fadd v6.2d, v7.2d, v6.2d
-	VADD V17.D2, V2.D2, V7.D2
-	VUSHR $1, V7.D2, V7.D2
-	VCMTST V17.D2, V7.D2, V7.D2
-	VMOV V7.B16, V8.B16
-	VBSL V5.B16, V6.B16, V8.B16
-	VBSL V6.B16, V5.B16, V7.B16
-	VUSHR $2, V2.D2, V9.D2
-	VSHL $63, V9.D2, V9.D2
-	VEOR V9.B16, V8.B16, V8.B16
-	VADD V17.D2, V2.D2, V9.D2
-	VADD V17.D2, V9.D2, V9.D2
-	VUSHR $2, V9.D2, V9.D2
-	VSHL $63, V9.D2, V9.D2
-	VEOR V9.B16, V7.B16, V7.B16
-	WORD $0x6e67dd47 // fmul v7.2d, v10.2d, v7.2d
-	WORD $0x6e68dd48 // fmul v8.2d, v10.2d, v8.2d
-	WORD $0x6e7ddce7 // fmul v7.2d, v7.2d, v29.2d
-	WORD $0x4e67d787 // fadd v7.2d, v28.2d, v7.2d
-	WORD $0x6e7ddd08 // fmul v8.2d, v8.2d, v29.2d
-	WORD $0x4e68d788 // fadd v8.2d, v28.2d, v8.2d
-	WORD $0x0e6168eb // fcvtn v11.2s, v7.2d
-	WORD $0x0e61690c // fcvtn v12.2s, v8.2d
-	VST2.P [V11.S2, V12.S2], 16(R0)
-	SUBS $1, R3, R3
-	BNE loop
-odd:
-	TBZ $0, R2, done
-	VLD1.P 8(R1), V0.D[0]
-	VLD1.P 8(R1), V1.D[0]
-	VUSHR $11, V0.D2, V2.D2
-	VADD V17.D2, V2.D2, V2.D2
-	WORD $0x6e61d842 // ucvtf v2.2d, v2.2d
-	WORD $0x6e72dc42 // fmul v2.2d, v2.2d, v18.2d
-	VUSHR $52, V2.D2, V3.D2
-	WORD $0x6e61d863 // ucvtf v3.2d, v3.2d
-	WORD $0x4ef5d463 // fsub v3.2d, v3.2d, v21.2d
-	VAND V19.B16, V2.B16, V4.B16
-	VORR V20.B16, V4.B16, V4.B16
-	WORD $0x6ee4e6c5 // fcmgt v5.2d, v22.2d, v4.2d
-	WORD $0x4e64d486 // fadd v6.2d, v4.2d, v4.2d
-	VBIT V5.B16, V6.B16, V4.B16
-	VAND V5.B16, V16.B16, V6.B16
-	WORD $0x4ee6d463 // fsub v3.2d, v3.2d, v6.2d
-	WORD $0x4ef0d484 // fsub v4.2d, v4.2d, v16.2d
-	WORD $0x4e64d6e6 // fadd v6.2d, v23.2d, v4.2d
-	WORD $0x6e66fc85 // fdiv v5.2d, v4.2d, v6.2d
-	WORD $0x6e65dca6 // fmul v6.2d, v5.2d, v5.2d
-	WORD $0x6e66dcc7 // fmul v7.2d, v6.2d, v6.2d
-	MOVD $0x3fc2f112df3e5244, R4
-	VDUP R4, V15.D2
-	WORD $0x6e6fdce8 // fmul v8.2d, v7.2d, v15.2d
-	MOVD $0x3fc7466496cb03de, R4
-	VDUP R4, V15.D2
-	WORD $0x4e6fd508 // fadd v8.2d, v8.2d, v15.2d
-	WORD $0x6e67dd08 // fmul v8.2d, v8.2d, v7.2d
-	MOVD $0x3fd2492494229359, R4
-	VDUP R4, V15.D2
-	WORD $0x4e6fd508 // fadd v8.2d, v8.2d, v15.2d
-	WORD $0x6e67dd08 // fmul v8.2d, v8.2d, v7.2d
-	MOVD $0x3fe5555555555593, R4
-	VDUP R4, V15.D2
-	WORD $0x4e6fd508 // fadd v8.2d, v8.2d, v15.2d
-	WORD $0x6e66dd08 // fmul v8.2d, v8.2d, v6.2d
-	MOVD $0x3fc39a09d078c69f, R4
-	VDUP R4, V15.D2
-	WORD $0x6e6fdce9 // fmul v9.2d, v7.2d, v15.2d
-	MOVD $0x3fcc71c51d8e78af, R4
-	VDUP R4, V15.D2
-	WORD $0x4e6fd529 // fadd v9.2d, v9.2d, v15.2d
-	WORD $0x6e67dd29 // fmul v9.2d, v9.2d, v7.2d
-	MOVD $0x3fd999999997fa04, R4
-	VDUP R4, V15.D2
-	WORD $0x4e6fd529 // fadd v9.2d, v9.2d, v15.2d
-	WORD $0x6e67dd29 // fmul v9.2d, v9.2d, v7.2d
-	WORD $0x4e69d508 // fadd v8.2d, v8.2d, v9.2d
-	WORD $0x6e64dc89 // fmul v9.2d, v4.2d, v4.2d
-	WORD $0x6e78dd29 // fmul v9.2d, v9.2d, v24.2d
-	WORD $0x4e68d528 // fadd v8.2d, v9.2d, v8.2d
-	WORD $0x6e65dd08 // fmul v8.2d, v8.2d, v5.2d
-	MOVD $0x3dea39ef35793c76, R4
-	VDUP R4, V15.D2
-	WORD $0x6e6fdc6a // fmul v10.2d, v3.2d, v15.2d
-	WORD $0x4e6ad508 // fadd v8.2d, v8.2d, v10.2d
-	WORD $0x4ee8d528 // fsub v8.2d, v9.2d, v8.2d
-	WORD $0x4ee4d508 // fsub v8.2d, v8.2d, v4.2d
-	WORD $0x6e7fdc6a // fmul v10.2d, v3.2d, v31.2d
-	WORD $0x4ee8d54a // fsub v10.2d, v10.2d, v8.2d
-	WORD $0x6e7edd4a // fmul v10.2d, v10.2d, v30.2d
-	WORD $0x6ee1f94a // fsqrt v10.2d, v10.2d
-	VUSHR $61, V1.D2, V2.D2
-	VUSHR $8, V1.D2, V3.D2
-	VAND V25.B16, V3.B16, V3.B16
-	VCMTST V17.D2, V2.D2, V4.D2
-	VSUB V3.D2, V26.D2, V5.D2
-	VBIT V4.B16, V5.B16, V3.B16
-	WORD $0x6e61d863 // ucvtf v3.2d, v3.2d
-	WORD $0x6e7bdc63 // fmul v3.2d, v3.2d, v27.2d
-	WORD $0x6e63dc64 // fmul v4.2d, v3.2d, v3.2d
-	MOVD $0x3de5d8fd1fd19ccd, R4
-	VDUP R4, V15.D2
-	WORD $0x6e6fdc85 // fmul v5.2d, v4.2d, v15.2d
-	MOVD $0xbe5ae5e5a9291f5d, R4
-	VDUP R4, V15.D2
-	WORD $0x4e6fd4a5 // fadd v5.2d, v5.2d, v15.2d
-	WORD $0x6e64dca5 // fmul v5.2d, v5.2d, v4.2d
-	MOVD $0x3ec71de3567d48a1, R4
-	VDUP R4, V15.D2
-	WORD $0x4e6fd4a5 // fadd v5.2d, v5.2d, v15.2d
-	WORD $0x6e64dca5 // fmul v5.2d, v5.2d, v4.2d
-	MOVD $0xbf2a01a019bfdf03, R4
-	VDUP R4, V15.D2
-	WORD $0x4e6fd4a5 // fadd v5.2d, v5.2d, v15.2d
-	WORD $0x6e64dca5 // fmul v5.2d, v5.2d, v4.2d
-	MOVD $0x3f8111111110f7d0, R4
-	VDUP R4, V15.D2
-	WORD $0x4e6fd4a5 // fadd v5.2d, v5.2d, v15.2d
-	WORD $0x6e64dca5 // fmul v5.2d, v5.2d, v4.2d
-	MOVD $0xbfc5555555555548, R4
-	VDUP R4, V15.D2
-	WORD $0x4e6fd4a5 // fadd v5.2d, v5.2d, v15.2d
-	WORD $0x6e64dca5 // fmul v5.2d, v5.2d, v4.2d
-	MOVD $0xbda8fa49a0861a9b, R4
-	VDUP R4, V15.D2
-	WORD $0x6e6fdc86 // fmul v6.2d, v4.2d, v15.2d
-	MOVD $0x3e21ee9d7b4e3f05, R4
-	VDUP R4, V15.D2
-	WORD $0x4e6fd4c6 // fadd v6.2d, v6.2d, v15.2d
-	WORD $0x6e64dcc6 // fmul v6.2d, v6.2d, v4.2d
-	MOVD $0xbe927e4f7eac4bc6, R4
-	VDUP R4, V15.D2
-	WORD $0x4e6fd4c6 // fadd v6.2d, v6.2d, v15.2d
-	WORD $0x6e64dcc6 // fmul v6.2d, v6.2d, v4.2d
-	MOVD $0x3efa01a019c844f5, R4
-	VDUP R4, V15.D2
-	WORD $0x4e6fd4c6 // fadd v6.2d, v6.2d, v15.2d
-	WORD $0x6e64dcc6 // fmul v6.2d, v6.2d, v4.2d
-	MOVD $0xbf56c16c16c14f91, R4
-	VDUP R4, V15.D2
-	WORD $0x4e6fd4c6 // fadd v6.2d, v6.2d, v15.2d
-	WORD $0x6e64dcc6 // fmul v6.2d, v6.2d, v4.2d
-	MOVD $0x3fa555555555554b, R4
-	VDUP R4, V15.D2
-	WORD $0x4e6fd4c6 // fadd v6.2d, v6.2d, v15.2d
-	WORD $0x6e64dcc6 // fmul v6.2d, v6.2d, v4.2d
-	WORD $0x6e65dc65 // fmul v5.2d, v3.2d, v5.2d
-	WORD $0x4e65d465 // fadd v5.2d, v3.2d, v5.2d
-	WORD $0x6e64df07 // fmul v7.2d, v24.2d, v4.2d
-	WORD $0x4ee7d607 // fsub v7.2d, v16.2d, v7.2d
-	WORD $0x6e66dc86 // fmul v6.2d, v4.2d, v6.2d
-	WORD $0x4e66d4e6 // fadd v6.2d, v7.2d, v6.2d
-	VADD V17.D2, V2.D2, V7.D2
-	VUSHR $1, V7.D2, V7.D2
-	VCMTST V17.D2, V7.D2, V7.D2
-	VMOV V7.B16, V8.B16
-	VBSL V5.B16, V6.B16, V8.B16
-	VBSL V6.B16, V5.B16, V7.B16
-	VUSHR $2, V2.D2, V9.D2
-	VSHL $63, V9.D2, V9.D2
-	VEOR V9.B16, V8.B16, V8.B16
-	VADD V17.D2, V2.D2, V9.D2
-	VADD V17.D2, V9.D2, V9.D2
-	VUSHR $2, V9.D2, V9.D2
-	VSHL $63, V9.D2, V9.D2
-	VEOR V9.B16, V7.B16, V7.B16
-	WORD $0x6e67dd47 // fmul v7.2d, v10.2d, v7.2d
-	WORD $0x6e68dd48 // fmul v8.2d, v10.2d, v8.2d
-	WORD $0x6e7ddce7 // fmul v7.2d, v7.2d, v29.2d
-	WORD $0x4e67d787 // fadd v7.2d, v28.2d, v7.2d
-	WORD $0x6e7ddd08 // fmul v8.2d, v8.2d, v29.2d
-	WORD $0x4e68d788 // fadd v8.2d, v28.2d, v8.2d
-	WORD $0x0e6168eb // fcvtn v11.2s, v7.2d
-	WORD $0x0e61690c // fcvtn v12.2s, v8.2d
-	FMOVS.P F11, 4(R0)
-	FMOVS.P F12, 4(R0)
-done:
-	RET
-
 // func normalF64NEON(dst []float64, w []uint32, mu float64, sigma float64)
 TEXT ·normalF64NEON(SB), NOSPLIT, $0-64
 	MOVD $0x3ff0000000000000, R4
@@ -1657,6 +1317,240 @@ odd:
 	WORD $0x4e68d788 // fadd v8.2d, v28.2d, v8.2d
 	FMOVD.P F7, 8(R0)
 	FMOVD.P F8, 8(R0)
+done:
+	RET
+
+// func normalZigF32NEON(dst []float32, w []uint32, rej []uint16, tab []uint32, mu float32, sigma float32)
+TEXT ·normalZigF32NEON(SB), NOSPLIT, $0-104
+	MOVD dst_base+0(FP), R0
+	MOVD w_base+24(FP), R1
+	MOVD dst_len+8(FP), R2
+	MOVD rej_base+48(FP), R3
+	MOVD tab_base+72(FP), R4
+	ADD $512, R4, R5
+	FMOVS mu+96(FP), F16
+	VDUP V16.S[0], V16.S4
+	FMOVS sigma+100(FP), F17
+	VDUP V17.S[0], V17.S4
+	MOVD $0x80000000, R7
+	VDUP R7, V18.S4
+	MOVD $0x1, R7
+	VMOV R7, V19.S[0]
+	MOVD $0x2, R7
+	VMOV R7, V19.S[1]
+	MOVD $0x4, R7
+	VMOV R7, V19.S[2]
+	MOVD $0x8, R7
+	VMOV R7, V19.S[3]
+	LSR $4, R2, R9
+	CBZ R9, tail
+groups:
+	MOVD ZR, R8
+	VLD1.P 16(R1), [V0.S4]
+	VMOV V0.S[0], R6
+	AND $127, R6, R6
+	MOVWU (R4)(R6<<2), R7
+	VMOV R7, V1.S[0]
+	MOVWU (R5)(R6<<2), R7
+	VMOV R7, V2.S[0]
+	VMOV V0.S[1], R6
+	AND $127, R6, R6
+	MOVWU (R4)(R6<<2), R7
+	VMOV R7, V1.S[1]
+	MOVWU (R5)(R6<<2), R7
+	VMOV R7, V2.S[1]
+	VMOV V0.S[2], R6
+	AND $127, R6, R6
+	MOVWU (R4)(R6<<2), R7
+	VMOV R7, V1.S[2]
+	MOVWU (R5)(R6<<2), R7
+	VMOV R7, V2.S[2]
+	VMOV V0.S[3], R6
+	AND $127, R6, R6
+	MOVWU (R4)(R6<<2), R7
+	VMOV R7, V1.S[3]
+	MOVWU (R5)(R6<<2), R7
+	VMOV R7, V2.S[3]
+	VUSHR $8, V0.S4, V3.S4
+	VUMAX V2.S4, V3.S4, V4.S4
+	VCMEQ V3.S4, V4.S4, V4.S4
+	WORD $0x4e21d865 // scvtf v5.4s, v3.4s
+	WORD $0x6e21dca5 // fmul v5.4s, v5.4s, v1.4s
+	VSHL $24, V0.S4, V6.S4
+	VAND V18.B16, V6.B16, V6.B16
+	VEOR V6.B16, V5.B16, V5.B16
+	WORD $0x6e25de25 // fmul v5.4s, v17.4s, v5.4s
+	WORD $0x4e25d605 // fadd v5.4s, v16.4s, v5.4s
+	VBIT V4.B16, V0.B16, V5.B16
+	VAND V19.B16, V4.B16, V6.B16
+	VADDV V6.S4, V6
+	VMOV V6.S[0], R7
+	ORR R7<<0, R8, R8
+	VST1.P [V5.S4], 16(R0)
+	VLD1.P 16(R1), [V0.S4]
+	VMOV V0.S[0], R6
+	AND $127, R6, R6
+	MOVWU (R4)(R6<<2), R7
+	VMOV R7, V1.S[0]
+	MOVWU (R5)(R6<<2), R7
+	VMOV R7, V2.S[0]
+	VMOV V0.S[1], R6
+	AND $127, R6, R6
+	MOVWU (R4)(R6<<2), R7
+	VMOV R7, V1.S[1]
+	MOVWU (R5)(R6<<2), R7
+	VMOV R7, V2.S[1]
+	VMOV V0.S[2], R6
+	AND $127, R6, R6
+	MOVWU (R4)(R6<<2), R7
+	VMOV R7, V1.S[2]
+	MOVWU (R5)(R6<<2), R7
+	VMOV R7, V2.S[2]
+	VMOV V0.S[3], R6
+	AND $127, R6, R6
+	MOVWU (R4)(R6<<2), R7
+	VMOV R7, V1.S[3]
+	MOVWU (R5)(R6<<2), R7
+	VMOV R7, V2.S[3]
+	VUSHR $8, V0.S4, V3.S4
+	VUMAX V2.S4, V3.S4, V4.S4
+	VCMEQ V3.S4, V4.S4, V4.S4
+	WORD $0x4e21d865 // scvtf v5.4s, v3.4s
+	WORD $0x6e21dca5 // fmul v5.4s, v5.4s, v1.4s
+	VSHL $24, V0.S4, V6.S4
+	VAND V18.B16, V6.B16, V6.B16
+	VEOR V6.B16, V5.B16, V5.B16
+	WORD $0x6e25de25 // fmul v5.4s, v17.4s, v5.4s
+	WORD $0x4e25d605 // fadd v5.4s, v16.4s, v5.4s
+	VBIT V4.B16, V0.B16, V5.B16
+	VAND V19.B16, V4.B16, V6.B16
+	VADDV V6.S4, V6
+	VMOV V6.S[0], R7
+	ORR R7<<4, R8, R8
+	VST1.P [V5.S4], 16(R0)
+	VLD1.P 16(R1), [V0.S4]
+	VMOV V0.S[0], R6
+	AND $127, R6, R6
+	MOVWU (R4)(R6<<2), R7
+	VMOV R7, V1.S[0]
+	MOVWU (R5)(R6<<2), R7
+	VMOV R7, V2.S[0]
+	VMOV V0.S[1], R6
+	AND $127, R6, R6
+	MOVWU (R4)(R6<<2), R7
+	VMOV R7, V1.S[1]
+	MOVWU (R5)(R6<<2), R7
+	VMOV R7, V2.S[1]
+	VMOV V0.S[2], R6
+	AND $127, R6, R6
+	MOVWU (R4)(R6<<2), R7
+	VMOV R7, V1.S[2]
+	MOVWU (R5)(R6<<2), R7
+	VMOV R7, V2.S[2]
+	VMOV V0.S[3], R6
+	AND $127, R6, R6
+	MOVWU (R4)(R6<<2), R7
+	VMOV R7, V1.S[3]
+	MOVWU (R5)(R6<<2), R7
+	VMOV R7, V2.S[3]
+	VUSHR $8, V0.S4, V3.S4
+	VUMAX V2.S4, V3.S4, V4.S4
+	VCMEQ V3.S4, V4.S4, V4.S4
+	WORD $0x4e21d865 // scvtf v5.4s, v3.4s
+	WORD $0x6e21dca5 // fmul v5.4s, v5.4s, v1.4s
+	VSHL $24, V0.S4, V6.S4
+	VAND V18.B16, V6.B16, V6.B16
+	VEOR V6.B16, V5.B16, V5.B16
+	WORD $0x6e25de25 // fmul v5.4s, v17.4s, v5.4s
+	WORD $0x4e25d605 // fadd v5.4s, v16.4s, v5.4s
+	VBIT V4.B16, V0.B16, V5.B16
+	VAND V19.B16, V4.B16, V6.B16
+	VADDV V6.S4, V6
+	VMOV V6.S[0], R7
+	ORR R7<<8, R8, R8
+	VST1.P [V5.S4], 16(R0)
+	VLD1.P 16(R1), [V0.S4]
+	VMOV V0.S[0], R6
+	AND $127, R6, R6
+	MOVWU (R4)(R6<<2), R7
+	VMOV R7, V1.S[0]
+	MOVWU (R5)(R6<<2), R7
+	VMOV R7, V2.S[0]
+	VMOV V0.S[1], R6
+	AND $127, R6, R6
+	MOVWU (R4)(R6<<2), R7
+	VMOV R7, V1.S[1]
+	MOVWU (R5)(R6<<2), R7
+	VMOV R7, V2.S[1]
+	VMOV V0.S[2], R6
+	AND $127, R6, R6
+	MOVWU (R4)(R6<<2), R7
+	VMOV R7, V1.S[2]
+	MOVWU (R5)(R6<<2), R7
+	VMOV R7, V2.S[2]
+	VMOV V0.S[3], R6
+	AND $127, R6, R6
+	MOVWU (R4)(R6<<2), R7
+	VMOV R7, V1.S[3]
+	MOVWU (R5)(R6<<2), R7
+	VMOV R7, V2.S[3]
+	VUSHR $8, V0.S4, V3.S4
+	VUMAX V2.S4, V3.S4, V4.S4
+	VCMEQ V3.S4, V4.S4, V4.S4
+	WORD $0x4e21d865 // scvtf v5.4s, v3.4s
+	WORD $0x6e21dca5 // fmul v5.4s, v5.4s, v1.4s
+	VSHL $24, V0.S4, V6.S4
+	VAND V18.B16, V6.B16, V6.B16
+	VEOR V6.B16, V5.B16, V5.B16
+	WORD $0x6e25de25 // fmul v5.4s, v17.4s, v5.4s
+	WORD $0x4e25d605 // fadd v5.4s, v16.4s, v5.4s
+	VBIT V4.B16, V0.B16, V5.B16
+	VAND V19.B16, V4.B16, V6.B16
+	VADDV V6.S4, V6
+	VMOV V6.S[0], R7
+	ORR R7<<12, R8, R8
+	VST1.P [V5.S4], 16(R0)
+	MOVH.P R8, 2(R3)
+	SUBS $1, R9, R9
+	BNE groups
+tail:
+	AND $15, R2, R2
+	CBZ R2, done
+	MOVD ZR, R8
+	MOVD ZR, R10
+one:
+	VEOR V0.B16, V0.B16, V0.B16
+	MOVWU.P 4(R1), R7
+	VMOV R7, V0.S[0]
+	VMOV V0.S[0], R6
+	AND $127, R6, R6
+	MOVWU (R4)(R6<<2), R7
+	VMOV R7, V1.S[0]
+	MOVWU (R5)(R6<<2), R7
+	VMOV R7, V2.S[0]
+	VUSHR $8, V0.S4, V3.S4
+	VUMAX V2.S4, V3.S4, V4.S4
+	VCMEQ V3.S4, V4.S4, V4.S4
+	WORD $0x4e21d865 // scvtf v5.4s, v3.4s
+	WORD $0x6e21dca5 // fmul v5.4s, v5.4s, v1.4s
+	VSHL $24, V0.S4, V6.S4
+	VAND V18.B16, V6.B16, V6.B16
+	VEOR V6.B16, V5.B16, V5.B16
+	WORD $0x6e25de25 // fmul v5.4s, v17.4s, v5.4s
+	WORD $0x4e25d605 // fadd v5.4s, v16.4s, v5.4s
+	VBIT V4.B16, V0.B16, V5.B16
+	VAND V19.B16, V4.B16, V6.B16
+	VADDV V6.S4, V6
+	VMOV V6.S[0], R7
+	AND $1, R7, R7
+	LSL R10, R7, R7
+	ORR R7, R8, R8
+	VMOV V5.S[0], R7
+	MOVW.P R7, 4(R0)
+	ADD $1, R10, R10
+	SUBS $1, R2, R2
+	BNE one
+	MOVH R8, (R3)
 done:
 	RET
 

@@ -97,10 +97,10 @@ type Table struct {
 
 	// Philox: Philox4x32-10 blocks block, block+1, ... into dst (len(dst)/4 blocks, 4 words each); block i has counter (lo32(block+i), hi32(block+i), lo32(stream), hi32(stream)) and key (lo32(key), hi32(key)).
 	Philox func(dst []uint32, block uint64, stream uint64, key uint64)
-	// NormalF32: dst[2b], dst[2b+1] = mu + sigma·(ρ·cos θ, ρ·sin θ), the Box–Muller normals of Philox block w[4b:4b+4] (len(dst) even, len(w) ≥ 2·len(dst); dst may start where w starts).
-	NormalF32 func(dst []float32, w []uint32, mu float64, sigma float64)
 	// NormalF64: dst[2b], dst[2b+1] = mu + sigma·(ρ·cos θ, ρ·sin θ), the Box–Muller normals of Philox block w[4b:4b+4] (len(dst) even, len(w) ≥ 2·len(dst); dst may start where w starts).
 	NormalF64 func(dst []float64, w []uint32, mu float64, sigma float64)
+	// NormalZigF32: dst[i] = mu + sigma·z, z = ±float32(w[i]>>8)·W[w[i]&127] when w[i]>>8 < K[w[i]&127] (the ziggurat's fast path; tab = asm.ZigTable holds W then K), else dst[i] = the bits of w[i] and bit i%16 of rej[i/16] is set (rej gets ⌈len(dst)/16⌉ elements; len(w) ≥ len(dst); dst may start where w starts).
+	NormalZigF32 func(dst []float32, w []uint32, rej []uint16, tab []uint32, mu float32, sigma float32)
 	// UniformF32: dst[i] = lo + span·u (span = hi−lo from the caller), u = the top 24 bits of w[i]·2⁻²⁴ (float32) or of w[2i] | w[2i+1]<<32, 53 bits ·2⁻⁵³ (float64); a result ≥ hi becomes below (len(w) ≥ len(dst)·size(T)/4; dst may start where w starts).
 	UniformF32 func(dst []float32, w []uint32, lo float32, span float32, hi float32, below float32)
 	// UniformF64: dst[i] = lo + span·u (span = hi−lo from the caller), u = the top 24 bits of w[i]·2⁻²⁴ (float32) or of w[2i] | w[2i+1]<<32, 53 bits ·2⁻⁵³ (float64); a result ≥ hi becomes below (len(w) ≥ len(dst)·size(T)/4; dst may start where w starts).
@@ -196,8 +196,8 @@ var genericTable = Table{
 	PeakFMAF32:       peakFMAGeneric[float32],
 	PeakFMAF64:       peakFMAGeneric[float64],
 	Philox:           philoxGeneric,
-	NormalF32:        normalGeneric[float32],
 	NormalF64:        normalGeneric[float64],
+	NormalZigF32:     normalZigGeneric[float32],
 	UniformF32:       uniformGeneric[float32],
 	UniformF64:       uniformGeneric[float64],
 	MomentsF32:       momentsGeneric[float32],

@@ -128,14 +128,23 @@ func (n Normal[T]) check() {
 	}
 }
 
-// Sample fills dst with independent draws Mu + Sigma·z, z standard normal by
-// the Box–Muller transform of one Philox block per two values (z₀ = ρ·cos θ,
+// Sample fills dst with independent draws Mu + Sigma·z, z standard normal.
+//
+// float32: z is the ziggurat of Marsaglia and Tsang (128 layers) on one
+// word per value (layer, sign and a 24-bit point); 97.2% of words are
+// accepted by the fast path z = ±u·W[layer] of a SIMD kernel, the rest are
+// finished by wedge tests or the exact tail algorithm (so |z| has no bound
+// below about 14) with extra randomness from a stream private to the
+// value's position. The value is Mu + Sigma·z in float32 arithmetic.
+//
+// float64: Box–Muller on one Philox block per two values (z₀ = ρ·cos θ,
 // z₁ = ρ·sin θ, ρ = √(−2 ln u), u ∈ (0, 1] with 53 bits, θ = 2π·v with 64
-// bits; |z| ≤ 8.57), computed in float64 and rounded once to T. Each value
-// draws two words; a call first rounds the position up to an even word. The
-// bits are the same on every ISA and for any chunking of dst (ln, sin and
-// cos are lanes' own polynomials, within about 1 ulp, evaluated identically
-// by the SIMD and Go kernels).
+// bits; |z| ≤ 8.57), Mu + Sigma·z in float64. Each value draws two words;
+// a call first rounds the position up to an even word.
+//
+// The bits are the same on every ISA and for any chunking of dst (the
+// transcendental functions are lanes' own, evaluated identically by the
+// SIMD and Go code); see package asm, prob_zig.go and prob_generic.go.
 func (n Normal[T]) Sample(r *RNG, dst []T) {
 	n.check()
 	normalFill(asm.Current(), r, dst, float64(n.Mu), float64(n.Sigma))

@@ -22,18 +22,31 @@
 // on how a slice is chunked: filling 1000 values then 24 gives the same
 // 1024 values as filling 1024 at once, because every sampler draws a fixed
 // number of words per value from the RNG's position (see RNG). The
-// floating-point transforms (kernels Uniform and Normal of package asm) use
-// no fused multiply-add and lanes' own polynomials for ln, sin and cos, so
-// the SIMD kernels and the Go code round identically. The tests pin the SHA-256 of the first 2²⁰ float32
-// normals of seed 42 on every ISA.
+// floating-point transforms (kernels Uniform, NormalF64 and NormalZigF32 of
+// package asm) use no fused multiply-add and lanes' own polynomials for ln,
+// sin and cos, so the SIMD kernels and the Go code round identically. The
+// tests pin the SHA-256 of the first 2²⁰ float32 normals of seed 42 on every
+// ISA.
 //
 // # Samplers and distributions
 //
 // Uniform, Normal, Bernoulli and Categorical are plain values (fields are
 // the parameters, as in gonum's distuv) with Sample (fill a slice), Rand
-// (one value), PDF/PMF, LogPDF/LogPMF, CDF, Mean and Variance. Normal
-// sampling is Box–Muller on one Philox block per two values, with u ∈ (0, 1]
-// (never log 0) of 53 bits, so |z| ≤ 8.57. Categorical draws use a
+// (one value), PDF/PMF, LogPDF/LogPMF, CDF, Mean and Variance.
+//
+// float32 Normal sampling is the ziggurat of Marsaglia and Tsang (128
+// layers, their r and v) on one word per value: 7 bits pick the layer, 1
+// bit the sign and 24 bits the point u; when u is below the layer's
+// threshold (97.2% of words) the value is ±u·W[layer] in float32, computed
+// by a SIMD kernel with the tables in registers (AVX-512), gathered (AVX2)
+// or loaded lane by lane (NEON). The other words are finished in Go: wedge tests and Marsaglia's
+// tail algorithm (full tails, never ln 0), with extra uniforms from a
+// SplitMix64 stream private to the value, seeded from the seed, the stream
+// and the value's word position, so a value depends only on (seed, stream,
+// position) and the RNG advances exactly one word per value. The tables
+// and the Go slow path are in package asm (asm/prob_zig.go). float64
+// Normal sampling is Box–Muller on one Philox block per two values, with
+// u ∈ (0, 1] (never log 0) of 53 bits, so |z| ≤ 8.57. Categorical draws use a
 // Walker/Vose alias table; Categorical.Multinomial counts draws. Xavier and
 // He initialise weights.
 //

@@ -151,23 +151,18 @@ func TestPhiloxGuardPages(t *testing.T) {
 	})
 }
 
-// TestNormalKernel compares every ISA's Box–Muller kernel with the generic
-// one on random words, for 0..70 blocks and a large count, separately and in
-// place, with the input and the output against guard pages.
+// TestNormalKernel compares every ISA's Box–Muller kernel (float64) with
+// the generic one on random words, for 0..70 blocks and a large count,
+// separately and in place, with the input and the output against guard
+// pages.
 func TestNormalKernel(t *testing.T) {
-	t.Run("float32", testNormalKernel[float32])
 	t.Run("float64", testNormalKernel[float64])
 }
 
 func testNormalKernel[T Float](t *testing.T) {
 	gen := asm.Get(asm.Generic)
 	call := func(k *asm.Table, dst []T, w []uint32) {
-		switch d := any(dst).(type) {
-		case []float32:
-			k.NormalF32(d, w, -1.5, 0.25)
-		case []float64:
-			k.NormalF64(d, w, -1.5, 0.25)
-		}
+		k.NormalF64(any(dst).([]float64), w, -1.5, 0.25)
 	}
 	rr := rand.New(rand.NewPCG(8, 9))
 	tu.ForISA(t, func(t *testing.T, k *asm.Table) {
@@ -202,6 +197,109 @@ func testNormalKernel[T Float](t *testing.T) {
 					if tu.Bits(d[i]) != tu.Bits(want[i]) {
 						t.Fatalf("nb=%d in place: [%d] = %v, generic %v", nb, i, d[i], want[i])
 					}
+				}
+			}
+		}
+	})
+}
+
+// zigWords returns n words for the ziggurat kernel tests: random words,
+// and for every layer the words at the fast path's edge (u = K−1 and K),
+// u = 0 and u = 2²⁴−1, with both signs.
+func zigWords(rr *rand.Rand, n int) []uint32 {
+	w := make([]uint32, n)
+	for i := range w {
+		w[i] = rr.Uint32()
+		if rr.IntN(3) == 0 {
+			l := uint32(rr.IntN(128))
+			kk := asm.ZigTable[128+l]
+			var u uint32
+			switch rr.IntN(4) {
+			case 0:
+				u = kk - 1
+			case 1:
+				u = kk
+			case 2:
+				u = 0
+			default:
+				u = 1<<24 - 1
+			}
+			w[i] = (u&(1<<24-1))<<8 | uint32(rr.IntN(2))<<7 | l
+		}
+	}
+	return w
+}
+
+// TestNormalZigKernel compares every ISA's ziggurat fast-path kernel with
+// the generic one (values and reject bits, which must also equal ZigFast's
+// verdict), for every length 0..300 and large ones, separately and in place,
+// with the input, output and reject bits against guard pages, and with
+// non-trivial mu and sigma.
+func TestNormalZigKernel(t *testing.T) {
+	gen := asm.Get(asm.Generic)
+	rr := rand.New(rand.NewPCG(12, 13))
+	tu.ForISA(t, func(t *testing.T, k *asm.Table) {
+		for _, n := range append(seq(0, 300), 1000, 4099) {
+			w := zigWords(rr, n)
+			mu, sigma := float32(-1.5), float32(0.375)
+			want := make([]float32, n)
+			wantRej := make([]uint16, (n+15)/16)
+			gen.NormalZigF32(want, w, wantRej, asm.ZigTable[:], mu, sigma)
+			for i, v := range w {
+				z, ok := asm.ZigFast(v)
+				rejected := wantRej[i/16]>>(i%16)&1 != 0
+				if ok == rejected {
+					t.Fatalf("n=%d [%d]: generic reject bit %v, ZigFast ok=%v", n, i, rejected, ok)
+				}
+				if ok && math.Float32bits(want[i]) != math.Float32bits(mu+float32(sigma*z)) {
+					t.Fatalf("n=%d [%d]: generic %v, ZigFast gives %v", n, i, want[i], mu+float32(sigma*z))
+				}
+				if !ok && math.Float32bits(want[i]) != v {
+					t.Fatalf("n=%d [%d]: rejected lane holds %#x, want the word %#x", n, i, math.Float32bits(want[i]), v)
+				}
+			}
+			for g := range wantRej {
+				if tail := n - 16*g; tail < 16 && wantRej[g]>>tail != 0 {
+					t.Fatalf("n=%d: reject bits past the end: %#x", n, wantRej[g])
+				}
+			}
+			for _, atEnd := range []bool{true, false} {
+				got := tu.Guarded[float32](t, n, atEnd)
+				gw := tu.Guarded[uint32](t, n, atEnd)
+				gr := tu.Guarded[uint16](t, (n+15)/16, atEnd)
+				copy(gw, w)
+				k.NormalZigF32(got, gw, gr, asm.ZigTable[:], mu, sigma)
+				for i := range want {
+					if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
+						t.Fatalf("n=%d: [%d] = %#x, generic %#x", n, i, math.Float32bits(got[i]), math.Float32bits(want[i]))
+					}
+				}
+				for g := range wantRej {
+					if gr[g] != wantRej[g] {
+						t.Fatalf("n=%d: rej[%d] = %#x, generic %#x", n, g, gr[g], wantRej[g])
+					}
+				}
+			}
+			// In place, with guard elements around dst and rej.
+			buf := make([]uint32, n+8)
+			for i := range buf {
+				buf[i] = 0xdeadbeef
+			}
+			copy(buf[4:], w)
+			rbuf := make([]uint16, (n+15)/16+8)
+			for i := range rbuf {
+				rbuf[i] = 0xbeef
+			}
+			d := unsafe.Slice((*float32)(unsafe.Pointer(&buf[4])), n)
+			k.NormalZigF32(d, buf[4:4+n], rbuf[4:4+len(wantRej)], asm.ZigTable[:], mu, sigma)
+			for i := range want {
+				if math.Float32bits(d[i]) != math.Float32bits(want[i]) {
+					t.Fatalf("n=%d in place: [%d] = %#x, generic %#x", n, i, math.Float32bits(d[i]), math.Float32bits(want[i]))
+				}
+			}
+			for i := range 4 {
+				if buf[i] != 0xdeadbeef || buf[len(buf)-1-i] != 0xdeadbeef || rbuf[i] != 0xbeef || rbuf[len(rbuf)-1-i] != 0xbeef {
+					t.Fatalf("n=%d in place: guard overwritten", n)
 				}
 			}
 		}

@@ -55,7 +55,8 @@ func philox(c0, c1, c2, c3, k0, k1 uint32) (uint32, uint32, uint32, uint32) {
 // once.
 //
 // Words per draw: Uint32 1, Uint64 2 (low word first), float32 Uniform 1,
-// float64 Uniform 2, Bernoulli 1, Normal 2 (see Normal), Categorical 2.
+// float64 Uniform 2, Bernoulli 1, float32 Normal 1, float64 Normal 2 (see
+// Normal), Categorical 2.
 //
 // Different streams of the same seed are independent (they are disjoint
 // counter ranges of one keyed bijection); use NewStream to give each worker
@@ -69,8 +70,7 @@ type RNG struct {
 	// scratch holds words for samplers whose output is narrower than their
 	// input; it lives here so that passing it to a kernel allocates nothing.
 	scratch [scratchWords]uint32
-	z32     [2]float32 // the two normals of buf (normal1)
-	z64     [2]float64
+	z64     [2]float64 // the two float64 normals of buf (normal1)
 }
 
 const scratchWords = 512

@@ -2,6 +2,7 @@ package prob
 
 import (
 	"math"
+	"unsafe"
 
 	"github.com/lanes-go/lanes/asm"
 	"github.com/lanes-go/lanes/internal/cast"
@@ -102,8 +103,20 @@ func b2u(b bool) uint32 {
 	return 0
 }
 
-// Normal samples: the Box–Muller transform of one Philox block (x0..x3)
-// gives two values,
+// Normal samples.
+//
+// float32: the ziggurat of package asm (asm/prob_zig.go), one word per
+// value: value j of a call is the normal of the word at position p+j. The
+// fast path (97.2% of words) is the kernel NormalZigF32; the words it
+// rejects are finished by asm.ZigFinish (asm.ZigSlow for a single value),
+// whose extra randomness comes from a SplitMix64 stream private to the
+// value, started from the seed, the stream and the word's position, so the
+// value depends only on (seed, stream, position) and the RNG's stream
+// advances by exactly one word per value. A sample is mu + float32(sigma·z)
+// computed in float32 (sigma and mu rounded to float32 first).
+//
+// float64: the Box–Muller transform of one Philox block (x0..x3) gives two
+// values,
 //
 //	u = (⌊(x0 | x1<<32) / 2¹¹⌋ + 1)·2⁻⁵³ ∈ (0, 1]      (never 0, so log is finite)
 //	θ = 2π·(x2 | x3<<32)/2⁶⁴
@@ -113,13 +126,25 @@ func b2u(b bool) uint32 {
 // so a normal draws two words, and value j of a call sits at position p+2j
 // (after rounding p up to even): the cosine of its block if that is ≡ 0
 // (mod 4), the sine if ≡ 2. |z| ≤ √(106·ln 2) ≈ 8.57. A sample is
-// mu + sigma·z in float64, rounded once to T: a float32 normal is the
-// float64 normal of the same position rounded to float32. The transform is
-// the kernel Normal of package asm (its own ln, sin and cos polynomials,
-// evaluated with every product rounded, so every ISA gives the same bits).
+// mu + sigma·z in float64. The transform is the kernel NormalF64 of package
+// asm (its own ln, sin and cos polynomials, evaluated with every product
+// rounded, so every ISA gives the same bits).
+
+// wordPos is the position of the RNG's next word, in words modulo 2⁶⁴.
+func (r *RNG) wordPos() uint64 { return 4*r.next - uint64(r.n) }
 
 // normal1 draws one normal from the RNG's position.
 func normal1[T Float](k *asm.Table, r *RNG, mu, sigma float64) T {
+	if cast.Is32[T]() {
+		p := r.wordPos()
+		w := r.Uint32()
+		z, ok := asm.ZigFast(w)
+		if !ok {
+			z = asm.ZigSlow(w, asm.ZigKey(r.key, r.stream), p)
+		}
+		m, s := float32(mu), float32(sigma)
+		return T(m + float32(s*z))
+	}
 	r.align2()
 	if r.n == 0 {
 		r.refill()
@@ -129,19 +154,33 @@ func normal1[T Float](k *asm.Table, r *RNG, mu, sigma float64) T {
 		i = 1
 	}
 	r.n -= 2
-	if cast.Is32[T]() {
-		k.NormalF32(r.z32[:], r.buf[:], mu, sigma)
-		return T(r.z32[i])
-	}
 	k.NormalF64(r.z64[:], r.buf[:], mu, sigma)
 	return T(r.z64[i])
 }
 
-// normalFill fills dst with normals. Whole blocks are computed in bulk: in
-// place for float64 (a block is two values, 16 bytes), through r.scratch for
-// float32.
+// normalFill fills dst with normals. float32: the words are generated into
+// dst's own memory and converted in place, in chunks of 16·len(r.scratch)
+// values (r.scratch holds the kernel's reject bits). float64: whole blocks
+// in place (a block is two values, 16 bytes).
 func normalFill[T Float](k *asm.Table, r *RNG, dst []T, mu, sigma float64) {
 	if len(dst) == 0 {
+		return
+	}
+	if cast.Is32[T]() {
+		d := cast.F32(dst)
+		m, s := float32(mu), float32(sigma)
+		p := r.wordPos()
+		w := wordsOf(d)
+		r.fill(k, w)
+		rej := unsafe.Slice((*uint16)(unsafe.Pointer(&r.scratch[0])), 2*len(r.scratch))
+		key := asm.ZigKey(r.key, r.stream)
+		for c := 0; c < len(d); c += 16 * len(rej) {
+			dc := d[c:min(c+16*len(rej), len(d))]
+			wc := w[c : c+len(dc)]
+			rc := rej[:(len(dc)+15)/16]
+			k.NormalZigF32(dc, wc, rc, asm.ZigTable[:], m, s)
+			asm.ZigFinish(dc, rc, key, p+uint64(c), m, s)
+		}
 		return
 	}
 	r.align2()
@@ -151,21 +190,6 @@ func normalFill[T Float](k *asm.Table, r *RNG, dst []T, mu, sigma float64) {
 	}
 	// r.n is 0: the position is at a block boundary.
 	pairs := len(dst) / 2
-	if cast.Is32[T]() {
-		d := cast.F32(dst)
-		for pairs > 0 {
-			nb := min(pairs, scratchWords/4)
-			w := r.scratch[:4*nb]
-			r.fill(k, w)
-			k.NormalF32(d[:2*nb], w, mu, sigma)
-			d = d[2*nb:]
-			pairs -= nb
-		}
-		if len(d) > 0 {
-			d[0] = normal1[float32](k, r, mu, sigma)
-		}
-		return
-	}
 	d := cast.F64(dst)
 	w := wordsOf(d[:2*pairs])
 	r.fill(k, w)

@@ -12,7 +12,9 @@ import (
 )
 
 // The Philox4x32-10 bulk generator (see asm/prob_generic.go for the
-// algorithm). A vector register holds one 32-bit counter word of L blocks
+// algorithm). The AVX-512 body is philoxAVX512Q (below, 64-bit lanes); the
+// AVX2 body is philox, which can emit either ISA in the 32-bit-lane layout
+// described here. A vector register holds one 32-bit counter word of L blocks
 // (L = 8 on AVX2, 16 on AVX-512): the state is four registers c0..c3, and
 // each round is two 32×32→64 multiplications (VPMULUDQ on the even lanes and
 // on the odd lanes shifted down, recombined with blends), three-way XORs and
@@ -58,11 +60,21 @@ func init() {
 	features["prob"] = func(in spec.Instance, isa spec.ISA) {
 		switch in.Name {
 		case "philox":
-			philox(isa)
+			if isa == spec.AVX512 {
+				philoxAVX512Q()
+			} else {
+				philox(isa)
+			}
 		case "uniform":
 			uniformKernel(in, isa)
 		case "moments":
 			momentsKernel(in, isa)
+		case "normalZig":
+			if isa == spec.AVX512 {
+				normalZigAVX512(in)
+			} else {
+				normalZigAVX2(in)
+			}
 		case "normal":
 			if isa == spec.AVX512 {
 				normalAVX512(in)
@@ -1152,5 +1164,157 @@ func momentsKernel(in spec.Instance, isa spec.ISA) {
 	Store(acc.c, ReturnIndex(1))
 	Store(acc.q, ReturnIndex(2))
 	Store(acc.e, ReturnIndex(3))
+	RET()
+}
+
+// philoxAVX512 is the AVX-512 Philox kernel. It keeps each 32-bit counter
+// word of a block in the low half of a 64-bit lane, eight blocks per ZMM
+// register, so VPMULUDQ yields each 64-bit product hi:lo in place. With the
+// state (c0, c1, c2, c3) in registers (A, B, C, D) a round is six
+// instructions per eight blocks:
+//
+//	A = M0·A (64-bit: lo0 in the low half, hi0 in the high half); C = M1·C
+//	B ^= (C >> 32) ^ k0; D ^= (A >> 32) ^ k1   (VPSRLQ, VPTERNLOGD)
+//	state = (B, C, D, A)                        (renaming only)
+//
+// (the high halves hold garbage that VPMULUDQ ignores). The block counters
+// are 64-bit lane additions, so the carry into the high word is free. Lane j
+// runs block j/2 for even j and 4 + j/2 for odd j, so that the in-lane
+// unpacks at the end (VPUNPCK{L,H}DQ, then VPUNPCKLQDQ) leave blocks 0..3
+// in the first output register and 4..7 in the second, in memory order.
+func philoxAVX512Q() {
+	const sets = 4 // eight-block sets per main-loop iteration
+	dst := Load(Param("dst").Base(), GP64())
+	n := GP64()
+	Load(Param("dst").Len(), n)
+	SHRQ(U8(2), n) // blocks
+	block, stream, key := GP64(), GP64(), GP64()
+	Load(Param("block"), block)
+	Load(Param("stream"), stream)
+	Load(Param("key"), key)
+	offs := GLOBL("philoxQLanes", RODATA|NOPTR)
+	for j, o := range []uint64{0, 4, 1, 5, 2, 6, 3, 7} {
+		DATA(8*j, U64(o))
+	}
+	bcast32 := func(r GPVirtual) VecVirtual {
+		v := ZMM()
+		VPBROADCASTD(r.As32(), v)
+		return v
+	}
+	constant := func(c uint32) VecVirtual {
+		r := GP32()
+		MOVL(U32(c), r)
+		v := ZMM()
+		VPBROADCASTD(r, v)
+		return v
+	}
+	m0, m1, w0, w1 := constant(philoxM0), constant(philoxM1), constant(philoxW0), constant(philoxW1)
+	off := ZMM()
+	VMOVDQU64(offs, off)
+	hi := GP64()
+	MOVQ(stream, hi)
+	SHRQ(U8(32), hi)
+	s0, s1 := bcast32(stream), bcast32(hi)
+	MOVQ(key, hi)
+	SHRQ(U8(32), hi)
+	key0, key1 := bcast32(key), bcast32(hi)
+	k0, k1 := ZMM(), ZMM()
+	t0, t1 := ZMM(), ZMM()
+
+	// counters sets up the state of one set starting at block b.
+	counters := func(b GPVirtual) [4]VecVirtual {
+		a, bb, c, d := ZMM(), ZMM(), ZMM(), ZMM()
+		VPBROADCASTQ(b, a)
+		VPADDQ(off, a, a) // the 64-bit block index: c0 low, c1 high
+		VPSRLQ(U8(32), a, bb)
+		VMOVDQA64(s0, c)
+		VMOVDQA64(s1, d)
+		return [4]VecVirtual{a, bb, c, d}
+	}
+	rounds := func(st [][4]VecVirtual) {
+		VMOVDQA64(key0, k0)
+		VMOVDQA64(key1, k1)
+		for r := 0; r < 10; r++ {
+			for u := range st {
+				a, b, c, d := st[u][0], st[u][1], st[u][2], st[u][3]
+				VPMULUDQ(m0, a, a)
+				VPMULUDQ(m1, c, c)
+				VPSRLQ(U8(32), c, t0)
+				VPTERNLOGD(U8(0x96), t0, k0, b)
+				VPSRLQ(U8(32), a, t1)
+				VPTERNLOGD(U8(0x96), t1, k1, d)
+				st[u] = [4]VecVirtual{b, c, d, a}
+			}
+			if r < 9 {
+				VPADDD(w0, k0, k0)
+				VPADDD(w1, k1, k1)
+			}
+		}
+	}
+	// output returns the two registers of blocks 0..3 and 4..7.
+	output := func(c [4]VecVirtual) (VecVirtual, VecVirtual) {
+		// c[0] becomes A|B (low dwords), c[2] becomes C|D, per even/odd lane.
+		VPUNPCKLDQ(c[1], c[0], t0) // lanes 2k: a, b
+		VPUNPCKHDQ(c[1], c[0], t1) // lanes 2k+1: a, b
+		VPUNPCKLDQ(c[3], c[2], c[0])
+		VPUNPCKHDQ(c[3], c[2], c[1])
+		VPUNPCKLQDQ(c[0], t0, c[2]) // blocks of even lanes: 0..3
+		VPUNPCKLQDQ(c[1], t1, c[3]) // odd lanes: 4..7
+		return c[2], c[3]
+	}
+	step := func(count int) {
+		st := make([][4]VecVirtual, count)
+		b := GP64()
+		MOVQ(block, b)
+		for u := range st {
+			st[u] = counters(b)
+			if u+1 < count {
+				ADDQ(U8(8), b)
+			}
+		}
+		rounds(st)
+		for u := range st {
+			lo, hi := output(st[u])
+			VMOVDQU32(lo, Mem{Base: dst, Disp: 128 * u})
+			VMOVDQU32(hi, Mem{Base: dst, Disp: 128*u + 64})
+		}
+		ADDQ(U32(128*count), dst)
+		ADDQ(U32(8*count), block)
+		SUBQ(U32(8*count), n)
+	}
+	Label("blocks")
+	CMPQ(n, U32(8*sets))
+	JB(LabelRef("vectors"))
+	step(sets)
+	JMP(LabelRef("blocks"))
+
+	Label("vectors")
+	CMPQ(n, U8(8))
+	JB(LabelRef("tail"))
+	step(1)
+	JMP(LabelRef("vectors"))
+
+	// 1..7 blocks: one set, masked stores of the 4n words that exist.
+	Label("tail")
+	TESTQ(n, n)
+	JZ(LabelRef("done"))
+	{
+		st := [][4]VecVirtual{counters(block)}
+		rounds(st)
+		lo, hi := output(st[0])
+		words := GP64()
+		MOVQ(n, words)
+		SHLQ(U8(2), words)
+		m := GP64()
+		MOVQ(I32(-1), m)
+		BZHIQ(words, m, m)
+		KMOVW(m.As32(), K1)
+		VMOVDQU32(lo, K1, Mem{Base: dst})
+		SHRQ(U8(16), m)
+		KMOVW(m.As32(), K1)
+		VMOVDQU32(hi, K1, Mem{Base: dst, Disp: 64})
+	}
+	Label("done")
+	VZEROUPPER()
 	RET()
 }

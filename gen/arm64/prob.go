@@ -75,6 +75,8 @@ func init() {
 			uniformNEON(a, in)
 		case "moments":
 			momentsNEON(a, in)
+		case "normalZig":
+			normalZigNEON(a, in)
 		default:
 			panic("gen/arm64: no prob body for " + in.Name)
 		}

@@ -2,7 +2,8 @@ package spec
 
 // Kernels of package prob. philox is the bulk generator of the counter-based
 // RNG: it has no element type, so its names carry no F32/F64 part. normal is
-// the Box–Muller transform of Philox blocks into normals.
+// the Box–Muller transform of Philox blocks into float64 normals; normalZig
+// is the fast path of the float32 ziggurat (asm/prob_zig.go).
 func init() {
 	register(
 		Kernel{
@@ -16,9 +17,19 @@ func init() {
 		Kernel{
 			Feature: "prob", Name: "normal",
 			Params: []Param{{"dst", "[]T"}, {"w", "[]uint32"}, {"mu", "float64"}, {"sigma", "float64"}},
+			Types:  []Type{F64},
 			ISAs:   []ISA{AVX2, AVX512, NEON},
 			Doc: "dst[2b], dst[2b+1] = mu + sigma·(ρ·cos θ, ρ·sin θ), the Box–Muller normals of Philox block w[4b:4b+4] " +
 				"(len(dst) even, len(w) ≥ 2·len(dst); dst may start where w starts)",
+		},
+		Kernel{
+			Feature: "prob", Name: "normalZig",
+			Params: []Param{{"dst", "[]T"}, {"w", "[]uint32"}, {"rej", "[]uint16"}, {"tab", "[]uint32"}, {"mu", "T"}, {"sigma", "T"}},
+			Types:  []Type{F32},
+			ISAs:   []ISA{AVX2, AVX512, NEON},
+			Doc: "dst[i] = mu + sigma·z, z = ±float32(w[i]>>8)·W[w[i]&127] when w[i]>>8 < K[w[i]&127] (the ziggurat's fast path; " +
+				"tab = asm.ZigTable holds W then K), else dst[i] = the bits of w[i] and bit i%16 of rej[i/16] is set " +
+				"(rej gets ⌈len(dst)/16⌉ elements; len(w) ≥ len(dst); dst may start where w starts)",
 		},
 		Kernel{
 			Feature: "prob", Name: "uniform",
