@@ -13,29 +13,22 @@ import (
 
 // The Philox4x32-10 bulk generator (see asm/prob_generic.go for the
 // algorithm). The AVX-512 body is philoxAVX512Q (below, 64-bit lanes); the
-// AVX2 body is philox, which can emit either ISA in the 32-bit-lane layout
-// described here. A vector register holds one 32-bit counter word of L blocks
-// (L = 8 on AVX2, 16 on AVX-512): the state is four registers c0..c3, and
-// each round is two 32×32→64 multiplications (VPMULUDQ on the even lanes and
-// on the odd lanes shifted down, recombined with blends), three-way XORs and
-// a key bump. At the end an in-lane 4×4 transpose (VPUNPCK{L,H}{DQ,QDQ})
-// turns the four word vectors into blocks in memory order. The transpose
-// leaves lane 4k+j of the state as 128-bit chunk k of output vector j, so
-// the counters are assigned to lanes accordingly (philoxLanes): lane 4k+j
-// runs block (L/4)·j + k, and output vector j holds blocks (L/4)·j .. +L/4−1
-// in order. Several vectors of blocks are in flight per iteration
-// (philoxUnroll) because a round is a chain of dependent multiplications.
+// AVX2 body is philox, in the 32-bit-lane layout described here. A vector
+// register holds one 32-bit counter word of L = 8 blocks: the state is four
+// registers c0..c3, and each round is two 32×32→64 multiplications
+// (VPMULUDQ on the even lanes and on the odd lanes shifted down, recombined
+// with blends), three-way XORs and a key bump. At the end an in-lane 4×4
+// transpose (VPUNPCK{L,H}{DQ,QDQ}) turns the four word vectors into blocks
+// in memory order. The transpose leaves lane 4k+j of the state as 128-bit
+// chunk k of output vector j, so the counters are assigned to lanes
+// accordingly (philoxLanes): lane 4k+j runs block (L/4)·j + k, and output
+// vector j holds blocks (L/4)·j .. +L/4−1 in order. Two vectors of blocks
+// are in flight per iteration (philoxUnroll) because a round is a chain of
+// dependent multiplications; AVX2 has 16 registers, so the multipliers and
+// key increments are read from memory.
 
 // philoxUnroll is the number of L-block vectors per main-loop iteration.
-// AVX-512 has 32 registers: 4 vectors (16 state registers) plus keys,
-// constants and temporaries fit. AVX2 has 16: two vectors, with the
-// multipliers and key increments read from memory.
-func philoxUnroll(isa spec.ISA) int {
-	if isa == spec.AVX512 {
-		return 4
-	}
-	return 2
-}
+const philoxUnroll = 2
 
 const (
 	philoxM0 = 0xD2511F53
@@ -63,7 +56,7 @@ func init() {
 			if isa == spec.AVX512 {
 				philoxAVX512Q()
 			} else {
-				philox(isa)
+				philox(isa) // AVX2
 			}
 		case "uniform":
 			uniformKernel(in, isa)
@@ -97,54 +90,40 @@ func u32Vector(name string, vals []uint32) Mem {
 }
 
 func philox(isa spec.ISA) {
-	avx512 := isa == spec.AVX512
-	lanes := 8
-	vec := func() VecVirtual { return YMM() }
-	if avx512 {
-		lanes = 16
-		vec = func() VecVirtual { return ZMM() }
+	if isa == spec.AVX512 {
+		panic("gen/amd64: the AVX-512 Philox body is philoxAVX512Q")
 	}
-	unroll := philoxUnroll(isa)
+	const lanes = 8
+	vec := func() VecVirtual { return YMM() }
+	const unroll = philoxUnroll
 	sfx := isa.Suffix
 
 	// Constants.
 	offsets := u32Vector("philoxLanes"+sfx, philoxLanes(lanes))
-	var memM0, memM1, memW0, memW1, iota Mem
-	if !avx512 {
-		rep := func(v uint32) []uint32 {
-			s := make([]uint32, lanes)
-			for i := range s {
-				s[i] = v
-			}
-			return s
+	rep := func(v uint32) []uint32 {
+		s := make([]uint32, lanes)
+		for i := range s {
+			s[i] = v
 		}
-		memM0 = u32Vector("philoxM0"+sfx, rep(philoxM0))
-		memM1 = u32Vector("philoxM1"+sfx, rep(philoxM1))
-		memW0 = u32Vector("philoxW0"+sfx, rep(philoxW0))
-		memW1 = u32Vector("philoxW1"+sfx, rep(philoxW1))
-		io := make([]uint32, lanes)
-		for i := range io {
-			io[i] = uint32(i)
-		}
-		iota = u32Vector("philoxIota"+sfx, io)
+		return s
 	}
+	memM0 := u32Vector("philoxM0"+sfx, rep(philoxM0))
+	memM1 := u32Vector("philoxM1"+sfx, rep(philoxM1))
+	memW0 := u32Vector("philoxW0"+sfx, rep(philoxW0))
+	memW1 := u32Vector("philoxW1"+sfx, rep(philoxW1))
+	io := make([]uint32, lanes)
+	for i := range io {
+		io[i] = uint32(i)
+	}
+	iota := u32Vector("philoxIota"+sfx, io)
 
 	// broadcast puts the low 32 bits of a general register in every lane.
 	broadcast := func(r GPVirtual) VecVirtual {
 		v := vec()
-		if avx512 {
-			VPBROADCASTD(r.As32(), v)
-		} else {
-			x := XMM()
-			VMOVD(r.As32(), x)
-			VPBROADCASTD(x, v)
-		}
+		x := XMM()
+		VMOVD(r.As32(), x)
+		VPBROADCASTD(x, v)
 		return v
-	}
-	constant := func(c uint32) VecVirtual {
-		r := GP32()
-		MOVL(U32(c), r)
-		return broadcast(r)
 	}
 
 	dst := Load(Param("dst").Base(), GP64())
@@ -163,22 +142,7 @@ func philox(isa spec.ISA) {
 	MOVQ(key, keyHi)
 	SHRQ(U8(32), keyHi)
 	var m0, m1, w0, w1 Op = memM0, memM1, memW0, memW1
-	var odd Op         // AVX-512: opmask of the odd lanes
-	var one VecVirtual // AVX-512: 1 in every lane
-	if avx512 {
-		m0, m1, w0, w1 = constant(philoxM0), constant(philoxM1), constant(philoxW0), constant(philoxW1)
-		r := GP32()
-		MOVL(U32(0xAAAA), r)
-		KMOVW(r, K7)
-		odd = K7
-		one = constant(1)
-	}
 	var off Op = offsets
-	if avx512 {
-		o := vec()
-		VMOVDQU32(offsets, o)
-		off = o
-	}
 
 	// counters sets up the state of one vector of blocks starting at b
 	// (a 64-bit block index): c0 = lo32(b) + offset, c1 = hi32(b) plus the
@@ -190,12 +154,6 @@ func philox(isa spec.ISA) {
 		hi := GP64()
 		MOVQ(b, hi)
 		SHRQ(U8(32), hi)
-		if avx512 {
-			c1 := broadcast(hi)
-			VPCMPUD(U8(1), lo, c0, K6) // K6: c0 < lo, the addition wrapped
-			VPADDD(one, c1, K6, c1)    // the carry into the wrapped lanes
-			return [4]VecVirtual{c0, c1, c2, c3}
-		}
 		INCL(hi.As32())
 		c1 := broadcast(hi) // hi + 1
 		mx := vec()
@@ -219,23 +177,13 @@ func philox(isa spec.ISA) {
 		VPMULUDQ(m, co, po) // odd lanes
 		VPSRLQ(U8(32), pe, hi)
 		VPSLLQ(U8(32), po, co)
-		if avx512 {
-			VPBLENDMD(po, hi, odd, hi)
-			VPBLENDMD(co, pe, odd, c)
-		} else {
-			VPBLENDD(U8(0xAA), po, hi, hi)
-			VPBLENDD(U8(0xAA), co, pe, c)
-		}
+		VPBLENDD(U8(0xAA), po, hi, hi)
+		VPBLENDD(U8(0xAA), co, pe, c)
 	}
 	xor3 := func(a, b Op, c VecVirtual) { // c ^= a ^ b
-		if avx512 {
-			VPTERNLOGD(U8(0x96), a, b, c)
-		} else {
-			VPXOR(a, c, c)
-			VPXOR(b, c, c)
-		}
+		VPXOR(a, c, c)
+		VPXOR(b, c, c)
 	}
-
 	// rounds runs the ten rounds on the states. One round of a state
 	// (c0, c1, c2, c3) with the free pair (t0, t1):
 	//
@@ -276,13 +224,7 @@ func philox(isa spec.ISA) {
 		VPUNPCKHQDQ(t3, t1, r3)
 		return [4]VecVirtual{r0, r1, r2, r3}
 	}
-	store := func(r VecVirtual, m Mem) {
-		if avx512 {
-			VMOVDQU32(r, m)
-		} else {
-			VMOVDQU(r, m)
-		}
-	}
+	store := func(r VecVirtual, m Mem) { VMOVDQU(r, m) }
 	vbytes := 4 * 4 * lanes // bytes of output per vector of blocks
 
 	// step emits count vectors of blocks at dst, advancing dst and block.
@@ -332,32 +274,17 @@ func philox(isa spec.ISA) {
 	words := GP64()
 	MOVQ(n, words)
 	SHLQ(U8(2), words) // words left, < 4·L
-	if avx512 {
-		// Word w is lane w%16 of output vector w/16: the mask of all words
-		// is the low 4n bits (< 64), 16 of them per vector.
-		m := GP64()
-		MOVQ(I32(-1), m)
-		BZHIQ(words, m, m)
-		for j := range out {
-			KMOVW(m.As32(), K1)
-			VMOVDQU32(out[j], K1, Mem{Base: dst, Disp: j * 64})
-			if j < 3 {
-				SHRQ(U8(16), m)
-			}
-		}
-	} else {
-		// Lane i of output vector j is word 8j+i: enabled if 8j+i < words,
-		// that is iota < words−8j (a signed compare; the bound may be < 0).
-		cnt := GP64()
-		MOVQ(words, cnt)
-		for j := range out {
-			cv := broadcast(cnt)
-			mask := vec()
-			VPCMPGTD(iota, cv, mask)
-			VPMASKMOVD(out[j], mask, Mem{Base: dst, Disp: j * 32})
-			if j < 3 {
-				SUBQ(U8(8), cnt)
-			}
+	// Lane i of output vector j is word 8j+i: enabled if 8j+i < words,
+	// that is iota < words−8j (a signed compare; the bound may be < 0).
+	cnt := GP64()
+	MOVQ(words, cnt)
+	for j := range out {
+		cv := broadcast(cnt)
+		mask := vec()
+		VPCMPGTD(iota, cv, mask)
+		VPMASKMOVD(out[j], mask, Mem{Base: dst, Disp: j * 32})
+		if j < 3 {
+			SUBQ(U8(8), cnt)
 		}
 	}
 	Label("done")
@@ -1167,7 +1094,7 @@ func momentsKernel(in spec.Instance, isa spec.ISA) {
 	RET()
 }
 
-// philoxAVX512 is the AVX-512 Philox kernel. It keeps each 32-bit counter
+// philoxAVX512Q is the AVX-512 Philox kernel. It keeps each 32-bit counter
 // word of a block in the low half of a 64-bit lane, eight blocks per ZMM
 // register, so VPMULUDQ yields each 64-bit product hi:lo in place. With the
 // state (c0, c1, c2, c3) in registers (A, B, C, D) a round is six

@@ -16,8 +16,9 @@ import (
 // and its reject bit is set. 16 lanes give one uint16 of rej.
 //
 // AVX-512 keeps both 128-entry tables in registers (8 ZMM each) and looks
-// them up with VPERMI2D (32 entries per pair, selected by index bits 0..4)
-// and two levels of merge-masked moves on index bits 5 and 6. A last partial
+// them up with four merge-masked VPERMI2D per table (32 entries per pair of
+// registers, selected by index bits 0..4; the opmask of a pair is the lanes
+// whose index bits 5 and 6 name it), the four opmasks shared by both tables. A last partial
 // group uses masked loads and stores. AVX2 gathers W[i] and K[i] with
 // VPGATHERDD, 8 lanes per gather, two YMM per group of 16; the last partial
 // group is copied through a zeroed local buffer so that no load or store
@@ -48,22 +49,27 @@ func normalZigAVX512(in spec.Instance) {
 	}
 	c32, c64, sign := bcast(32), bcast(64), bcast(0x80000000)
 
+	// lookup returns t[idx & 127]: a copy of idx, then one merge-masked
+	// VPERMI2D per pair of table registers, on the lanes whose index bits
+	// 5 and 6 select that pair (opmasks K2, K3, K5, K7); every lane is
+	// written once, the others keep their value.
 	lookup := func(t [8]VecVirtual, idx VecVirtual) VecVirtual {
-		var r [4]VecVirtual
-		for j := range r {
-			r[j] = ZMM()
-			VMOVDQA32(idx, r[j])
-			VPERMI2D(t[2*j+1], t[2*j], r[j])
+		r := ZMM()
+		VMOVDQA32(idx, r)
+		for j, k := range []Op{K2, K3, K5, K7} {
+			VPERMI2D(t[2*j+1], t[2*j], k, r)
 		}
-		VMOVDQA32(r[1], K2, r[0]) // bit 5
-		VMOVDQA32(r[3], K2, r[2])
-		VMOVDQA32(r[2], K3, r[0]) // bit 6
-		return r[0]
+		return r
 	}
 	// group converts x (16 words) in place and leaves the accept mask in K4.
 	group := func(x VecVirtual) {
-		VPTESTMD(c32, x, K2)
-		VPTESTMD(c64, x, K3)
+		VPTESTMD(c32, x, K5) // bit 5
+		VPTESTMD(c64, x, K6) // bit 6
+		KORW(K5, K6, K2)
+		KNOTW(K2, K2)      // pair 0: neither bit
+		KANDNW(K5, K6, K3) // pair 1: bit 5 only
+		KANDW(K5, K6, K7)  // pair 3: both
+		KANDNW(K6, K5, K5) // pair 2: bit 6 only
 		wv := lookup(tw, x)
 		kv := lookup(tk, x)
 		u := ZMM()
