@@ -36,9 +36,9 @@ func (r CheckResult) String() string {
 // where f re-runs the graph (Forward) with one element p of a parameter
 // moved to p₊ = p + h and p₋ = p − h as stored in T, so that the rounding of
 // the step in float32 does not count as error; the difference is formed in
-// float64. The truncation error is about h²·|f'''|/6 and the rounding error
+// float64. The truncation error is about h²·|f‴|/6 and the rounding error
 // about δ/h, where δ is the absolute error of one evaluation of f: pick h
-// near (3δ/|f'''|)^(1/3), e.g. 1e-5 for float64 and 1e-2 for float32 on
+// near (3δ/|f‴|)^(1/3), e.g. 1e-5 for float64 and 1e-2 for float32 on
 // inputs of order 1. Non-differentiable points (a ReLU input within h of 0)
 // give large errors.
 //

@@ -129,8 +129,8 @@ func cases[T vec.Float]() []checkCase[T] {
 // N ≤ 30 terms (≤ N roundings in the sum) and each term has ≤ 20 roundings
 // on its path (Gemm with k ≤ 5, a few element-wise ops, transcendentals
 // within 2 ULP). The central difference then carries a rounding error
-// ≤ δ/h ≈ 5.6e-10 and a truncation error h²/6·|f'''| ≈ 1.7e-11·|f'''|
-// ≲ 1.7e-10 (|f'''| ≲ 10 for these smooth functions of inputs in [−3, 3]):
+// ≤ δ/h ≈ 5.6e-10 and a truncation error h²/6·|f‴| ≈ 1.7e-11·|f‴|
+// ≲ 1.7e-10 (|f‴| ≲ 10 for these smooth functions of inputs in [−3, 3]):
 // together ≲ 7.3e-10. The largest gradient element of every parameter is
 // ≥ minGrad = 1e-2 (asserted), so the relative error is ≲ 7.3e-8:
 // tol64 = 1e-7. A wrong backward (a missing term, a transpose, a factor)

@@ -160,7 +160,7 @@ func zero[T vec.Float](m *mat.Dense[T]) {
 // flat returns the elements of m as one slice when its rows are contiguous.
 func flat[T vec.Float](m *mat.Dense[T]) ([]T, bool) {
 	if m.Stride == m.Cols || m.Rows <= 1 {
-		return m.Data[:m.Rows*m.Cols : m.Rows*m.Cols], true
+		return m.Data[: m.Rows*m.Cols : m.Rows*m.Cols], true
 	}
 	return nil, false
 }
