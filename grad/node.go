@@ -15,7 +15,10 @@ import (
 //
 // Nodes are built by Const, Param and the operations of this package; each
 // operation computes its value when it is called, so a graph is evaluated as
-// it is written. A Node is not safe for concurrent use.
+// it is written. Gradients and the values of operation nodes are allocated
+// by the package, contiguous (Stride = Cols); the value of a Const or Param
+// is the caller's matrix and may be a strided view. A Node is not safe for
+// concurrent use.
 type Node[T vec.Float] struct {
 	value    *mat.Dense[T]
 	grad     *mat.Dense[T]
@@ -176,20 +179,5 @@ func each2[T vec.Float](a, b *mat.Dense[T], f func(a, b []T)) {
 	}
 	for i := 0; i < a.Rows; i++ {
 		f(a.Row(i), b.Row(i))
-	}
-}
-
-// each3 is each2 for three matrices of one shape.
-func each3[T vec.Float](a, b, c *mat.Dense[T], f func(a, b, c []T)) {
-	if fa, ok := flat(a); ok {
-		if fb, ok := flat(b); ok {
-			if fc, ok := flat(c); ok {
-				f(fa, fb, fc)
-				return
-			}
-		}
-	}
-	for i := 0; i < a.Rows; i++ {
-		f(a.Row(i), b.Row(i), c.Row(i))
 	}
 }
