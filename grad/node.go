@@ -90,8 +90,9 @@ func Forward[T vec.Float](root *Node[T]) {
 // Params are not reset: they accumulate over calls until ZeroGrad. The
 // values must be current (as after building the graph or Forward).
 //
-// Backward allocates only the first time it is called on a loss (the
-// topological order, cached in loss). It panics if loss is not 1×1.
+// If no Param lies upstream of loss, Backward does nothing. It allocates
+// only the first time it is called on a loss (the topological order, cached
+// in loss). It panics if loss is not 1×1.
 func Backward[T vec.Float](loss *Node[T]) {
 	if loss.value.Rows != 1 || loss.value.Cols != 1 {
 		panic(fmt.Sprintf("grad.Backward: loss (%s) is %s, not 1×1", loss.op, shape(loss.value)))
