@@ -72,7 +72,9 @@ loop:
 	DECQ         AX
 	JNZ          loop
 
-	// acc *= alpha
+	// acc *= alpha, skipped for alpha == 1 (exact either way)
+	CMPL         alpha+96(FP), $0x3f800000
+	JEQ          beta
 	VBROADCASTSS alpha+96(FP), Y12
 	VMULPS       Y12, Y0, Y0
 	VMULPS       Y12, Y1, Y1
@@ -87,6 +89,7 @@ loop:
 	VMULPS       Y12, Y10, Y10
 	VMULPS       Y12, Y11, Y11
 
+beta:
 	// beta == 0 (either sign): C is not read
 	MOVL         beta+100(FP), AX
 	ANDL         $0x7fffffff, AX
@@ -247,7 +250,9 @@ loop:
 	DECQ         AX
 	JNZ          loop
 
-	// acc *= alpha
+	// acc *= alpha, skipped for alpha == 1 (exact either way)
+	CMPL         alpha+96(FP), $0x3f800000
+	JEQ          beta
 	VBROADCASTSS alpha+96(FP), Z24
 	VMULPS       Z24, Z0, Z0
 	VMULPS       Z24, Z1, Z1
@@ -274,6 +279,7 @@ loop:
 	VMULPS       Z24, Z22, Z22
 	VMULPS       Z24, Z23, Z23
 
+beta:
 	// beta == 0 (either sign): C is not read
 	MOVL         beta+100(FP), AX
 	ANDL         $0x7fffffff, AX
@@ -411,7 +417,10 @@ loop:
 	DECQ         AX
 	JNZ          loop
 
-	// acc *= alpha
+	// acc *= alpha, skipped for alpha == 1 (exact either way)
+	MOVQ         $0x3ff0000000000000, AX
+	CMPQ         alpha+96(FP), AX
+	JEQ          beta
 	VBROADCASTSD alpha+96(FP), Y12
 	VMULPD       Y12, Y0, Y0
 	VMULPD       Y12, Y1, Y1
@@ -426,6 +435,7 @@ loop:
 	VMULPD       Y12, Y10, Y10
 	VMULPD       Y12, Y11, Y11
 
+beta:
 	// beta == 0 (either sign): C is not read
 	MOVQ         beta+104(FP), AX
 	SHLQ         $0x01, AX
@@ -586,7 +596,10 @@ loop:
 	DECQ         AX
 	JNZ          loop
 
-	// acc *= alpha
+	// acc *= alpha, skipped for alpha == 1 (exact either way)
+	MOVQ         $0x3ff0000000000000, AX
+	CMPQ         alpha+96(FP), AX
+	JEQ          beta
 	VBROADCASTSD alpha+96(FP), Z24
 	VMULPD       Z24, Z0, Z0
 	VMULPD       Z24, Z1, Z1
@@ -613,6 +626,7 @@ loop:
 	VMULPD       Z24, Z22, Z22
 	VMULPD       Z24, Z23, Z23
 
+beta:
 	// beta == 0 (either sign): C is not read
 	MOVQ         beta+104(FP), AX
 	SHLQ         $0x01, AX

