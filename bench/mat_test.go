@@ -73,14 +73,8 @@ type matImpl struct {
 }
 
 func benchMatMul[T vec.Float](b *testing.B, impls func(n int, a, bb, c *mat.Dense[T]) []matImpl) {
-	threads := runtime.GOMAXPROCS(0)
-	mat.SetThreads(threads)
 	defer mat.SetThreads(0)
 	if openBLAS != nil {
-		openBLAS.setThreads(threads)
-		if got := openBLAS.threads(); got != threads {
-			b.Fatalf("OpenBLAS runs %d threads, want %d", got, threads)
-		}
 		aboutOnce.Do(func() { fmt.Printf("openblas: %s\n", openBLAS.about) })
 	}
 	for _, n := range []int{64, 256, 1024} {
@@ -91,11 +85,24 @@ func benchMatMul[T vec.Float](b *testing.B, impls func(n int, a, bb, c *mat.Dens
 		flops := 2 * float64(n) * float64(n) * float64(n)
 		for _, im := range impls(n, a, bb, c) {
 			b.Run(fmt.Sprintf("n=%d/impl=%s", n, im.name), func(b *testing.B) {
+				// -cpu sets GOMAXPROCS per leaf benchmark, so the thread
+				// counts are set here. (A b.Loop benchmark would be timed in
+				// its first call, which runs before -cpu sets GOMAXPROCS:
+				// hence the b.N loop.)
+				threads := runtime.GOMAXPROCS(0)
+				mat.SetThreads(threads)
+				if openBLAS != nil {
+					openBLAS.setThreads(threads)
+					if got := openBLAS.threads(); got != threads {
+						b.Fatalf("OpenBLAS runs %d threads, want %d", got, threads)
+					}
+				}
 				var cpu0 float64
 				if openBLAS != nil {
 					cpu0 = openBLAS.cpuTime()
 				}
-				for b.Loop() {
+				b.ResetTimer()
+				for i := 0; i < b.N; i++ {
 					im.run()
 				}
 				b.ReportMetric(flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOPS")

@@ -14,8 +14,9 @@
 // kernel it chose for this CPU (openblas_get_config, openblas_get_corename);
 // the benchmark fails if OpenBLAS does not run GOMAXPROCS threads. The cpus metric
 // is the process's CPU time over wall time: about 1 for a single-threaded
-// run (it counts every thread, so it also shows a library that spins more
-// threads than it was given; it is coarse for runs under a few ms).
+// run. It counts every thread of the process, including OpenBLAS workers
+// that still spin after a two-thread benchmark, so for a clean figure run
+// -cpu 1 and -cpu 2 separately; it is coarse for runs under a few ms.
 
 package bench
 
