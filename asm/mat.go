@@ -9,15 +9,15 @@ package asm
 // of one k step and one broadcast A element fill the register file):
 //
 //	ISA      float32  float64  accumulators + B loads + broadcast
-//	avx512   14×32    14×16    28 ZMM + 2 + 1 = 31 of 32
+//	avx512    6×64     6×32    24 ZMM + 4 + 1 = 29 of 32
 //	avx2      6×16     6×8     12 YMM + 2 + 1 = 15 of 16
 //	neon      6×16     6×8     24 V + 4 + 2 (+ alpha, beta) = 32 of 32
 //	generic   2×4      2×4     8 scalars + 6 operands (15 usable X registers)
 //
 // With two FMA pipes of latency 4, at least 8 independent accumulators keep
-// the pipes full; 28 (AVX-512), 12 (AVX2) and 24 (NEON) leave room. Each k
+// the pipes full; 24 (AVX-512), 12 (AVX2) and 24 (NEON) leave room. Each k
 // step loads NR/lanes vectors of B and MR broadcasts of A for MR·NR/lanes
-// FMAs: 16 loads per 28 FMAs (AVX-512), 8 per 12 (AVX2), 7 per 24 (NEON,
+// FMAs: 10 loads per 24 FMAs (AVX-512), 8 per 12 (AVX2), 7 per 24 (NEON,
 // one 4-register VLD1 and six VLD1R), well within the load ports. The
 // amd64 kernels prefetch the C tile, and B eight k steps ahead.
 //

@@ -5,7 +5,7 @@
 // Gemm is a BLIS-style GEMM: op(B) is packed into NR-wide panels and op(A)
 // into MR-tall panels, blocked by KC/MC/NC for the caches (sizes from
 // cpuid, see blocks in block.go), and an assembly micro-kernel per ISA
-// (AVX-512 14×32 float32 / 14×16 float64, AVX2+FMA 6×16 / 6×8, NEON 6×16 /
+// (AVX-512 6×64 float32 / 6×32 float64, AVX2+FMA 6×16 / 6×8, NEON 6×16 /
 // 6×8, pure Go 2×4 elsewhere; package asm explains the choice) multiplies
 // the panels. Edge tiles are packed with zero padding and written to C
 // through a small temporary tile, so nothing outside the matrices is read

@@ -143,11 +143,19 @@ func micro[T vec.Float](t *asm.Table) (ks kernels[T]) {
 // directBMaxPanels: when op(b) = b (not transposed) and c has at most this
 // many MR-tall tile rows, B is read in place by the micro-kernel (its
 // NR-wide panels with b's stride) instead of being packed: each B panel is
-// then used by at most this many A panels, too few to pay for the copy
-// (measured: 64×784·784×256 float32 on AVX-512, 5 tile rows, is 5% faster
-// unpacked; on AVX2, 11 tile rows, 30% slower, as the strided panel no
-// longer stays in L1).
-var directBMaxPanels = 5
+// then used by at most this many A panels, too few to pay for the copy.
+// It depends on the length of a panel's rows (NR elements): at 256 bytes
+// or more (AVX-512 6×64 float32, 6×32 float64: four cache lines per row)
+// the strided panel streams well, and 64×784·784×256 (11 tile rows) is
+// 10% faster unpacked on a Zen 4 core (float32 80→89% of the FMA peak);
+// with 64-byte rows (AVX2) a strided panel of 11 tile rows was measured
+// 30% slower than a packed one, so there the limit stays at 5.
+func directBMaxPanels(nr, size int) int {
+	if nr*size >= 256 {
+		return 11
+	}
+	return 5
+}
 
 // gemmJob is one Gemm call: its arguments and the parts it is split into.
 type gemmJob[T vec.Float] struct {
@@ -194,7 +202,7 @@ func gemm[T vec.Float](t *asm.Table, threads int, tA, tB bool, alpha T, a, b *De
 	g.kernels = micro[T](t)
 	g.bl = blocksFor(g.mr, g.nr, int(unsafe.Sizeof(alpha)))
 	g.tA, g.tB, g.alpha, g.beta, g.a, g.b, g.c, g.k = tA, tB, alpha, beta, a, b, c, k
-	g.directB = !tB && (m+g.mr-1)/g.mr <= directBMaxPanels
+	g.directB = !tB && (m+g.mr-1)/g.mr <= directBMaxPanels(g.nr, int(unsafe.Sizeof(alpha)))
 	g.split(threads)
 	if g.nparts > 1 {
 		startWorkers(g.nparts - 1)
