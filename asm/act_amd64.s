@@ -17,75 +17,75 @@ TEXT ·expF32AVX2(SB), NOSPLIT, $0-48
 	JG   blocks_done
 
 blocks:
-	VMOVUPS     (CX)(BX*4), Y0
-	VMOVUPS     32(CX)(BX*4), Y1
-	VMOVUPS     actfc2d00000<>+0(SB), Y2
-	VMOVUPS     actfc2d00000<>+0(SB), Y3
-	VMAXPS      Y0, Y2, Y0
-	VMAXPS      Y1, Y3, Y1
-	VMOVUPS     actf42b20000<>+0(SB), Y2
-	VMOVUPS     actf42b20000<>+0(SB), Y3
-	VMINPS      Y0, Y2, Y0
-	VMINPS      Y1, Y3, Y1
-	VMOVUPS     actf3fb8aa3b<>+0(SB), Y2
-	VMOVUPS     actf3fb8aa3b<>+0(SB), Y3
-	VFMADD213PS actf4b400000<>+0(SB), Y0, Y2
-	VFMADD213PS actf4b400000<>+0(SB), Y1, Y3
-	VSUBPS      actf4b400000<>+0(SB), Y2, Y4
-	VSUBPS      actf4b400000<>+0(SB), Y3, Y5
-	VMOVUPS     actfbf317218<>+0(SB), Y6
-	VMOVUPS     actfbf317218<>+0(SB), Y7
-	VFMADD213PS Y0, Y4, Y6
-	VFMADD213PS Y1, Y5, Y7
-	VMULPS      actf3102e308<>+0(SB), Y4, Y0
-	VMULPS      actf3102e308<>+0(SB), Y5, Y1
-	VADDPS      Y0, Y6, Y4
-	VADDPS      Y1, Y7, Y5
-	VMULPS      Y4, Y4, Y8
-	VMULPS      Y5, Y5, Y9
-	VMOVUPS     actf3e2aaa49<>+0(SB), Y10
-	VMOVUPS     actf3e2aaa49<>+0(SB), Y11
-	VFMADD213PS actf3efffffe<>+0(SB), Y4, Y10
-	VFMADD213PS actf3efffffe<>+0(SB), Y5, Y11
-	VMOVUPS     actf3c091cf1<>+0(SB), Y12
-	VMOVUPS     actf3c091cf1<>+0(SB), Y13
-	VFMADD213PS actf3d2aac79<>+0(SB), Y4, Y12
-	VFMADD213PS actf3d2aac79<>+0(SB), Y5, Y13
-	VMOVUPS     actf3ab51219<>+0(SB), Y4
-	VMOVUPS     actf3ab51219<>+0(SB), Y5
-	VFMADD213PS Y12, Y8, Y4
-	VFMADD213PS Y13, Y9, Y5
-	VFMADD213PS Y10, Y8, Y4
-	VFMADD213PS Y11, Y9, Y5
-	VFMADD213PS Y0, Y8, Y4
-	VFMADD213PS Y1, Y9, Y5
-	VPSUBD      actf4b400000<>+0(SB), Y2, Y0
-	VPSUBD      actf4b400000<>+0(SB), Y3, Y1
-	VADDPS      Y4, Y6, Y2
-	VADDPS      Y5, Y7, Y3
-	VADDPS      actf3f800000<>+0(SB), Y2, Y2
-	VADDPS      actf3f800000<>+0(SB), Y3, Y3
-	VPSRAD      $0x01, Y0, Y4
-	VPSRAD      $0x01, Y1, Y5
-	VPADDD      actf0000007f<>+0(SB), Y4, Y6
-	VPADDD      actf0000007f<>+0(SB), Y5, Y7
-	VPSLLD      $0x17, Y6, Y6
-	VPSLLD      $0x17, Y7, Y7
-	VMULPS      Y6, Y2, Y2
-	VMULPS      Y7, Y3, Y3
-	VPSUBD      Y4, Y0, Y0
-	VPSUBD      Y5, Y1, Y1
-	VPADDD      actf0000007f<>+0(SB), Y0, Y0
-	VPADDD      actf0000007f<>+0(SB), Y1, Y1
-	VPSLLD      $0x17, Y0, Y0
-	VPSLLD      $0x17, Y1, Y1
-	VMULPS      Y0, Y2, Y0
-	VMULPS      Y1, Y3, Y1
-	VMOVUPS     Y0, (AX)(BX*4)
-	VMOVUPS     Y1, 32(AX)(BX*4)
-	ADDQ        $0x00000010, BX
-	CMPQ        BX, SI
-	JLE         blocks
+	VMOVUPS      (CX)(BX*4), Y0
+	VMOVUPS      32(CX)(BX*4), Y1
+	VBROADCASTSS actfc2d00000<>+0(SB), Y2
+	VBROADCASTSS actfc2d00000<>+0(SB), Y3
+	VMAXPS       Y0, Y2, Y0
+	VMAXPS       Y1, Y3, Y1
+	VBROADCASTSS actf42b20000<>+0(SB), Y2
+	VBROADCASTSS actf42b20000<>+0(SB), Y3
+	VMINPS       Y0, Y2, Y0
+	VMINPS       Y1, Y3, Y1
+	VBROADCASTSS actf3fb8aa3b<>+0(SB), Y2
+	VBROADCASTSS actf3fb8aa3b<>+0(SB), Y3
+	VFMADD213PS  actf4b400000<>+0(SB), Y0, Y2
+	VFMADD213PS  actf4b400000<>+0(SB), Y1, Y3
+	VSUBPS       actf4b400000<>+0(SB), Y2, Y4
+	VSUBPS       actf4b400000<>+0(SB), Y3, Y5
+	VBROADCASTSS actfbf317218<>+0(SB), Y6
+	VBROADCASTSS actfbf317218<>+0(SB), Y7
+	VFMADD213PS  Y0, Y4, Y6
+	VFMADD213PS  Y1, Y5, Y7
+	VMULPS       actf3102e308<>+0(SB), Y4, Y0
+	VMULPS       actf3102e308<>+0(SB), Y5, Y1
+	VADDPS       Y0, Y6, Y4
+	VADDPS       Y1, Y7, Y5
+	VMULPS       Y4, Y4, Y8
+	VMULPS       Y5, Y5, Y9
+	VBROADCASTSS actf3e2aaa49<>+0(SB), Y10
+	VBROADCASTSS actf3e2aaa49<>+0(SB), Y11
+	VFMADD213PS  actf3efffffe<>+0(SB), Y4, Y10
+	VFMADD213PS  actf3efffffe<>+0(SB), Y5, Y11
+	VBROADCASTSS actf3c091cf1<>+0(SB), Y12
+	VBROADCASTSS actf3c091cf1<>+0(SB), Y13
+	VFMADD213PS  actf3d2aac79<>+0(SB), Y4, Y12
+	VFMADD213PS  actf3d2aac79<>+0(SB), Y5, Y13
+	VBROADCASTSS actf3ab51219<>+0(SB), Y4
+	VBROADCASTSS actf3ab51219<>+0(SB), Y5
+	VFMADD213PS  Y12, Y8, Y4
+	VFMADD213PS  Y13, Y9, Y5
+	VFMADD213PS  Y10, Y8, Y4
+	VFMADD213PS  Y11, Y9, Y5
+	VFMADD213PS  Y0, Y8, Y4
+	VFMADD213PS  Y1, Y9, Y5
+	VPSUBD       actf4b400000<>+0(SB), Y2, Y0
+	VPSUBD       actf4b400000<>+0(SB), Y3, Y1
+	VADDPS       Y4, Y6, Y2
+	VADDPS       Y5, Y7, Y3
+	VADDPS       actf3f800000<>+0(SB), Y2, Y2
+	VADDPS       actf3f800000<>+0(SB), Y3, Y3
+	VPSRAD       $0x01, Y0, Y4
+	VPSRAD       $0x01, Y1, Y5
+	VPADDD       actf0000007f<>+0(SB), Y4, Y6
+	VPADDD       actf0000007f<>+0(SB), Y5, Y7
+	VPSLLD       $0x17, Y6, Y6
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y6, Y2, Y2
+	VMULPS       Y7, Y3, Y3
+	VPSUBD       Y4, Y0, Y0
+	VPSUBD       Y5, Y1, Y1
+	VPADDD       actf0000007f<>+0(SB), Y0, Y0
+	VPADDD       actf0000007f<>+0(SB), Y1, Y1
+	VPSLLD       $0x17, Y0, Y0
+	VPSLLD       $0x17, Y1, Y1
+	VMULPS       Y0, Y2, Y0
+	VMULPS       Y1, Y3, Y1
+	VMOVUPS      Y0, (AX)(BX*4)
+	VMOVUPS      Y1, 32(AX)(BX*4)
+	ADDQ         $0x00000010, BX
+	CMPQ         BX, SI
+	JLE          blocks
 
 blocks_done:
 	MOVQ DX, SI
@@ -94,42 +94,42 @@ blocks_done:
 	JAE  units_done
 
 units:
-	VMOVUPS     (CX)(BX*4), Y0
-	VMOVUPS     actfc2d00000<>+0(SB), Y1
-	VMAXPS      Y0, Y1, Y0
-	VMOVUPS     actf42b20000<>+0(SB), Y1
-	VMINPS      Y0, Y1, Y0
-	VMOVUPS     actf3fb8aa3b<>+0(SB), Y1
-	VFMADD213PS actf4b400000<>+0(SB), Y0, Y1
-	VSUBPS      actf4b400000<>+0(SB), Y1, Y2
-	VMOVUPS     actfbf317218<>+0(SB), Y3
-	VFMADD213PS Y0, Y2, Y3
-	VMULPS      actf3102e308<>+0(SB), Y2, Y0
-	VADDPS      Y0, Y3, Y2
-	VMULPS      Y2, Y2, Y4
-	VMOVUPS     actf3e2aaa49<>+0(SB), Y5
-	VFMADD213PS actf3efffffe<>+0(SB), Y2, Y5
-	VMOVUPS     actf3c091cf1<>+0(SB), Y6
-	VFMADD213PS actf3d2aac79<>+0(SB), Y2, Y6
-	VMOVUPS     actf3ab51219<>+0(SB), Y2
-	VFMADD213PS Y6, Y4, Y2
-	VFMADD213PS Y5, Y4, Y2
-	VFMADD213PS Y0, Y4, Y2
-	VPSUBD      actf4b400000<>+0(SB), Y1, Y0
-	VADDPS      Y2, Y3, Y1
-	VADDPS      actf3f800000<>+0(SB), Y1, Y1
-	VPSRAD      $0x01, Y0, Y2
-	VPADDD      actf0000007f<>+0(SB), Y2, Y3
-	VPSLLD      $0x17, Y3, Y3
-	VMULPS      Y3, Y1, Y1
-	VPSUBD      Y2, Y0, Y0
-	VPADDD      actf0000007f<>+0(SB), Y0, Y0
-	VPSLLD      $0x17, Y0, Y0
-	VMULPS      Y0, Y1, Y0
-	VMOVUPS     Y0, (AX)(BX*4)
-	ADDQ        $0x00000008, BX
-	CMPQ        BX, SI
-	JB          units
+	VMOVUPS      (CX)(BX*4), Y0
+	VBROADCASTSS actfc2d00000<>+0(SB), Y1
+	VMAXPS       Y0, Y1, Y0
+	VBROADCASTSS actf42b20000<>+0(SB), Y1
+	VMINPS       Y0, Y1, Y0
+	VBROADCASTSS actf3fb8aa3b<>+0(SB), Y1
+	VFMADD213PS  actf4b400000<>+0(SB), Y0, Y1
+	VSUBPS       actf4b400000<>+0(SB), Y1, Y2
+	VBROADCASTSS actfbf317218<>+0(SB), Y3
+	VFMADD213PS  Y0, Y2, Y3
+	VMULPS       actf3102e308<>+0(SB), Y2, Y0
+	VADDPS       Y0, Y3, Y2
+	VMULPS       Y2, Y2, Y4
+	VBROADCASTSS actf3e2aaa49<>+0(SB), Y5
+	VFMADD213PS  actf3efffffe<>+0(SB), Y2, Y5
+	VBROADCASTSS actf3c091cf1<>+0(SB), Y6
+	VFMADD213PS  actf3d2aac79<>+0(SB), Y2, Y6
+	VBROADCASTSS actf3ab51219<>+0(SB), Y2
+	VFMADD213PS  Y6, Y4, Y2
+	VFMADD213PS  Y5, Y4, Y2
+	VFMADD213PS  Y0, Y4, Y2
+	VPSUBD       actf4b400000<>+0(SB), Y1, Y0
+	VADDPS       Y2, Y3, Y1
+	VADDPS       actf3f800000<>+0(SB), Y1, Y1
+	VPSRAD       $0x01, Y0, Y2
+	VPADDD       actf0000007f<>+0(SB), Y2, Y3
+	VPSLLD       $0x17, Y3, Y3
+	VMULPS       Y3, Y1, Y1
+	VPSUBD       Y2, Y0, Y0
+	VPADDD       actf0000007f<>+0(SB), Y0, Y0
+	VPSLLD       $0x17, Y0, Y0
+	VMULPS       Y0, Y1, Y0
+	VMOVUPS      Y0, (AX)(BX*4)
+	ADDQ         $0x00000008, BX
+	CMPQ         BX, SI
+	JB           units
 
 units_done:
 	SUBQ         BX, DX
@@ -138,23 +138,23 @@ units_done:
 	VPBROADCASTD X0, Y0
 	VPCMPGTD     actiota4<>+0(SB), Y0, Y0
 	VMASKMOVPS   (CX)(BX*4), Y0, Y1
-	VMOVUPS      actfc2d00000<>+0(SB), Y2
+	VBROADCASTSS actfc2d00000<>+0(SB), Y2
 	VMAXPS       Y1, Y2, Y1
-	VMOVUPS      actf42b20000<>+0(SB), Y2
+	VBROADCASTSS actf42b20000<>+0(SB), Y2
 	VMINPS       Y1, Y2, Y1
-	VMOVUPS      actf3fb8aa3b<>+0(SB), Y2
+	VBROADCASTSS actf3fb8aa3b<>+0(SB), Y2
 	VFMADD213PS  actf4b400000<>+0(SB), Y1, Y2
 	VSUBPS       actf4b400000<>+0(SB), Y2, Y3
-	VMOVUPS      actfbf317218<>+0(SB), Y4
+	VBROADCASTSS actfbf317218<>+0(SB), Y4
 	VFMADD213PS  Y1, Y3, Y4
 	VMULPS       actf3102e308<>+0(SB), Y3, Y1
 	VADDPS       Y1, Y4, Y3
 	VMULPS       Y3, Y3, Y5
-	VMOVUPS      actf3e2aaa49<>+0(SB), Y6
+	VBROADCASTSS actf3e2aaa49<>+0(SB), Y6
 	VFMADD213PS  actf3efffffe<>+0(SB), Y3, Y6
-	VMOVUPS      actf3c091cf1<>+0(SB), Y7
+	VBROADCASTSS actf3c091cf1<>+0(SB), Y7
 	VFMADD213PS  actf3d2aac79<>+0(SB), Y3, Y7
-	VMOVUPS      actf3ab51219<>+0(SB), Y3
+	VBROADCASTSS actf3ab51219<>+0(SB), Y3
 	VFMADD213PS  Y7, Y5, Y3
 	VFMADD213PS  Y6, Y5, Y3
 	VFMADD213PS  Y1, Y5, Y3
@@ -174,42 +174,6 @@ units_done:
 done:
 	VZEROUPPER
 	RET
-
-DATA actfc2d00000<>+0(SB)/4, $0xc2d00000
-DATA actfc2d00000<>+4(SB)/4, $0xc2d00000
-DATA actfc2d00000<>+8(SB)/4, $0xc2d00000
-DATA actfc2d00000<>+12(SB)/4, $0xc2d00000
-DATA actfc2d00000<>+16(SB)/4, $0xc2d00000
-DATA actfc2d00000<>+20(SB)/4, $0xc2d00000
-DATA actfc2d00000<>+24(SB)/4, $0xc2d00000
-DATA actfc2d00000<>+28(SB)/4, $0xc2d00000
-DATA actfc2d00000<>+32(SB)/4, $0xc2d00000
-DATA actfc2d00000<>+36(SB)/4, $0xc2d00000
-DATA actfc2d00000<>+40(SB)/4, $0xc2d00000
-DATA actfc2d00000<>+44(SB)/4, $0xc2d00000
-DATA actfc2d00000<>+48(SB)/4, $0xc2d00000
-DATA actfc2d00000<>+52(SB)/4, $0xc2d00000
-DATA actfc2d00000<>+56(SB)/4, $0xc2d00000
-DATA actfc2d00000<>+60(SB)/4, $0xc2d00000
-GLOBL actfc2d00000<>(SB), RODATA|NOPTR, $64
-
-DATA actf42b20000<>+0(SB)/4, $0x42b20000
-DATA actf42b20000<>+4(SB)/4, $0x42b20000
-DATA actf42b20000<>+8(SB)/4, $0x42b20000
-DATA actf42b20000<>+12(SB)/4, $0x42b20000
-DATA actf42b20000<>+16(SB)/4, $0x42b20000
-DATA actf42b20000<>+20(SB)/4, $0x42b20000
-DATA actf42b20000<>+24(SB)/4, $0x42b20000
-DATA actf42b20000<>+28(SB)/4, $0x42b20000
-DATA actf42b20000<>+32(SB)/4, $0x42b20000
-DATA actf42b20000<>+36(SB)/4, $0x42b20000
-DATA actf42b20000<>+40(SB)/4, $0x42b20000
-DATA actf42b20000<>+44(SB)/4, $0x42b20000
-DATA actf42b20000<>+48(SB)/4, $0x42b20000
-DATA actf42b20000<>+52(SB)/4, $0x42b20000
-DATA actf42b20000<>+56(SB)/4, $0x42b20000
-DATA actf42b20000<>+60(SB)/4, $0x42b20000
-GLOBL actf42b20000<>(SB), RODATA|NOPTR, $64
 
 DATA actf3fb8aa3b<>+0(SB)/4, $0x3fb8aa3b
 DATA actf3fb8aa3b<>+4(SB)/4, $0x3fb8aa3b
@@ -283,24 +247,6 @@ DATA actf3102e308<>+56(SB)/4, $0x3102e308
 DATA actf3102e308<>+60(SB)/4, $0x3102e308
 GLOBL actf3102e308<>(SB), RODATA|NOPTR, $64
 
-DATA actf3e2aaa49<>+0(SB)/4, $0x3e2aaa49
-DATA actf3e2aaa49<>+4(SB)/4, $0x3e2aaa49
-DATA actf3e2aaa49<>+8(SB)/4, $0x3e2aaa49
-DATA actf3e2aaa49<>+12(SB)/4, $0x3e2aaa49
-DATA actf3e2aaa49<>+16(SB)/4, $0x3e2aaa49
-DATA actf3e2aaa49<>+20(SB)/4, $0x3e2aaa49
-DATA actf3e2aaa49<>+24(SB)/4, $0x3e2aaa49
-DATA actf3e2aaa49<>+28(SB)/4, $0x3e2aaa49
-DATA actf3e2aaa49<>+32(SB)/4, $0x3e2aaa49
-DATA actf3e2aaa49<>+36(SB)/4, $0x3e2aaa49
-DATA actf3e2aaa49<>+40(SB)/4, $0x3e2aaa49
-DATA actf3e2aaa49<>+44(SB)/4, $0x3e2aaa49
-DATA actf3e2aaa49<>+48(SB)/4, $0x3e2aaa49
-DATA actf3e2aaa49<>+52(SB)/4, $0x3e2aaa49
-DATA actf3e2aaa49<>+56(SB)/4, $0x3e2aaa49
-DATA actf3e2aaa49<>+60(SB)/4, $0x3e2aaa49
-GLOBL actf3e2aaa49<>(SB), RODATA|NOPTR, $64
-
 DATA actf3efffffe<>+0(SB)/4, $0x3efffffe
 DATA actf3efffffe<>+4(SB)/4, $0x3efffffe
 DATA actf3efffffe<>+8(SB)/4, $0x3efffffe
@@ -319,23 +265,23 @@ DATA actf3efffffe<>+56(SB)/4, $0x3efffffe
 DATA actf3efffffe<>+60(SB)/4, $0x3efffffe
 GLOBL actf3efffffe<>(SB), RODATA|NOPTR, $64
 
-DATA actf3c091cf1<>+0(SB)/4, $0x3c091cf1
-DATA actf3c091cf1<>+4(SB)/4, $0x3c091cf1
-DATA actf3c091cf1<>+8(SB)/4, $0x3c091cf1
-DATA actf3c091cf1<>+12(SB)/4, $0x3c091cf1
-DATA actf3c091cf1<>+16(SB)/4, $0x3c091cf1
-DATA actf3c091cf1<>+20(SB)/4, $0x3c091cf1
-DATA actf3c091cf1<>+24(SB)/4, $0x3c091cf1
-DATA actf3c091cf1<>+28(SB)/4, $0x3c091cf1
-DATA actf3c091cf1<>+32(SB)/4, $0x3c091cf1
-DATA actf3c091cf1<>+36(SB)/4, $0x3c091cf1
-DATA actf3c091cf1<>+40(SB)/4, $0x3c091cf1
-DATA actf3c091cf1<>+44(SB)/4, $0x3c091cf1
-DATA actf3c091cf1<>+48(SB)/4, $0x3c091cf1
-DATA actf3c091cf1<>+52(SB)/4, $0x3c091cf1
-DATA actf3c091cf1<>+56(SB)/4, $0x3c091cf1
-DATA actf3c091cf1<>+60(SB)/4, $0x3c091cf1
-GLOBL actf3c091cf1<>(SB), RODATA|NOPTR, $64
+DATA actf3e2aaa49<>+0(SB)/4, $0x3e2aaa49
+DATA actf3e2aaa49<>+4(SB)/4, $0x3e2aaa49
+DATA actf3e2aaa49<>+8(SB)/4, $0x3e2aaa49
+DATA actf3e2aaa49<>+12(SB)/4, $0x3e2aaa49
+DATA actf3e2aaa49<>+16(SB)/4, $0x3e2aaa49
+DATA actf3e2aaa49<>+20(SB)/4, $0x3e2aaa49
+DATA actf3e2aaa49<>+24(SB)/4, $0x3e2aaa49
+DATA actf3e2aaa49<>+28(SB)/4, $0x3e2aaa49
+DATA actf3e2aaa49<>+32(SB)/4, $0x3e2aaa49
+DATA actf3e2aaa49<>+36(SB)/4, $0x3e2aaa49
+DATA actf3e2aaa49<>+40(SB)/4, $0x3e2aaa49
+DATA actf3e2aaa49<>+44(SB)/4, $0x3e2aaa49
+DATA actf3e2aaa49<>+48(SB)/4, $0x3e2aaa49
+DATA actf3e2aaa49<>+52(SB)/4, $0x3e2aaa49
+DATA actf3e2aaa49<>+56(SB)/4, $0x3e2aaa49
+DATA actf3e2aaa49<>+60(SB)/4, $0x3e2aaa49
+GLOBL actf3e2aaa49<>(SB), RODATA|NOPTR, $64
 
 DATA actf3d2aac79<>+0(SB)/4, $0x3d2aac79
 DATA actf3d2aac79<>+4(SB)/4, $0x3d2aac79
@@ -355,6 +301,24 @@ DATA actf3d2aac79<>+56(SB)/4, $0x3d2aac79
 DATA actf3d2aac79<>+60(SB)/4, $0x3d2aac79
 GLOBL actf3d2aac79<>(SB), RODATA|NOPTR, $64
 
+DATA actf3c091cf1<>+0(SB)/4, $0x3c091cf1
+DATA actf3c091cf1<>+4(SB)/4, $0x3c091cf1
+DATA actf3c091cf1<>+8(SB)/4, $0x3c091cf1
+DATA actf3c091cf1<>+12(SB)/4, $0x3c091cf1
+DATA actf3c091cf1<>+16(SB)/4, $0x3c091cf1
+DATA actf3c091cf1<>+20(SB)/4, $0x3c091cf1
+DATA actf3c091cf1<>+24(SB)/4, $0x3c091cf1
+DATA actf3c091cf1<>+28(SB)/4, $0x3c091cf1
+DATA actf3c091cf1<>+32(SB)/4, $0x3c091cf1
+DATA actf3c091cf1<>+36(SB)/4, $0x3c091cf1
+DATA actf3c091cf1<>+40(SB)/4, $0x3c091cf1
+DATA actf3c091cf1<>+44(SB)/4, $0x3c091cf1
+DATA actf3c091cf1<>+48(SB)/4, $0x3c091cf1
+DATA actf3c091cf1<>+52(SB)/4, $0x3c091cf1
+DATA actf3c091cf1<>+56(SB)/4, $0x3c091cf1
+DATA actf3c091cf1<>+60(SB)/4, $0x3c091cf1
+GLOBL actf3c091cf1<>(SB), RODATA|NOPTR, $64
+
 DATA actf3ab51219<>+0(SB)/4, $0x3ab51219
 DATA actf3ab51219<>+4(SB)/4, $0x3ab51219
 DATA actf3ab51219<>+8(SB)/4, $0x3ab51219
@@ -372,6 +336,42 @@ DATA actf3ab51219<>+52(SB)/4, $0x3ab51219
 DATA actf3ab51219<>+56(SB)/4, $0x3ab51219
 DATA actf3ab51219<>+60(SB)/4, $0x3ab51219
 GLOBL actf3ab51219<>(SB), RODATA|NOPTR, $64
+
+DATA actfc2d00000<>+0(SB)/4, $0xc2d00000
+DATA actfc2d00000<>+4(SB)/4, $0xc2d00000
+DATA actfc2d00000<>+8(SB)/4, $0xc2d00000
+DATA actfc2d00000<>+12(SB)/4, $0xc2d00000
+DATA actfc2d00000<>+16(SB)/4, $0xc2d00000
+DATA actfc2d00000<>+20(SB)/4, $0xc2d00000
+DATA actfc2d00000<>+24(SB)/4, $0xc2d00000
+DATA actfc2d00000<>+28(SB)/4, $0xc2d00000
+DATA actfc2d00000<>+32(SB)/4, $0xc2d00000
+DATA actfc2d00000<>+36(SB)/4, $0xc2d00000
+DATA actfc2d00000<>+40(SB)/4, $0xc2d00000
+DATA actfc2d00000<>+44(SB)/4, $0xc2d00000
+DATA actfc2d00000<>+48(SB)/4, $0xc2d00000
+DATA actfc2d00000<>+52(SB)/4, $0xc2d00000
+DATA actfc2d00000<>+56(SB)/4, $0xc2d00000
+DATA actfc2d00000<>+60(SB)/4, $0xc2d00000
+GLOBL actfc2d00000<>(SB), RODATA|NOPTR, $64
+
+DATA actf42b20000<>+0(SB)/4, $0x42b20000
+DATA actf42b20000<>+4(SB)/4, $0x42b20000
+DATA actf42b20000<>+8(SB)/4, $0x42b20000
+DATA actf42b20000<>+12(SB)/4, $0x42b20000
+DATA actf42b20000<>+16(SB)/4, $0x42b20000
+DATA actf42b20000<>+20(SB)/4, $0x42b20000
+DATA actf42b20000<>+24(SB)/4, $0x42b20000
+DATA actf42b20000<>+28(SB)/4, $0x42b20000
+DATA actf42b20000<>+32(SB)/4, $0x42b20000
+DATA actf42b20000<>+36(SB)/4, $0x42b20000
+DATA actf42b20000<>+40(SB)/4, $0x42b20000
+DATA actf42b20000<>+44(SB)/4, $0x42b20000
+DATA actf42b20000<>+48(SB)/4, $0x42b20000
+DATA actf42b20000<>+52(SB)/4, $0x42b20000
+DATA actf42b20000<>+56(SB)/4, $0x42b20000
+DATA actf42b20000<>+60(SB)/4, $0x42b20000
+GLOBL actf42b20000<>(SB), RODATA|NOPTR, $64
 
 DATA actf3f800000<>+0(SB)/4, $0x3f800000
 DATA actf3f800000<>+4(SB)/4, $0x3f800000
@@ -422,117 +422,75 @@ GLOBL actiota4<>(SB), RODATA|NOPTR, $32
 // func expF32AVX512(dst []float32, x []float32)
 // Requires: AVX, AVX512F, BMI2
 TEXT ·expF32AVX512(SB), NOSPLIT, $0-48
-	MOVQ dst_base+0(FP), AX
-	MOVQ x_base+24(FP), CX
-	MOVQ dst_len+8(FP), DX
-	XORQ BX, BX
-	MOVQ DX, SI
-	SUBQ $0x00000040, SI
-	CMPQ BX, SI
-	JG   blocks_done
+	VBROADCASTSS actf3fb8aa3b<>+0(SB), Z0
+	VBROADCASTSS actf4b400000<>+0(SB), Z1
+	VBROADCASTSS actfbf317218<>+0(SB), Z2
+	VBROADCASTSS actf3102e308<>+0(SB), Z3
+	VBROADCASTSS actf3efffffe<>+0(SB), Z4
+	VBROADCASTSS actf3e2aaa49<>+0(SB), Z5
+	VBROADCASTSS actf3d2aac79<>+0(SB), Z6
+	VBROADCASTSS actf3c091cf1<>+0(SB), Z7
+	VBROADCASTSS actf3ab51219<>+0(SB), Z8
+	VBROADCASTSS actfc2d00000<>+0(SB), Z9
+	VBROADCASTSS actf42b20000<>+0(SB), Z10
+	VBROADCASTSS actf3f800000<>+0(SB), Z11
+	MOVQ         dst_base+0(FP), AX
+	MOVQ         x_base+24(FP), CX
+	MOVQ         dst_len+8(FP), DX
+	XORQ         BX, BX
+	MOVQ         DX, SI
+	SUBQ         $0x00000020, SI
+	CMPQ         BX, SI
+	JG           blocks_done
 
 blocks:
-	VMOVUPS     (CX)(BX*4), Z0
-	VMOVUPS     64(CX)(BX*4), Z1
-	VMOVUPS     128(CX)(BX*4), Z2
-	VMOVUPS     192(CX)(BX*4), Z3
-	VMOVUPS     actfc2d00000<>+0(SB), Z4
-	VMOVUPS     actfc2d00000<>+0(SB), Z5
-	VMOVUPS     actfc2d00000<>+0(SB), Z6
-	VMOVUPS     actfc2d00000<>+0(SB), Z7
-	VMAXPS      Z0, Z4, Z0
-	VMAXPS      Z1, Z5, Z1
-	VMAXPS      Z2, Z6, Z2
-	VMAXPS      Z3, Z7, Z3
-	VMOVUPS     actf42b20000<>+0(SB), Z4
-	VMOVUPS     actf42b20000<>+0(SB), Z5
-	VMOVUPS     actf42b20000<>+0(SB), Z6
-	VMOVUPS     actf42b20000<>+0(SB), Z7
-	VMINPS      Z0, Z4, Z0
-	VMINPS      Z1, Z5, Z1
-	VMINPS      Z2, Z6, Z2
-	VMINPS      Z3, Z7, Z3
-	VMOVUPS     actf3fb8aa3b<>+0(SB), Z4
-	VMOVUPS     actf3fb8aa3b<>+0(SB), Z5
-	VMOVUPS     actf3fb8aa3b<>+0(SB), Z6
-	VMOVUPS     actf3fb8aa3b<>+0(SB), Z7
-	VFMADD213PS actf4b400000<>+0(SB), Z0, Z4
-	VFMADD213PS actf4b400000<>+0(SB), Z1, Z5
-	VFMADD213PS actf4b400000<>+0(SB), Z2, Z6
-	VFMADD213PS actf4b400000<>+0(SB), Z3, Z7
-	VSUBPS      actf4b400000<>+0(SB), Z4, Z4
-	VSUBPS      actf4b400000<>+0(SB), Z5, Z5
-	VSUBPS      actf4b400000<>+0(SB), Z6, Z6
-	VSUBPS      actf4b400000<>+0(SB), Z7, Z7
-	VMOVUPS     actfbf317218<>+0(SB), Z8
-	VMOVUPS     actfbf317218<>+0(SB), Z9
-	VMOVUPS     actfbf317218<>+0(SB), Z10
-	VMOVUPS     actfbf317218<>+0(SB), Z11
-	VFMADD213PS Z0, Z4, Z8
-	VFMADD213PS Z1, Z5, Z9
-	VFMADD213PS Z2, Z6, Z10
-	VFMADD213PS Z3, Z7, Z11
-	VMULPS      actf3102e308<>+0(SB), Z4, Z0
-	VMULPS      actf3102e308<>+0(SB), Z5, Z1
-	VMULPS      actf3102e308<>+0(SB), Z6, Z2
-	VMULPS      actf3102e308<>+0(SB), Z7, Z3
-	VADDPS      Z0, Z8, Z12
-	VADDPS      Z1, Z9, Z13
-	VADDPS      Z2, Z10, Z14
-	VADDPS      Z3, Z11, Z15
-	VMULPS      Z12, Z12, Z16
-	VMULPS      Z13, Z13, Z17
-	VMULPS      Z14, Z14, Z18
-	VMULPS      Z15, Z15, Z19
-	VMOVUPS     actf3e2aaa49<>+0(SB), Z20
-	VMOVUPS     actf3e2aaa49<>+0(SB), Z21
-	VMOVUPS     actf3e2aaa49<>+0(SB), Z22
-	VMOVUPS     actf3e2aaa49<>+0(SB), Z23
-	VFMADD213PS actf3efffffe<>+0(SB), Z12, Z20
-	VFMADD213PS actf3efffffe<>+0(SB), Z13, Z21
-	VFMADD213PS actf3efffffe<>+0(SB), Z14, Z22
-	VFMADD213PS actf3efffffe<>+0(SB), Z15, Z23
-	VMOVUPS     actf3c091cf1<>+0(SB), Z24
-	VMOVUPS     actf3c091cf1<>+0(SB), Z25
-	VMOVUPS     actf3c091cf1<>+0(SB), Z26
-	VMOVUPS     actf3c091cf1<>+0(SB), Z27
-	VFMADD213PS actf3d2aac79<>+0(SB), Z12, Z24
-	VFMADD213PS actf3d2aac79<>+0(SB), Z13, Z25
-	VFMADD213PS actf3d2aac79<>+0(SB), Z14, Z26
-	VFMADD213PS actf3d2aac79<>+0(SB), Z15, Z27
-	VMOVUPS     actf3ab51219<>+0(SB), Z12
-	VMOVUPS     actf3ab51219<>+0(SB), Z13
-	VMOVUPS     actf3ab51219<>+0(SB), Z14
-	VMOVUPS     actf3ab51219<>+0(SB), Z15
-	VFMADD213PS Z24, Z16, Z12
-	VFMADD213PS Z25, Z17, Z13
-	VFMADD213PS Z26, Z18, Z14
-	VFMADD213PS Z27, Z19, Z15
-	VFMADD213PS Z20, Z16, Z12
-	VFMADD213PS Z21, Z17, Z13
-	VFMADD213PS Z22, Z18, Z14
-	VFMADD213PS Z23, Z19, Z15
-	VFMADD213PS Z0, Z16, Z12
-	VFMADD213PS Z1, Z17, Z13
-	VFMADD213PS Z2, Z18, Z14
-	VFMADD213PS Z3, Z19, Z15
-	VADDPS      Z12, Z8, Z0
-	VADDPS      Z13, Z9, Z1
-	VADDPS      Z14, Z10, Z2
-	VADDPS      Z15, Z11, Z3
-	VADDPS      actf3f800000<>+0(SB), Z0, Z0
-	VADDPS      actf3f800000<>+0(SB), Z1, Z1
-	VADDPS      actf3f800000<>+0(SB), Z2, Z2
-	VADDPS      actf3f800000<>+0(SB), Z3, Z3
-	VSCALEFPS   Z4, Z0, Z0
-	VSCALEFPS   Z5, Z1, Z1
-	VSCALEFPS   Z6, Z2, Z2
-	VSCALEFPS   Z7, Z3, Z3
-	VMOVUPS     Z0, (AX)(BX*4)
-	VMOVUPS     Z1, 64(AX)(BX*4)
-	VMOVUPS     Z2, 128(AX)(BX*4)
-	VMOVUPS     Z3, 192(AX)(BX*4)
-	ADDQ        $0x00000040, BX
+	VMOVUPS     (CX)(BX*4), Z12
+	VMOVUPS     64(CX)(BX*4), Z13
+	VMAXPS      Z12, Z9, Z12
+	VMAXPS      Z13, Z9, Z13
+	VMINPS      Z12, Z10, Z12
+	VMINPS      Z13, Z10, Z13
+	VMOVAPS     Z0, Z14
+	VMOVAPS     Z0, Z15
+	VFMADD213PS Z1, Z12, Z14
+	VFMADD213PS Z1, Z13, Z15
+	VSUBPS      Z1, Z14, Z14
+	VSUBPS      Z1, Z15, Z15
+	VMOVAPS     Z2, Z16
+	VMOVAPS     Z2, Z17
+	VFMADD213PS Z12, Z14, Z16
+	VFMADD213PS Z13, Z15, Z17
+	VMULPS      Z3, Z14, Z12
+	VMULPS      Z3, Z15, Z13
+	VADDPS      Z12, Z16, Z18
+	VADDPS      Z13, Z17, Z19
+	VMULPS      Z18, Z18, Z20
+	VMULPS      Z19, Z19, Z21
+	VMOVAPS     Z5, Z22
+	VMOVAPS     Z5, Z23
+	VFMADD213PS Z4, Z18, Z22
+	VFMADD213PS Z4, Z19, Z23
+	VMOVAPS     Z7, Z24
+	VMOVAPS     Z7, Z25
+	VFMADD213PS Z6, Z18, Z24
+	VFMADD213PS Z6, Z19, Z25
+	VMOVAPS     Z8, Z18
+	VMOVAPS     Z8, Z19
+	VFMADD213PS Z24, Z20, Z18
+	VFMADD213PS Z25, Z21, Z19
+	VFMADD213PS Z22, Z20, Z18
+	VFMADD213PS Z23, Z21, Z19
+	VFMADD213PS Z12, Z20, Z18
+	VFMADD213PS Z13, Z21, Z19
+	VADDPS      Z18, Z16, Z12
+	VADDPS      Z19, Z17, Z13
+	VADDPS      Z11, Z12, Z12
+	VADDPS      Z11, Z13, Z13
+	VSCALEFPS   Z14, Z12, Z12
+	VSCALEFPS   Z15, Z13, Z13
+	VMOVUPS     Z12, (AX)(BX*4)
+	VMOVUPS     Z13, 64(AX)(BX*4)
+	ADDQ        $0x00000020, BX
 	CMPQ        BX, SI
 	JLE         blocks
 
@@ -543,31 +501,29 @@ blocks_done:
 	JAE  units_done
 
 units:
-	VMOVUPS     (CX)(BX*4), Z0
-	VMOVUPS     actfc2d00000<>+0(SB), Z1
-	VMAXPS      Z0, Z1, Z0
-	VMOVUPS     actf42b20000<>+0(SB), Z1
-	VMINPS      Z0, Z1, Z0
-	VMOVUPS     actf3fb8aa3b<>+0(SB), Z1
-	VFMADD213PS actf4b400000<>+0(SB), Z0, Z1
-	VSUBPS      actf4b400000<>+0(SB), Z1, Z1
-	VMOVUPS     actfbf317218<>+0(SB), Z2
-	VFMADD213PS Z0, Z1, Z2
-	VMULPS      actf3102e308<>+0(SB), Z1, Z0
-	VADDPS      Z0, Z2, Z3
-	VMULPS      Z3, Z3, Z4
-	VMOVUPS     actf3e2aaa49<>+0(SB), Z5
-	VFMADD213PS actf3efffffe<>+0(SB), Z3, Z5
-	VMOVUPS     actf3c091cf1<>+0(SB), Z6
-	VFMADD213PS actf3d2aac79<>+0(SB), Z3, Z6
-	VMOVUPS     actf3ab51219<>+0(SB), Z3
-	VFMADD213PS Z6, Z4, Z3
-	VFMADD213PS Z5, Z4, Z3
-	VFMADD213PS Z0, Z4, Z3
-	VADDPS      Z3, Z2, Z0
-	VADDPS      actf3f800000<>+0(SB), Z0, Z0
-	VSCALEFPS   Z1, Z0, Z0
-	VMOVUPS     Z0, (AX)(BX*4)
+	VMOVUPS     (CX)(BX*4), Z12
+	VMAXPS      Z12, Z9, Z12
+	VMINPS      Z12, Z10, Z12
+	VMOVAPS     Z0, Z13
+	VFMADD213PS Z1, Z12, Z13
+	VSUBPS      Z1, Z13, Z13
+	VMOVAPS     Z2, Z14
+	VFMADD213PS Z12, Z13, Z14
+	VMULPS      Z3, Z13, Z12
+	VADDPS      Z12, Z14, Z15
+	VMULPS      Z15, Z15, Z16
+	VMOVAPS     Z5, Z17
+	VFMADD213PS Z4, Z15, Z17
+	VMOVAPS     Z7, Z18
+	VFMADD213PS Z6, Z15, Z18
+	VMOVAPS     Z8, Z15
+	VFMADD213PS Z18, Z16, Z15
+	VFMADD213PS Z17, Z16, Z15
+	VFMADD213PS Z12, Z16, Z15
+	VADDPS      Z15, Z14, Z12
+	VADDPS      Z11, Z12, Z12
+	VSCALEFPS   Z13, Z12, Z12
+	VMOVUPS     Z12, (AX)(BX*4)
 	ADDQ        $0x00000010, BX
 	CMPQ        BX, SI
 	JB          units
@@ -578,30 +534,28 @@ units_done:
 	MOVL        $0xffffffff, SI
 	BZHIL       DX, SI, SI
 	KMOVW       SI, K1
-	VMOVUPS.Z   (CX)(BX*4), K1, Z0
-	VMOVUPS     actfc2d00000<>+0(SB), Z1
-	VMAXPS      Z0, Z1, Z0
-	VMOVUPS     actf42b20000<>+0(SB), Z1
-	VMINPS      Z0, Z1, Z0
-	VMOVUPS     actf3fb8aa3b<>+0(SB), Z1
-	VFMADD213PS actf4b400000<>+0(SB), Z0, Z1
-	VSUBPS      actf4b400000<>+0(SB), Z1, Z1
-	VMOVUPS     actfbf317218<>+0(SB), Z2
-	VFMADD213PS Z0, Z1, Z2
-	VMULPS      actf3102e308<>+0(SB), Z1, Z0
-	VADDPS      Z0, Z2, Z3
-	VMULPS      Z3, Z3, Z4
-	VMOVUPS     actf3e2aaa49<>+0(SB), Z5
-	VFMADD213PS actf3efffffe<>+0(SB), Z3, Z5
-	VMOVUPS     actf3c091cf1<>+0(SB), Z6
-	VFMADD213PS actf3d2aac79<>+0(SB), Z3, Z6
-	VMOVUPS     actf3ab51219<>+0(SB), Z3
-	VFMADD213PS Z6, Z4, Z3
-	VFMADD213PS Z5, Z4, Z3
-	VFMADD213PS Z0, Z4, Z3
-	VADDPS      Z3, Z2, Z0
-	VADDPS      actf3f800000<>+0(SB), Z0, Z0
-	VSCALEFPS   Z1, Z0, Z0
+	VMOVUPS.Z   (CX)(BX*4), K1, Z12
+	VMAXPS      Z12, Z9, Z9
+	VMINPS      Z9, Z10, Z9
+	VMOVAPS     Z0, Z0
+	VFMADD213PS Z1, Z9, Z0
+	VSUBPS      Z1, Z0, Z0
+	VMOVAPS     Z2, Z1
+	VFMADD213PS Z9, Z0, Z1
+	VMULPS      Z3, Z0, Z2
+	VADDPS      Z2, Z1, Z3
+	VMULPS      Z3, Z3, Z9
+	VMOVAPS     Z5, Z5
+	VFMADD213PS Z4, Z3, Z5
+	VMOVAPS     Z7, Z4
+	VFMADD213PS Z6, Z3, Z4
+	VMOVAPS     Z8, Z3
+	VFMADD213PS Z4, Z9, Z3
+	VFMADD213PS Z5, Z9, Z3
+	VFMADD213PS Z2, Z9, Z3
+	VADDPS      Z3, Z1, Z1
+	VADDPS      Z11, Z1, Z1
+	VSCALEFPS   Z0, Z1, Z0
 	VMOVUPS     Z0, K1, (AX)(BX*4)
 
 done:
@@ -1844,21 +1798,21 @@ blocks:
 	VMOVUPS      (CX)(BX*4), Y0
 	VCMPPS       $0x0d, actf00000000<>+0(SB), Y0, Y1
 	VORPS        actf80000000<>+0(SB), Y0, Y0
-	VMOVUPS      actfc2d00000<>+0(SB), Y2
+	VBROADCASTSS actfc2d00000<>+0(SB), Y2
 	VMAXPS       Y0, Y2, Y0
-	VMOVUPS      actf3fb8aa3b<>+0(SB), Y2
+	VBROADCASTSS actf3fb8aa3b<>+0(SB), Y2
 	VFMADD213PS  actf4b400000<>+0(SB), Y0, Y2
 	VSUBPS       actf4b400000<>+0(SB), Y2, Y3
-	VMOVUPS      actfbf317218<>+0(SB), Y4
+	VBROADCASTSS actfbf317218<>+0(SB), Y4
 	VFMADD213PS  Y0, Y3, Y4
 	VMULPS       actf3102e308<>+0(SB), Y3, Y0
 	VADDPS       Y0, Y4, Y3
 	VMULPS       Y3, Y3, Y5
-	VMOVUPS      actf3e2aaa49<>+0(SB), Y6
+	VBROADCASTSS actf3e2aaa49<>+0(SB), Y6
 	VFMADD213PS  actf3efffffe<>+0(SB), Y3, Y6
-	VMOVUPS      actf3c091cf1<>+0(SB), Y7
+	VBROADCASTSS actf3c091cf1<>+0(SB), Y7
 	VFMADD213PS  actf3d2aac79<>+0(SB), Y3, Y7
-	VMOVUPS      actf3ab51219<>+0(SB), Y3
+	VBROADCASTSS actf3ab51219<>+0(SB), Y3
 	VFMADD213PS  Y7, Y5, Y3
 	VFMADD213PS  Y6, Y5, Y3
 	VFMADD213PS  Y0, Y5, Y3
@@ -1876,10 +1830,10 @@ blocks:
 	VMULPS       Y0, Y5, Y0
 	VBLENDVPS    Y1, actf3f800000<>+0(SB), Y3, Y1
 	VADDPS       actf3f800000<>+0(SB), Y0, Y3
-	VMOVUPS      actf3f800000<>+0(SB), Y4
+	VBROADCASTSS actf3f800000<>+0(SB), Y4
 	VSUBPS       Y3, Y4, Y4
 	VADDPS       Y0, Y4, Y0
-	VMOVUPS      actf3f800000<>+0(SB), Y4
+	VBROADCASTSS actf3f800000<>+0(SB), Y4
 	VDIVPS       Y3, Y4, Y4
 	VMULPS       Y4, Y1, Y5
 	VFNMADD231PS Y3, Y5, Y1
@@ -1908,21 +1862,21 @@ units:
 	VMOVUPS      (CX)(BX*4), Y0
 	VCMPPS       $0x0d, actf00000000<>+0(SB), Y0, Y1
 	VORPS        actf80000000<>+0(SB), Y0, Y0
-	VMOVUPS      actfc2d00000<>+0(SB), Y2
+	VBROADCASTSS actfc2d00000<>+0(SB), Y2
 	VMAXPS       Y0, Y2, Y0
-	VMOVUPS      actf3fb8aa3b<>+0(SB), Y2
+	VBROADCASTSS actf3fb8aa3b<>+0(SB), Y2
 	VFMADD213PS  actf4b400000<>+0(SB), Y0, Y2
 	VSUBPS       actf4b400000<>+0(SB), Y2, Y3
-	VMOVUPS      actfbf317218<>+0(SB), Y4
+	VBROADCASTSS actfbf317218<>+0(SB), Y4
 	VFMADD213PS  Y0, Y3, Y4
 	VMULPS       actf3102e308<>+0(SB), Y3, Y0
 	VADDPS       Y0, Y4, Y3
 	VMULPS       Y3, Y3, Y5
-	VMOVUPS      actf3e2aaa49<>+0(SB), Y6
+	VBROADCASTSS actf3e2aaa49<>+0(SB), Y6
 	VFMADD213PS  actf3efffffe<>+0(SB), Y3, Y6
-	VMOVUPS      actf3c091cf1<>+0(SB), Y7
+	VBROADCASTSS actf3c091cf1<>+0(SB), Y7
 	VFMADD213PS  actf3d2aac79<>+0(SB), Y3, Y7
-	VMOVUPS      actf3ab51219<>+0(SB), Y3
+	VBROADCASTSS actf3ab51219<>+0(SB), Y3
 	VFMADD213PS  Y7, Y5, Y3
 	VFMADD213PS  Y6, Y5, Y3
 	VFMADD213PS  Y0, Y5, Y3
@@ -1940,10 +1894,10 @@ units:
 	VMULPS       Y0, Y5, Y0
 	VBLENDVPS    Y1, actf3f800000<>+0(SB), Y3, Y1
 	VADDPS       actf3f800000<>+0(SB), Y0, Y3
-	VMOVUPS      actf3f800000<>+0(SB), Y4
+	VBROADCASTSS actf3f800000<>+0(SB), Y4
 	VSUBPS       Y3, Y4, Y4
 	VADDPS       Y0, Y4, Y0
-	VMOVUPS      actf3f800000<>+0(SB), Y4
+	VBROADCASTSS actf3f800000<>+0(SB), Y4
 	VDIVPS       Y3, Y4, Y4
 	VMULPS       Y4, Y1, Y5
 	VFNMADD231PS Y3, Y5, Y1
@@ -1971,21 +1925,21 @@ units_done:
 	VMASKMOVPS   (CX)(BX*4), Y0, Y1
 	VCMPPS       $0x0d, actf00000000<>+0(SB), Y1, Y2
 	VORPS        actf80000000<>+0(SB), Y1, Y1
-	VMOVUPS      actfc2d00000<>+0(SB), Y3
+	VBROADCASTSS actfc2d00000<>+0(SB), Y3
 	VMAXPS       Y1, Y3, Y1
-	VMOVUPS      actf3fb8aa3b<>+0(SB), Y3
+	VBROADCASTSS actf3fb8aa3b<>+0(SB), Y3
 	VFMADD213PS  actf4b400000<>+0(SB), Y1, Y3
 	VSUBPS       actf4b400000<>+0(SB), Y3, Y4
-	VMOVUPS      actfbf317218<>+0(SB), Y5
+	VBROADCASTSS actfbf317218<>+0(SB), Y5
 	VFMADD213PS  Y1, Y4, Y5
 	VMULPS       actf3102e308<>+0(SB), Y4, Y1
 	VADDPS       Y1, Y5, Y4
 	VMULPS       Y4, Y4, Y6
-	VMOVUPS      actf3e2aaa49<>+0(SB), Y7
+	VBROADCASTSS actf3e2aaa49<>+0(SB), Y7
 	VFMADD213PS  actf3efffffe<>+0(SB), Y4, Y7
-	VMOVUPS      actf3c091cf1<>+0(SB), Y8
+	VBROADCASTSS actf3c091cf1<>+0(SB), Y8
 	VFMADD213PS  actf3d2aac79<>+0(SB), Y4, Y8
-	VMOVUPS      actf3ab51219<>+0(SB), Y4
+	VBROADCASTSS actf3ab51219<>+0(SB), Y4
 	VFMADD213PS  Y8, Y6, Y4
 	VFMADD213PS  Y7, Y6, Y4
 	VFMADD213PS  Y1, Y6, Y4
@@ -2003,10 +1957,10 @@ units_done:
 	VMULPS       Y1, Y6, Y1
 	VBLENDVPS    Y2, actf3f800000<>+0(SB), Y4, Y2
 	VADDPS       actf3f800000<>+0(SB), Y1, Y4
-	VMOVUPS      actf3f800000<>+0(SB), Y5
+	VBROADCASTSS actf3f800000<>+0(SB), Y5
 	VSUBPS       Y4, Y5, Y5
 	VADDPS       Y1, Y5, Y1
-	VMOVUPS      actf3f800000<>+0(SB), Y5
+	VBROADCASTSS actf3f800000<>+0(SB), Y5
 	VDIVPS       Y4, Y5, Y5
 	VMULPS       Y5, Y2, Y6
 	VFNMADD231PS Y4, Y6, Y2
@@ -2065,133 +2019,103 @@ GLOBL actf80000000<>(SB), RODATA|NOPTR, $64
 // func sigmoidF32AVX512(dst []float32, x []float32)
 // Requires: AVX, AVX512DQ, AVX512F, BMI2
 TEXT ·sigmoidF32AVX512(SB), NOSPLIT, $0-48
-	MOVQ dst_base+0(FP), AX
-	MOVQ x_base+24(FP), CX
-	MOVQ dst_len+8(FP), DX
-	XORQ BX, BX
-	MOVQ DX, SI
-	SUBQ $0x00000030, SI
-	CMPQ BX, SI
-	JG   blocks_done
+	VBROADCASTSS actf3fb8aa3b<>+0(SB), Z0
+	VBROADCASTSS actf4b400000<>+0(SB), Z1
+	VBROADCASTSS actfbf317218<>+0(SB), Z2
+	VBROADCASTSS actf3102e308<>+0(SB), Z3
+	VBROADCASTSS actf3efffffe<>+0(SB), Z4
+	VBROADCASTSS actf3e2aaa49<>+0(SB), Z5
+	VBROADCASTSS actf3d2aac79<>+0(SB), Z6
+	VBROADCASTSS actf3c091cf1<>+0(SB), Z7
+	VBROADCASTSS actf3ab51219<>+0(SB), Z8
+	VBROADCASTSS actfc2d00000<>+0(SB), Z9
+	MOVQ         dst_base+0(FP), AX
+	MOVQ         x_base+24(FP), CX
+	MOVQ         dst_len+8(FP), DX
+	XORQ         BX, BX
+	MOVQ         DX, SI
+	SUBQ         $0x00000020, SI
+	CMPQ         BX, SI
+	JG           blocks_done
 
 blocks:
-	VMOVUPS      (CX)(BX*4), Z0
-	VMOVUPS      64(CX)(BX*4), Z1
-	VMOVUPS      128(CX)(BX*4), Z2
-	VCMPPS       $0x0d, actf00000000<>+0(SB), Z0, K1
-	VCMPPS       $0x0d, actf00000000<>+0(SB), Z1, K2
-	VCMPPS       $0x0d, actf00000000<>+0(SB), Z2, K3
-	VORPS        actf80000000<>+0(SB), Z0, Z0
-	VORPS        actf80000000<>+0(SB), Z1, Z1
-	VORPS        actf80000000<>+0(SB), Z2, Z2
-	VMOVUPS      actfc2d00000<>+0(SB), Z13
-	VMOVUPS      actfc2d00000<>+0(SB), Z14
-	VMOVUPS      actfc2d00000<>+0(SB), Z15
-	VMAXPS       Z0, Z13, Z0
-	VMAXPS       Z1, Z14, Z1
-	VMAXPS       Z2, Z15, Z2
-	VMOVUPS      actf3fb8aa3b<>+0(SB), Z13
-	VMOVUPS      actf3fb8aa3b<>+0(SB), Z14
-	VMOVUPS      actf3fb8aa3b<>+0(SB), Z15
-	VFMADD213PS  actf4b400000<>+0(SB), Z0, Z13
-	VFMADD213PS  actf4b400000<>+0(SB), Z1, Z14
-	VFMADD213PS  actf4b400000<>+0(SB), Z2, Z15
-	VSUBPS       actf4b400000<>+0(SB), Z13, Z13
-	VSUBPS       actf4b400000<>+0(SB), Z14, Z14
-	VSUBPS       actf4b400000<>+0(SB), Z15, Z15
-	VMOVUPS      actfbf317218<>+0(SB), Z16
-	VMOVUPS      actfbf317218<>+0(SB), Z17
-	VMOVUPS      actfbf317218<>+0(SB), Z18
-	VFMADD213PS  Z0, Z13, Z16
-	VFMADD213PS  Z1, Z14, Z17
-	VFMADD213PS  Z2, Z15, Z18
-	VMULPS       actf3102e308<>+0(SB), Z13, Z0
-	VMULPS       actf3102e308<>+0(SB), Z14, Z1
-	VMULPS       actf3102e308<>+0(SB), Z15, Z2
-	VADDPS       Z0, Z16, Z19
-	VADDPS       Z1, Z17, Z20
-	VADDPS       Z2, Z18, Z21
-	VMULPS       Z19, Z19, Z22
-	VMULPS       Z20, Z20, Z23
-	VMULPS       Z21, Z21, Z24
-	VMOVUPS      actf3e2aaa49<>+0(SB), Z25
-	VMOVUPS      actf3e2aaa49<>+0(SB), Z26
-	VMOVUPS      actf3e2aaa49<>+0(SB), Z27
-	VFMADD213PS  actf3efffffe<>+0(SB), Z19, Z25
-	VFMADD213PS  actf3efffffe<>+0(SB), Z20, Z26
-	VFMADD213PS  actf3efffffe<>+0(SB), Z21, Z27
-	VMOVUPS      actf3c091cf1<>+0(SB), Z28
-	VMOVUPS      actf3c091cf1<>+0(SB), Z29
-	VMOVUPS      actf3c091cf1<>+0(SB), Z30
-	VFMADD213PS  actf3d2aac79<>+0(SB), Z19, Z28
-	VFMADD213PS  actf3d2aac79<>+0(SB), Z20, Z29
-	VFMADD213PS  actf3d2aac79<>+0(SB), Z21, Z30
-	VMOVUPS      actf3ab51219<>+0(SB), Z19
-	VMOVUPS      actf3ab51219<>+0(SB), Z20
-	VMOVUPS      actf3ab51219<>+0(SB), Z21
-	VFMADD213PS  Z28, Z22, Z19
-	VFMADD213PS  Z29, Z23, Z20
-	VFMADD213PS  Z30, Z24, Z21
-	VFMADD213PS  Z25, Z22, Z19
-	VFMADD213PS  Z26, Z23, Z20
-	VFMADD213PS  Z27, Z24, Z21
-	VFMADD213PS  Z0, Z22, Z19
-	VFMADD213PS  Z1, Z23, Z20
-	VFMADD213PS  Z2, Z24, Z21
-	VBLENDMPS    actf00000000<>+0(SB), Z13, K1, Z3
-	VBLENDMPS    actf00000000<>+0(SB), Z14, K2, Z4
-	VBLENDMPS    actf00000000<>+0(SB), Z15, K3, Z5
-	VADDPS       Z19, Z16, Z0
-	VADDPS       Z20, Z17, Z1
-	VADDPS       Z21, Z18, Z2
-	VADDPS       actf3f800000<>+0(SB), Z0, Z0
-	VADDPS       actf3f800000<>+0(SB), Z1, Z1
-	VADDPS       actf3f800000<>+0(SB), Z2, Z2
-	VSCALEFPS    Z13, Z0, Z13
-	VSCALEFPS    Z14, Z1, Z14
-	VSCALEFPS    Z15, Z2, Z15
-	VBLENDMPS    actf3f800000<>+0(SB), Z0, K1, Z6
-	VBLENDMPS    actf3f800000<>+0(SB), Z1, K2, Z7
-	VBLENDMPS    actf3f800000<>+0(SB), Z2, K3, Z8
-	VADDPS       actf3f800000<>+0(SB), Z13, Z0
-	VADDPS       actf3f800000<>+0(SB), Z14, Z1
-	VADDPS       actf3f800000<>+0(SB), Z15, Z2
-	VMOVUPS      actf3f800000<>+0(SB), Z16
-	VMOVUPS      actf3f800000<>+0(SB), Z17
-	VMOVUPS      actf3f800000<>+0(SB), Z18
-	VSUBPS       Z0, Z16, Z16
-	VSUBPS       Z1, Z17, Z17
-	VSUBPS       Z2, Z18, Z18
-	VADDPS       Z13, Z16, Z13
-	VADDPS       Z14, Z17, Z14
-	VADDPS       Z15, Z18, Z15
-	VMOVUPS      actf3f800000<>+0(SB), Z16
-	VMOVUPS      actf3f800000<>+0(SB), Z17
-	VMOVUPS      actf3f800000<>+0(SB), Z18
-	VDIVPS       Z0, Z16, Z16
-	VDIVPS       Z1, Z17, Z17
-	VDIVPS       Z2, Z18, Z18
-	VMULPS       Z16, Z6, Z19
-	VMULPS       Z17, Z7, Z20
-	VMULPS       Z18, Z8, Z21
-	VFNMADD231PS Z0, Z19, Z6
-	VFNMADD231PS Z1, Z20, Z7
-	VFNMADD231PS Z2, Z21, Z8
-	VFNMADD231PS Z13, Z19, Z6
-	VFNMADD231PS Z14, Z20, Z7
-	VFNMADD231PS Z15, Z21, Z8
-	VFMADD213PS  Z19, Z16, Z6
-	VFMADD213PS  Z20, Z17, Z7
-	VFMADD213PS  Z21, Z18, Z8
-	VSCALEFPS    Z3, Z6, Z0
-	VSCALEFPS    Z4, Z7, Z1
-	VSCALEFPS    Z5, Z8, Z2
-	VMOVUPS      Z0, (AX)(BX*4)
-	VMOVUPS      Z1, 64(AX)(BX*4)
-	VMOVUPS      Z2, 128(AX)(BX*4)
-	ADDQ         $0x00000030, BX
-	CMPQ         BX, SI
-	JLE          blocks
+	VMOVUPS        (CX)(BX*4), Z10
+	VMOVUPS        64(CX)(BX*4), Z11
+	VCMPPS.BCST    $0x0d, actf00000000<>+0(SB), Z10, K1
+	VCMPPS.BCST    $0x0d, actf00000000<>+0(SB), Z11, K2
+	VORPS.BCST     actf80000000<>+0(SB), Z10, Z10
+	VORPS.BCST     actf80000000<>+0(SB), Z11, Z11
+	VMAXPS         Z10, Z9, Z10
+	VMAXPS         Z11, Z9, Z11
+	VMOVAPS        Z0, Z20
+	VMOVAPS        Z0, Z21
+	VFMADD213PS    Z1, Z10, Z20
+	VFMADD213PS    Z1, Z11, Z21
+	VSUBPS         Z1, Z20, Z20
+	VSUBPS         Z1, Z21, Z21
+	VMOVAPS        Z2, Z22
+	VMOVAPS        Z2, Z23
+	VFMADD213PS    Z10, Z20, Z22
+	VFMADD213PS    Z11, Z21, Z23
+	VMULPS         Z3, Z20, Z10
+	VMULPS         Z3, Z21, Z11
+	VADDPS         Z10, Z22, Z24
+	VADDPS         Z11, Z23, Z25
+	VMULPS         Z24, Z24, Z26
+	VMULPS         Z25, Z25, Z27
+	VMOVAPS        Z5, Z28
+	VMOVAPS        Z5, Z29
+	VFMADD213PS    Z4, Z24, Z28
+	VFMADD213PS    Z4, Z25, Z29
+	VMOVAPS        Z7, Z30
+	VMOVAPS        Z7, Z31
+	VFMADD213PS    Z6, Z24, Z30
+	VFMADD213PS    Z6, Z25, Z31
+	VMOVAPS        Z8, Z24
+	VMOVAPS        Z8, Z25
+	VFMADD213PS    Z30, Z26, Z24
+	VFMADD213PS    Z31, Z27, Z25
+	VFMADD213PS    Z28, Z26, Z24
+	VFMADD213PS    Z29, Z27, Z25
+	VFMADD213PS    Z10, Z26, Z24
+	VFMADD213PS    Z11, Z27, Z25
+	VBLENDMPS.BCST actf00000000<>+0(SB), Z20, K1, Z12
+	VBLENDMPS.BCST actf00000000<>+0(SB), Z21, K2, Z13
+	VADDPS         Z24, Z22, Z10
+	VADDPS         Z25, Z23, Z11
+	VADDPS.BCST    actf3f800000<>+0(SB), Z10, Z10
+	VADDPS.BCST    actf3f800000<>+0(SB), Z11, Z11
+	VSCALEFPS      Z20, Z10, Z20
+	VSCALEFPS      Z21, Z11, Z21
+	VBLENDMPS.BCST actf3f800000<>+0(SB), Z10, K1, Z14
+	VBLENDMPS.BCST actf3f800000<>+0(SB), Z11, K2, Z15
+	VADDPS.BCST    actf3f800000<>+0(SB), Z20, Z10
+	VADDPS.BCST    actf3f800000<>+0(SB), Z21, Z11
+	VBROADCASTSS   actf3f800000<>+0(SB), Z22
+	VBROADCASTSS   actf3f800000<>+0(SB), Z23
+	VSUBPS         Z10, Z22, Z22
+	VSUBPS         Z11, Z23, Z23
+	VADDPS         Z20, Z22, Z20
+	VADDPS         Z21, Z23, Z21
+	VBROADCASTSS   actf3f800000<>+0(SB), Z22
+	VBROADCASTSS   actf3f800000<>+0(SB), Z23
+	VDIVPS         Z10, Z22, Z22
+	VDIVPS         Z11, Z23, Z23
+	VMULPS         Z22, Z14, Z24
+	VMULPS         Z23, Z15, Z25
+	VFNMADD231PS   Z10, Z24, Z14
+	VFNMADD231PS   Z11, Z25, Z15
+	VFNMADD231PS   Z20, Z24, Z14
+	VFNMADD231PS   Z21, Z25, Z15
+	VFMADD213PS    Z24, Z22, Z14
+	VFMADD213PS    Z25, Z23, Z15
+	VSCALEFPS      Z12, Z14, Z10
+	VSCALEFPS      Z13, Z15, Z11
+	VMOVUPS        Z10, (AX)(BX*4)
+	VMOVUPS        Z11, 64(AX)(BX*4)
+	ADDQ           $0x00000020, BX
+	CMPQ           BX, SI
+	JLE            blocks
 
 blocks_done:
 	MOVQ DX, SI
@@ -2200,92 +2124,90 @@ blocks_done:
 	JAE  units_done
 
 units:
-	VMOVUPS      (CX)(BX*4), Z0
-	VCMPPS       $0x0d, actf00000000<>+0(SB), Z0, K1
-	VORPS        actf80000000<>+0(SB), Z0, Z0
-	VMOVUPS      actfc2d00000<>+0(SB), Z1
-	VMAXPS       Z0, Z1, Z0
-	VMOVUPS      actf3fb8aa3b<>+0(SB), Z1
-	VFMADD213PS  actf4b400000<>+0(SB), Z0, Z1
-	VSUBPS       actf4b400000<>+0(SB), Z1, Z1
-	VMOVUPS      actfbf317218<>+0(SB), Z2
-	VFMADD213PS  Z0, Z1, Z2
-	VMULPS       actf3102e308<>+0(SB), Z1, Z0
-	VADDPS       Z0, Z2, Z3
-	VMULPS       Z3, Z3, Z4
-	VMOVUPS      actf3e2aaa49<>+0(SB), Z5
-	VFMADD213PS  actf3efffffe<>+0(SB), Z3, Z5
-	VMOVUPS      actf3c091cf1<>+0(SB), Z6
-	VFMADD213PS  actf3d2aac79<>+0(SB), Z3, Z6
-	VMOVUPS      actf3ab51219<>+0(SB), Z3
-	VFMADD213PS  Z6, Z4, Z3
-	VFMADD213PS  Z5, Z4, Z3
-	VFMADD213PS  Z0, Z4, Z3
-	VBLENDMPS    actf00000000<>+0(SB), Z1, K1, Z9
-	VADDPS       Z3, Z2, Z0
-	VADDPS       actf3f800000<>+0(SB), Z0, Z0
-	VSCALEFPS    Z1, Z0, Z1
-	VBLENDMPS    actf3f800000<>+0(SB), Z0, K1, Z10
-	VADDPS       actf3f800000<>+0(SB), Z1, Z0
-	VMOVUPS      actf3f800000<>+0(SB), Z2
-	VSUBPS       Z0, Z2, Z2
-	VADDPS       Z1, Z2, Z1
-	VMOVUPS      actf3f800000<>+0(SB), Z2
-	VDIVPS       Z0, Z2, Z2
-	VMULPS       Z2, Z10, Z3
-	VFNMADD231PS Z0, Z3, Z10
-	VFNMADD231PS Z1, Z3, Z10
-	VFMADD213PS  Z3, Z2, Z10
-	VSCALEFPS    Z9, Z10, Z0
-	VMOVUPS      Z0, (AX)(BX*4)
-	ADDQ         $0x00000010, BX
-	CMPQ         BX, SI
-	JB           units
+	VMOVUPS        (CX)(BX*4), Z10
+	VCMPPS.BCST    $0x0d, actf00000000<>+0(SB), Z10, K1
+	VORPS.BCST     actf80000000<>+0(SB), Z10, Z10
+	VMAXPS         Z10, Z9, Z10
+	VMOVAPS        Z0, Z11
+	VFMADD213PS    Z1, Z10, Z11
+	VSUBPS         Z1, Z11, Z11
+	VMOVAPS        Z2, Z12
+	VFMADD213PS    Z10, Z11, Z12
+	VMULPS         Z3, Z11, Z10
+	VADDPS         Z10, Z12, Z13
+	VMULPS         Z13, Z13, Z14
+	VMOVAPS        Z5, Z15
+	VFMADD213PS    Z4, Z13, Z15
+	VMOVAPS        Z7, Z20
+	VFMADD213PS    Z6, Z13, Z20
+	VMOVAPS        Z8, Z13
+	VFMADD213PS    Z20, Z14, Z13
+	VFMADD213PS    Z15, Z14, Z13
+	VFMADD213PS    Z10, Z14, Z13
+	VBLENDMPS.BCST actf00000000<>+0(SB), Z11, K1, Z16
+	VADDPS         Z13, Z12, Z10
+	VADDPS.BCST    actf3f800000<>+0(SB), Z10, Z10
+	VSCALEFPS      Z11, Z10, Z11
+	VBLENDMPS.BCST actf3f800000<>+0(SB), Z10, K1, Z17
+	VADDPS.BCST    actf3f800000<>+0(SB), Z11, Z10
+	VBROADCASTSS   actf3f800000<>+0(SB), Z12
+	VSUBPS         Z10, Z12, Z12
+	VADDPS         Z11, Z12, Z11
+	VBROADCASTSS   actf3f800000<>+0(SB), Z12
+	VDIVPS         Z10, Z12, Z12
+	VMULPS         Z12, Z17, Z13
+	VFNMADD231PS   Z10, Z13, Z17
+	VFNMADD231PS   Z11, Z13, Z17
+	VFMADD213PS    Z13, Z12, Z17
+	VSCALEFPS      Z16, Z17, Z10
+	VMOVUPS        Z10, (AX)(BX*4)
+	ADDQ           $0x00000010, BX
+	CMPQ           BX, SI
+	JB             units
 
 units_done:
-	SUBQ         BX, DX
-	JZ           done
-	MOVL         $0xffffffff, SI
-	BZHIL        DX, SI, SI
-	KMOVW        SI, K1
-	VMOVUPS.Z    (CX)(BX*4), K1, Z0
-	VCMPPS       $0x0d, actf00000000<>+0(SB), Z0, K2
-	VORPS        actf80000000<>+0(SB), Z0, Z0
-	VMOVUPS      actfc2d00000<>+0(SB), Z1
-	VMAXPS       Z0, Z1, Z0
-	VMOVUPS      actf3fb8aa3b<>+0(SB), Z1
-	VFMADD213PS  actf4b400000<>+0(SB), Z0, Z1
-	VSUBPS       actf4b400000<>+0(SB), Z1, Z1
-	VMOVUPS      actfbf317218<>+0(SB), Z2
-	VFMADD213PS  Z0, Z1, Z2
-	VMULPS       actf3102e308<>+0(SB), Z1, Z0
-	VADDPS       Z0, Z2, Z3
-	VMULPS       Z3, Z3, Z4
-	VMOVUPS      actf3e2aaa49<>+0(SB), Z5
-	VFMADD213PS  actf3efffffe<>+0(SB), Z3, Z5
-	VMOVUPS      actf3c091cf1<>+0(SB), Z6
-	VFMADD213PS  actf3d2aac79<>+0(SB), Z3, Z6
-	VMOVUPS      actf3ab51219<>+0(SB), Z3
-	VFMADD213PS  Z6, Z4, Z3
-	VFMADD213PS  Z5, Z4, Z3
-	VFMADD213PS  Z0, Z4, Z3
-	VBLENDMPS    actf00000000<>+0(SB), Z1, K2, Z11
-	VADDPS       Z3, Z2, Z0
-	VADDPS       actf3f800000<>+0(SB), Z0, Z0
-	VSCALEFPS    Z1, Z0, Z1
-	VBLENDMPS    actf3f800000<>+0(SB), Z0, K2, Z12
-	VADDPS       actf3f800000<>+0(SB), Z1, Z0
-	VMOVUPS      actf3f800000<>+0(SB), Z2
-	VSUBPS       Z0, Z2, Z2
-	VADDPS       Z1, Z2, Z1
-	VMOVUPS      actf3f800000<>+0(SB), Z2
-	VDIVPS       Z0, Z2, Z2
-	VMULPS       Z2, Z12, Z3
-	VFNMADD231PS Z0, Z3, Z12
-	VFNMADD231PS Z1, Z3, Z12
-	VFMADD213PS  Z3, Z2, Z12
-	VSCALEFPS    Z11, Z12, Z0
-	VMOVUPS      Z0, K1, (AX)(BX*4)
+	SUBQ           BX, DX
+	JZ             done
+	MOVL           $0xffffffff, SI
+	BZHIL          DX, SI, SI
+	KMOVW          SI, K1
+	VMOVUPS.Z      (CX)(BX*4), K1, Z10
+	VCMPPS.BCST    $0x0d, actf00000000<>+0(SB), Z10, K2
+	VORPS.BCST     actf80000000<>+0(SB), Z10, Z10
+	VMAXPS         Z10, Z9, Z9
+	VMOVAPS        Z0, Z0
+	VFMADD213PS    Z1, Z9, Z0
+	VSUBPS         Z1, Z0, Z0
+	VMOVAPS        Z2, Z1
+	VFMADD213PS    Z9, Z0, Z1
+	VMULPS         Z3, Z0, Z2
+	VADDPS         Z2, Z1, Z3
+	VMULPS         Z3, Z3, Z9
+	VMOVAPS        Z5, Z5
+	VFMADD213PS    Z4, Z3, Z5
+	VMOVAPS        Z7, Z4
+	VFMADD213PS    Z6, Z3, Z4
+	VMOVAPS        Z8, Z3
+	VFMADD213PS    Z4, Z9, Z3
+	VFMADD213PS    Z5, Z9, Z3
+	VFMADD213PS    Z2, Z9, Z3
+	VBLENDMPS.BCST actf00000000<>+0(SB), Z0, K2, Z18
+	VADDPS         Z3, Z1, Z1
+	VADDPS.BCST    actf3f800000<>+0(SB), Z1, Z1
+	VSCALEFPS      Z0, Z1, Z0
+	VBLENDMPS.BCST actf3f800000<>+0(SB), Z1, K2, Z19
+	VADDPS.BCST    actf3f800000<>+0(SB), Z0, Z1
+	VBROADCASTSS   actf3f800000<>+0(SB), Z2
+	VSUBPS         Z1, Z2, Z2
+	VADDPS         Z0, Z2, Z0
+	VBROADCASTSS   actf3f800000<>+0(SB), Z2
+	VDIVPS         Z1, Z2, Z2
+	VMULPS         Z2, Z19, Z3
+	VFNMADD231PS   Z1, Z3, Z19
+	VFNMADD231PS   Z0, Z3, Z19
+	VFMADD213PS    Z3, Z2, Z19
+	VSCALEFPS      Z18, Z19, Z0
+	VMOVUPS        Z0, K1, (AX)(BX*4)
 
 done:
 	VZEROUPPER
@@ -2686,22 +2608,22 @@ TEXT ·tanhF32AVX2(SB), NOSPLIT, $0-48
 blocks:
 	VMOVUPS      (CX)(BX*4), Y0
 	VANDPS       actf7fffffff<>+0(SB), Y0, Y1
-	VMOVUPS      actf41200000<>+0(SB), Y2
+	VBROADCASTSS actf41200000<>+0(SB), Y2
 	VMINPS       Y1, Y2, Y1
 	VMULPS       actfc0000000<>+0(SB), Y1, Y1
-	VMOVUPS      actf3fb8aa3b<>+0(SB), Y2
+	VBROADCASTSS actf3fb8aa3b<>+0(SB), Y2
 	VFMADD213PS  actf4b400000<>+0(SB), Y1, Y2
 	VSUBPS       actf4b400000<>+0(SB), Y2, Y3
-	VMOVUPS      actfbf317218<>+0(SB), Y4
+	VBROADCASTSS actfbf317218<>+0(SB), Y4
 	VFMADD213PS  Y1, Y3, Y4
 	VMULPS       actf3102e308<>+0(SB), Y3, Y1
 	VADDPS       Y1, Y4, Y3
 	VMULPS       Y3, Y3, Y5
-	VMOVUPS      actf3e2aaa49<>+0(SB), Y6
+	VBROADCASTSS actf3e2aaa49<>+0(SB), Y6
 	VFMADD213PS  actf3efffffe<>+0(SB), Y3, Y6
-	VMOVUPS      actf3c091cf1<>+0(SB), Y7
+	VBROADCASTSS actf3c091cf1<>+0(SB), Y7
 	VFMADD213PS  actf3d2aac79<>+0(SB), Y3, Y7
-	VMOVUPS      actf3ab51219<>+0(SB), Y3
+	VBROADCASTSS actf3ab51219<>+0(SB), Y3
 	VFMADD213PS  Y7, Y5, Y3
 	VFMADD213PS  Y6, Y5, Y3
 	VFMADD213PS  Y1, Y5, Y3
@@ -2711,9 +2633,9 @@ blocks:
 	VADDPS       Y3, Y4, Y2
 	VSUBPS       Y4, Y2, Y4
 	VSUBPS       Y4, Y3, Y3
-	VMOVUPS      actf3f800000<>+0(SB), Y4
+	VBROADCASTSS actf3f800000<>+0(SB), Y4
 	VSUBPS       Y1, Y4, Y4
-	VMOVUPS      actf3f800000<>+0(SB), Y5
+	VBROADCASTSS actf3f800000<>+0(SB), Y5
 	VSUBPS       Y4, Y5, Y5
 	VSUBPS       Y1, Y5, Y5
 	VMULPS       Y2, Y1, Y2
@@ -2724,7 +2646,7 @@ blocks:
 	VADDPS       Y5, Y4, Y4
 	VSUBPS       Y3, Y4, Y4
 	VADDPS       actf3f800000<>+0(SB), Y1, Y5
-	VMOVUPS      actf3f800000<>+0(SB), Y7
+	VBROADCASTSS actf3f800000<>+0(SB), Y7
 	VSUBPS       Y5, Y7, Y7
 	VADDPS       Y1, Y7, Y1
 	VADDPS       Y2, Y5, Y7
@@ -2732,7 +2654,7 @@ blocks:
 	VADDPS       Y2, Y5, Y2
 	VADDPS       Y1, Y2, Y1
 	VADDPS       Y3, Y1, Y1
-	VMOVUPS      actf3f800000<>+0(SB), Y2
+	VBROADCASTSS actf3f800000<>+0(SB), Y2
 	VDIVPS       Y7, Y2, Y2
 	VMULPS       Y2, Y6, Y3
 	VFNMADD231PS Y7, Y3, Y6
@@ -2755,22 +2677,22 @@ blocks_done:
 units:
 	VMOVUPS      (CX)(BX*4), Y0
 	VANDPS       actf7fffffff<>+0(SB), Y0, Y1
-	VMOVUPS      actf41200000<>+0(SB), Y2
+	VBROADCASTSS actf41200000<>+0(SB), Y2
 	VMINPS       Y1, Y2, Y1
 	VMULPS       actfc0000000<>+0(SB), Y1, Y1
-	VMOVUPS      actf3fb8aa3b<>+0(SB), Y2
+	VBROADCASTSS actf3fb8aa3b<>+0(SB), Y2
 	VFMADD213PS  actf4b400000<>+0(SB), Y1, Y2
 	VSUBPS       actf4b400000<>+0(SB), Y2, Y3
-	VMOVUPS      actfbf317218<>+0(SB), Y4
+	VBROADCASTSS actfbf317218<>+0(SB), Y4
 	VFMADD213PS  Y1, Y3, Y4
 	VMULPS       actf3102e308<>+0(SB), Y3, Y1
 	VADDPS       Y1, Y4, Y3
 	VMULPS       Y3, Y3, Y5
-	VMOVUPS      actf3e2aaa49<>+0(SB), Y6
+	VBROADCASTSS actf3e2aaa49<>+0(SB), Y6
 	VFMADD213PS  actf3efffffe<>+0(SB), Y3, Y6
-	VMOVUPS      actf3c091cf1<>+0(SB), Y7
+	VBROADCASTSS actf3c091cf1<>+0(SB), Y7
 	VFMADD213PS  actf3d2aac79<>+0(SB), Y3, Y7
-	VMOVUPS      actf3ab51219<>+0(SB), Y3
+	VBROADCASTSS actf3ab51219<>+0(SB), Y3
 	VFMADD213PS  Y7, Y5, Y3
 	VFMADD213PS  Y6, Y5, Y3
 	VFMADD213PS  Y1, Y5, Y3
@@ -2780,9 +2702,9 @@ units:
 	VADDPS       Y3, Y4, Y2
 	VSUBPS       Y4, Y2, Y4
 	VSUBPS       Y4, Y3, Y3
-	VMOVUPS      actf3f800000<>+0(SB), Y4
+	VBROADCASTSS actf3f800000<>+0(SB), Y4
 	VSUBPS       Y1, Y4, Y4
-	VMOVUPS      actf3f800000<>+0(SB), Y5
+	VBROADCASTSS actf3f800000<>+0(SB), Y5
 	VSUBPS       Y4, Y5, Y5
 	VSUBPS       Y1, Y5, Y5
 	VMULPS       Y2, Y1, Y2
@@ -2793,7 +2715,7 @@ units:
 	VADDPS       Y5, Y4, Y4
 	VSUBPS       Y3, Y4, Y4
 	VADDPS       actf3f800000<>+0(SB), Y1, Y5
-	VMOVUPS      actf3f800000<>+0(SB), Y7
+	VBROADCASTSS actf3f800000<>+0(SB), Y7
 	VSUBPS       Y5, Y7, Y7
 	VADDPS       Y1, Y7, Y1
 	VADDPS       Y2, Y5, Y7
@@ -2801,7 +2723,7 @@ units:
 	VADDPS       Y2, Y5, Y2
 	VADDPS       Y1, Y2, Y1
 	VADDPS       Y3, Y1, Y1
-	VMOVUPS      actf3f800000<>+0(SB), Y2
+	VBROADCASTSS actf3f800000<>+0(SB), Y2
 	VDIVPS       Y7, Y2, Y2
 	VMULPS       Y2, Y6, Y3
 	VFNMADD231PS Y7, Y3, Y6
@@ -2823,22 +2745,22 @@ units_done:
 	VPCMPGTD     actiota4<>+0(SB), Y0, Y0
 	VMASKMOVPS   (CX)(BX*4), Y0, Y1
 	VANDPS       actf7fffffff<>+0(SB), Y1, Y2
-	VMOVUPS      actf41200000<>+0(SB), Y3
+	VBROADCASTSS actf41200000<>+0(SB), Y3
 	VMINPS       Y2, Y3, Y2
 	VMULPS       actfc0000000<>+0(SB), Y2, Y2
-	VMOVUPS      actf3fb8aa3b<>+0(SB), Y3
+	VBROADCASTSS actf3fb8aa3b<>+0(SB), Y3
 	VFMADD213PS  actf4b400000<>+0(SB), Y2, Y3
 	VSUBPS       actf4b400000<>+0(SB), Y3, Y4
-	VMOVUPS      actfbf317218<>+0(SB), Y5
+	VBROADCASTSS actfbf317218<>+0(SB), Y5
 	VFMADD213PS  Y2, Y4, Y5
 	VMULPS       actf3102e308<>+0(SB), Y4, Y2
 	VADDPS       Y2, Y5, Y4
 	VMULPS       Y4, Y4, Y6
-	VMOVUPS      actf3e2aaa49<>+0(SB), Y7
+	VBROADCASTSS actf3e2aaa49<>+0(SB), Y7
 	VFMADD213PS  actf3efffffe<>+0(SB), Y4, Y7
-	VMOVUPS      actf3c091cf1<>+0(SB), Y8
+	VBROADCASTSS actf3c091cf1<>+0(SB), Y8
 	VFMADD213PS  actf3d2aac79<>+0(SB), Y4, Y8
-	VMOVUPS      actf3ab51219<>+0(SB), Y4
+	VBROADCASTSS actf3ab51219<>+0(SB), Y4
 	VFMADD213PS  Y8, Y6, Y4
 	VFMADD213PS  Y7, Y6, Y4
 	VFMADD213PS  Y2, Y6, Y4
@@ -2848,9 +2770,9 @@ units_done:
 	VADDPS       Y4, Y5, Y3
 	VSUBPS       Y5, Y3, Y5
 	VSUBPS       Y5, Y4, Y4
-	VMOVUPS      actf3f800000<>+0(SB), Y5
+	VBROADCASTSS actf3f800000<>+0(SB), Y5
 	VSUBPS       Y2, Y5, Y5
-	VMOVUPS      actf3f800000<>+0(SB), Y6
+	VBROADCASTSS actf3f800000<>+0(SB), Y6
 	VSUBPS       Y5, Y6, Y6
 	VSUBPS       Y2, Y6, Y6
 	VMULPS       Y3, Y2, Y3
@@ -2861,7 +2783,7 @@ units_done:
 	VADDPS       Y6, Y5, Y5
 	VSUBPS       Y4, Y5, Y5
 	VADDPS       actf3f800000<>+0(SB), Y2, Y6
-	VMOVUPS      actf3f800000<>+0(SB), Y8
+	VBROADCASTSS actf3f800000<>+0(SB), Y8
 	VSUBPS       Y6, Y8, Y8
 	VADDPS       Y2, Y8, Y2
 	VADDPS       Y3, Y6, Y8
@@ -2869,7 +2791,7 @@ units_done:
 	VADDPS       Y3, Y6, Y3
 	VADDPS       Y2, Y3, Y2
 	VADDPS       Y4, Y2, Y2
-	VMOVUPS      actf3f800000<>+0(SB), Y3
+	VBROADCASTSS actf3f800000<>+0(SB), Y3
 	VDIVPS       Y8, Y3, Y3
 	VMULPS       Y3, Y7, Y4
 	VFNMADD231PS Y8, Y4, Y7
@@ -2941,130 +2863,130 @@ GLOBL actfc0000000<>(SB), RODATA|NOPTR, $64
 // func tanhF32AVX512(dst []float32, x []float32)
 // Requires: AVX, AVX512DQ, AVX512F, BMI2
 TEXT ·tanhF32AVX512(SB), NOSPLIT, $0-48
-	MOVQ dst_base+0(FP), AX
-	MOVQ x_base+24(FP), CX
-	MOVQ dst_len+8(FP), DX
-	XORQ BX, BX
-	MOVQ DX, SI
-	SUBQ $0x00000020, SI
-	CMPQ BX, SI
-	JG   blocks_done
+	VBROADCASTSS actf3fb8aa3b<>+0(SB), Z0
+	VBROADCASTSS actf4b400000<>+0(SB), Z1
+	VBROADCASTSS actfbf317218<>+0(SB), Z2
+	VBROADCASTSS actf3102e308<>+0(SB), Z3
+	VBROADCASTSS actf3efffffe<>+0(SB), Z4
+	VBROADCASTSS actf3e2aaa49<>+0(SB), Z5
+	VBROADCASTSS actf3d2aac79<>+0(SB), Z6
+	VBROADCASTSS actf3c091cf1<>+0(SB), Z7
+	VBROADCASTSS actf3ab51219<>+0(SB), Z8
+	VBROADCASTSS actf3f800000<>+0(SB), Z9
+	MOVQ         dst_base+0(FP), AX
+	MOVQ         x_base+24(FP), CX
+	MOVQ         dst_len+8(FP), DX
+	XORQ         BX, BX
+	MOVQ         DX, SI
+	SUBQ         $0x00000020, SI
+	CMPQ         BX, SI
+	JG           blocks_done
 
 blocks:
-	VMOVUPS      (CX)(BX*4), Z0
-	VMOVUPS      64(CX)(BX*4), Z1
-	VANDPS       actf7fffffff<>+0(SB), Z0, Z2
-	VANDPS       actf7fffffff<>+0(SB), Z1, Z3
-	VMOVUPS      actf41200000<>+0(SB), Z4
-	VMOVUPS      actf41200000<>+0(SB), Z5
-	VMINPS       Z2, Z4, Z2
-	VMINPS       Z3, Z5, Z3
-	VMULPS       actfc0000000<>+0(SB), Z2, Z2
-	VMULPS       actfc0000000<>+0(SB), Z3, Z3
-	VMOVUPS      actf3fb8aa3b<>+0(SB), Z4
-	VMOVUPS      actf3fb8aa3b<>+0(SB), Z5
-	VFMADD213PS  actf4b400000<>+0(SB), Z2, Z4
-	VFMADD213PS  actf4b400000<>+0(SB), Z3, Z5
-	VSUBPS       actf4b400000<>+0(SB), Z4, Z4
-	VSUBPS       actf4b400000<>+0(SB), Z5, Z5
-	VMOVUPS      actfbf317218<>+0(SB), Z6
-	VMOVUPS      actfbf317218<>+0(SB), Z7
-	VFMADD213PS  Z2, Z4, Z6
-	VFMADD213PS  Z3, Z5, Z7
-	VMULPS       actf3102e308<>+0(SB), Z4, Z2
-	VMULPS       actf3102e308<>+0(SB), Z5, Z3
-	VADDPS       Z2, Z6, Z8
-	VADDPS       Z3, Z7, Z9
-	VMULPS       Z8, Z8, Z10
-	VMULPS       Z9, Z9, Z11
-	VMOVUPS      actf3e2aaa49<>+0(SB), Z12
-	VMOVUPS      actf3e2aaa49<>+0(SB), Z13
-	VFMADD213PS  actf3efffffe<>+0(SB), Z8, Z12
-	VFMADD213PS  actf3efffffe<>+0(SB), Z9, Z13
-	VMOVUPS      actf3c091cf1<>+0(SB), Z14
-	VMOVUPS      actf3c091cf1<>+0(SB), Z15
-	VFMADD213PS  actf3d2aac79<>+0(SB), Z8, Z14
-	VFMADD213PS  actf3d2aac79<>+0(SB), Z9, Z15
-	VMOVUPS      actf3ab51219<>+0(SB), Z8
-	VMOVUPS      actf3ab51219<>+0(SB), Z9
-	VFMADD213PS  Z14, Z10, Z8
-	VFMADD213PS  Z15, Z11, Z9
-	VFMADD213PS  Z12, Z10, Z8
-	VFMADD213PS  Z13, Z11, Z9
-	VFMADD213PS  Z2, Z10, Z8
-	VFMADD213PS  Z3, Z11, Z9
-	VMOVUPS      actf3f800000<>+0(SB), Z2
-	VMOVUPS      actf3f800000<>+0(SB), Z3
-	VSCALEFPS    Z4, Z2, Z2
-	VSCALEFPS    Z5, Z3, Z3
-	VADDPS       Z8, Z6, Z4
-	VADDPS       Z9, Z7, Z5
-	VSUBPS       Z6, Z4, Z6
-	VSUBPS       Z7, Z5, Z7
-	VSUBPS       Z6, Z8, Z6
-	VSUBPS       Z7, Z9, Z7
-	VMOVUPS      actf3f800000<>+0(SB), Z8
-	VMOVUPS      actf3f800000<>+0(SB), Z9
-	VSUBPS       Z2, Z8, Z8
-	VSUBPS       Z3, Z9, Z9
-	VMOVUPS      actf3f800000<>+0(SB), Z10
-	VMOVUPS      actf3f800000<>+0(SB), Z11
-	VSUBPS       Z8, Z10, Z10
-	VSUBPS       Z9, Z11, Z11
-	VSUBPS       Z2, Z10, Z10
-	VSUBPS       Z3, Z11, Z11
-	VMULPS       Z4, Z2, Z4
-	VMULPS       Z5, Z3, Z5
-	VMULPS       Z6, Z2, Z6
-	VMULPS       Z7, Z3, Z7
-	VSUBPS       Z4, Z8, Z12
-	VSUBPS       Z5, Z9, Z13
-	VSUBPS       Z12, Z8, Z8
-	VSUBPS       Z13, Z9, Z9
-	VSUBPS       Z4, Z8, Z8
-	VSUBPS       Z5, Z9, Z9
-	VADDPS       Z10, Z8, Z8
-	VADDPS       Z11, Z9, Z9
-	VSUBPS       Z6, Z8, Z8
-	VSUBPS       Z7, Z9, Z9
-	VADDPS       actf3f800000<>+0(SB), Z2, Z10
-	VADDPS       actf3f800000<>+0(SB), Z3, Z11
-	VMOVUPS      actf3f800000<>+0(SB), Z14
-	VMOVUPS      actf3f800000<>+0(SB), Z15
-	VSUBPS       Z10, Z14, Z14
-	VSUBPS       Z11, Z15, Z15
-	VADDPS       Z2, Z14, Z2
-	VADDPS       Z3, Z15, Z3
-	VADDPS       Z4, Z10, Z14
-	VADDPS       Z5, Z11, Z15
-	VSUBPS       Z14, Z10, Z10
-	VSUBPS       Z15, Z11, Z11
-	VADDPS       Z4, Z10, Z4
-	VADDPS       Z5, Z11, Z5
-	VADDPS       Z2, Z4, Z2
-	VADDPS       Z3, Z5, Z3
-	VADDPS       Z6, Z2, Z2
-	VADDPS       Z7, Z3, Z3
-	VMOVUPS      actf3f800000<>+0(SB), Z4
-	VMOVUPS      actf3f800000<>+0(SB), Z5
-	VDIVPS       Z14, Z4, Z4
-	VDIVPS       Z15, Z5, Z5
-	VMULPS       Z4, Z12, Z6
-	VMULPS       Z5, Z13, Z7
-	VFNMADD231PS Z14, Z6, Z12
-	VFNMADD231PS Z15, Z7, Z13
-	VADDPS       Z8, Z12, Z8
-	VADDPS       Z9, Z13, Z9
-	VFNMADD231PS Z2, Z6, Z8
-	VFNMADD231PS Z3, Z7, Z9
-	VFMADD213PS  Z6, Z4, Z8
-	VFMADD213PS  Z7, Z5, Z9
-	VANDPS       actf80000000<>+0(SB), Z0, Z0
-	VANDPS       actf80000000<>+0(SB), Z1, Z1
-	VORPS        Z0, Z8, Z0
-	VORPS        Z1, Z9, Z1
-	VMOVUPS      Z0, (AX)(BX*4)
-	VMOVUPS      Z1, 64(AX)(BX*4)
+	VMOVUPS      (CX)(BX*4), Z10
+	VMOVUPS      64(CX)(BX*4), Z11
+	VANDPS.BCST  actf7fffffff<>+0(SB), Z10, Z12
+	VANDPS.BCST  actf7fffffff<>+0(SB), Z11, Z13
+	VBROADCASTSS actf41200000<>+0(SB), Z14
+	VBROADCASTSS actf41200000<>+0(SB), Z15
+	VMINPS       Z12, Z14, Z12
+	VMINPS       Z13, Z15, Z13
+	VMULPS.BCST  actfc0000000<>+0(SB), Z12, Z12
+	VMULPS.BCST  actfc0000000<>+0(SB), Z13, Z13
+	VMOVAPS      Z0, Z14
+	VMOVAPS      Z0, Z15
+	VFMADD213PS  Z1, Z12, Z14
+	VFMADD213PS  Z1, Z13, Z15
+	VSUBPS       Z1, Z14, Z14
+	VSUBPS       Z1, Z15, Z15
+	VMOVAPS      Z2, Z16
+	VMOVAPS      Z2, Z17
+	VFMADD213PS  Z12, Z14, Z16
+	VFMADD213PS  Z13, Z15, Z17
+	VMULPS       Z3, Z14, Z12
+	VMULPS       Z3, Z15, Z13
+	VADDPS       Z12, Z16, Z18
+	VADDPS       Z13, Z17, Z19
+	VMULPS       Z18, Z18, Z20
+	VMULPS       Z19, Z19, Z21
+	VMOVAPS      Z5, Z22
+	VMOVAPS      Z5, Z23
+	VFMADD213PS  Z4, Z18, Z22
+	VFMADD213PS  Z4, Z19, Z23
+	VMOVAPS      Z7, Z24
+	VMOVAPS      Z7, Z25
+	VFMADD213PS  Z6, Z18, Z24
+	VFMADD213PS  Z6, Z19, Z25
+	VMOVAPS      Z8, Z18
+	VMOVAPS      Z8, Z19
+	VFMADD213PS  Z24, Z20, Z18
+	VFMADD213PS  Z25, Z21, Z19
+	VFMADD213PS  Z22, Z20, Z18
+	VFMADD213PS  Z23, Z21, Z19
+	VFMADD213PS  Z12, Z20, Z18
+	VFMADD213PS  Z13, Z21, Z19
+	VSCALEFPS    Z14, Z9, Z12
+	VSCALEFPS    Z15, Z9, Z13
+	VADDPS       Z18, Z16, Z14
+	VADDPS       Z19, Z17, Z15
+	VSUBPS       Z16, Z14, Z16
+	VSUBPS       Z17, Z15, Z17
+	VSUBPS       Z16, Z18, Z16
+	VSUBPS       Z17, Z19, Z17
+	VSUBPS       Z12, Z9, Z18
+	VSUBPS       Z13, Z9, Z19
+	VSUBPS       Z18, Z9, Z20
+	VSUBPS       Z19, Z9, Z21
+	VSUBPS       Z12, Z20, Z20
+	VSUBPS       Z13, Z21, Z21
+	VMULPS       Z14, Z12, Z14
+	VMULPS       Z15, Z13, Z15
+	VMULPS       Z16, Z12, Z16
+	VMULPS       Z17, Z13, Z17
+	VSUBPS       Z14, Z18, Z22
+	VSUBPS       Z15, Z19, Z23
+	VSUBPS       Z22, Z18, Z18
+	VSUBPS       Z23, Z19, Z19
+	VSUBPS       Z14, Z18, Z18
+	VSUBPS       Z15, Z19, Z19
+	VADDPS       Z20, Z18, Z18
+	VADDPS       Z21, Z19, Z19
+	VSUBPS       Z16, Z18, Z18
+	VSUBPS       Z17, Z19, Z19
+	VADDPS       Z9, Z12, Z20
+	VADDPS       Z9, Z13, Z21
+	VSUBPS       Z20, Z9, Z24
+	VSUBPS       Z21, Z9, Z25
+	VADDPS       Z12, Z24, Z12
+	VADDPS       Z13, Z25, Z13
+	VADDPS       Z14, Z20, Z24
+	VADDPS       Z15, Z21, Z25
+	VSUBPS       Z24, Z20, Z20
+	VSUBPS       Z25, Z21, Z21
+	VADDPS       Z14, Z20, Z14
+	VADDPS       Z15, Z21, Z15
+	VADDPS       Z12, Z14, Z12
+	VADDPS       Z13, Z15, Z13
+	VADDPS       Z16, Z12, Z12
+	VADDPS       Z17, Z13, Z13
+	VDIVPS       Z24, Z9, Z14
+	VDIVPS       Z25, Z9, Z15
+	VMULPS       Z14, Z22, Z16
+	VMULPS       Z15, Z23, Z17
+	VFNMADD231PS Z24, Z16, Z22
+	VFNMADD231PS Z25, Z17, Z23
+	VADDPS       Z18, Z22, Z18
+	VADDPS       Z19, Z23, Z19
+	VFNMADD231PS Z12, Z16, Z18
+	VFNMADD231PS Z13, Z17, Z19
+	VFMADD213PS  Z16, Z14, Z18
+	VFMADD213PS  Z17, Z15, Z19
+	VANDPS.BCST  actf80000000<>+0(SB), Z10, Z10
+	VANDPS.BCST  actf80000000<>+0(SB), Z11, Z11
+	VORPS        Z10, Z18, Z10
+	VORPS        Z11, Z19, Z11
+	VMOVUPS      Z10, (AX)(BX*4)
+	VMOVUPS      Z11, 64(AX)(BX*4)
 	ADDQ         $0x00000020, BX
 	CMPQ         BX, SI
 	JLE          blocks
@@ -3076,63 +2998,58 @@ blocks_done:
 	JAE  units_done
 
 units:
-	VMOVUPS      (CX)(BX*4), Z0
-	VANDPS       actf7fffffff<>+0(SB), Z0, Z1
-	VMOVUPS      actf41200000<>+0(SB), Z2
-	VMINPS       Z1, Z2, Z1
-	VMULPS       actfc0000000<>+0(SB), Z1, Z1
-	VMOVUPS      actf3fb8aa3b<>+0(SB), Z2
-	VFMADD213PS  actf4b400000<>+0(SB), Z1, Z2
-	VSUBPS       actf4b400000<>+0(SB), Z2, Z2
-	VMOVUPS      actfbf317218<>+0(SB), Z3
-	VFMADD213PS  Z1, Z2, Z3
-	VMULPS       actf3102e308<>+0(SB), Z2, Z1
-	VADDPS       Z1, Z3, Z4
-	VMULPS       Z4, Z4, Z5
-	VMOVUPS      actf3e2aaa49<>+0(SB), Z6
-	VFMADD213PS  actf3efffffe<>+0(SB), Z4, Z6
-	VMOVUPS      actf3c091cf1<>+0(SB), Z7
-	VFMADD213PS  actf3d2aac79<>+0(SB), Z4, Z7
-	VMOVUPS      actf3ab51219<>+0(SB), Z4
-	VFMADD213PS  Z7, Z5, Z4
-	VFMADD213PS  Z6, Z5, Z4
-	VFMADD213PS  Z1, Z5, Z4
-	VMOVUPS      actf3f800000<>+0(SB), Z1
-	VSCALEFPS    Z2, Z1, Z1
-	VADDPS       Z4, Z3, Z2
-	VSUBPS       Z3, Z2, Z3
-	VSUBPS       Z3, Z4, Z3
-	VMOVUPS      actf3f800000<>+0(SB), Z4
-	VSUBPS       Z1, Z4, Z4
-	VMOVUPS      actf3f800000<>+0(SB), Z5
-	VSUBPS       Z4, Z5, Z5
-	VSUBPS       Z1, Z5, Z5
-	VMULPS       Z2, Z1, Z2
-	VMULPS       Z3, Z1, Z3
-	VSUBPS       Z2, Z4, Z6
-	VSUBPS       Z6, Z4, Z4
-	VSUBPS       Z2, Z4, Z4
-	VADDPS       Z5, Z4, Z4
-	VSUBPS       Z3, Z4, Z4
-	VADDPS       actf3f800000<>+0(SB), Z1, Z5
-	VMOVUPS      actf3f800000<>+0(SB), Z7
-	VSUBPS       Z5, Z7, Z7
-	VADDPS       Z1, Z7, Z1
-	VADDPS       Z2, Z5, Z7
-	VSUBPS       Z7, Z5, Z5
-	VADDPS       Z2, Z5, Z2
-	VADDPS       Z1, Z2, Z1
-	VADDPS       Z3, Z1, Z1
-	VMOVUPS      actf3f800000<>+0(SB), Z2
-	VDIVPS       Z7, Z2, Z2
-	VMULPS       Z2, Z6, Z3
-	VFNMADD231PS Z7, Z3, Z6
-	VADDPS       Z4, Z6, Z4
-	VFNMADD231PS Z1, Z3, Z4
-	VFMADD213PS  Z3, Z2, Z4
-	VANDPS       actf80000000<>+0(SB), Z0, Z0
-	VORPS        Z0, Z4, Z0
-	VMOVUPS      Z0, (AX)(BX*4)
+	VMOVUPS      (CX)(BX*4), Z10
+	VANDPS.BCST  actf7fffffff<>+0(SB), Z10, Z11
+	VBROADCASTSS actf41200000<>+0(SB), Z12
+	VMINPS       Z11, Z12, Z11
+	VMULPS.BCST  actfc0000000<>+0(SB), Z11, Z11
+	VMOVAPS      Z0, Z12
+	VFMADD213PS  Z1, Z11, Z12
+	VSUBPS       Z1, Z12, Z12
+	VMOVAPS      Z2, Z13
+	VFMADD213PS  Z11, Z12, Z13
+	VMULPS       Z3, Z12, Z11
+	VADDPS       Z11, Z13, Z14
+	VMULPS       Z14, Z14, Z15
+	VMOVAPS      Z5, Z16
+	VFMADD213PS  Z4, Z14, Z16
+	VMOVAPS      Z7, Z17
+	VFMADD213PS  Z6, Z14, Z17
+	VMOVAPS      Z8, Z14
+	VFMADD213PS  Z17, Z15, Z14
+	VFMADD213PS  Z16, Z15, Z14
+	VFMADD213PS  Z11, Z15, Z14
+	VSCALEFPS    Z12, Z9, Z11
+	VADDPS       Z14, Z13, Z12
+	VSUBPS       Z13, Z12, Z13
+	VSUBPS       Z13, Z14, Z13
+	VSUBPS       Z11, Z9, Z14
+	VSUBPS       Z14, Z9, Z15
+	VSUBPS       Z11, Z15, Z15
+	VMULPS       Z12, Z11, Z12
+	VMULPS       Z13, Z11, Z13
+	VSUBPS       Z12, Z14, Z16
+	VSUBPS       Z16, Z14, Z14
+	VSUBPS       Z12, Z14, Z14
+	VADDPS       Z15, Z14, Z14
+	VSUBPS       Z13, Z14, Z14
+	VADDPS       Z9, Z11, Z15
+	VSUBPS       Z15, Z9, Z17
+	VADDPS       Z11, Z17, Z11
+	VADDPS       Z12, Z15, Z17
+	VSUBPS       Z17, Z15, Z15
+	VADDPS       Z12, Z15, Z12
+	VADDPS       Z11, Z12, Z11
+	VADDPS       Z13, Z11, Z11
+	VDIVPS       Z17, Z9, Z12
+	VMULPS       Z12, Z16, Z13
+	VFNMADD231PS Z17, Z13, Z16
+	VADDPS       Z14, Z16, Z14
+	VFNMADD231PS Z11, Z13, Z14
+	VFMADD213PS  Z13, Z12, Z14
+	VANDPS.BCST  actf80000000<>+0(SB), Z10, Z10
+	VORPS        Z10, Z14, Z10
+	VMOVUPS      Z10, (AX)(BX*4)
 	ADDQ         $0x00000010, BX
 	CMPQ         BX, SI
 	JB           units
@@ -3143,62 +3060,57 @@ units_done:
 	MOVL         $0xffffffff, SI
 	BZHIL        DX, SI, SI
 	KMOVW        SI, K1
-	VMOVUPS.Z    (CX)(BX*4), K1, Z0
-	VANDPS       actf7fffffff<>+0(SB), Z0, Z1
-	VMOVUPS      actf41200000<>+0(SB), Z2
-	VMINPS       Z1, Z2, Z1
-	VMULPS       actfc0000000<>+0(SB), Z1, Z1
-	VMOVUPS      actf3fb8aa3b<>+0(SB), Z2
-	VFMADD213PS  actf4b400000<>+0(SB), Z1, Z2
-	VSUBPS       actf4b400000<>+0(SB), Z2, Z2
-	VMOVUPS      actfbf317218<>+0(SB), Z3
-	VFMADD213PS  Z1, Z2, Z3
-	VMULPS       actf3102e308<>+0(SB), Z2, Z1
-	VADDPS       Z1, Z3, Z4
-	VMULPS       Z4, Z4, Z5
-	VMOVUPS      actf3e2aaa49<>+0(SB), Z6
-	VFMADD213PS  actf3efffffe<>+0(SB), Z4, Z6
-	VMOVUPS      actf3c091cf1<>+0(SB), Z7
-	VFMADD213PS  actf3d2aac79<>+0(SB), Z4, Z7
-	VMOVUPS      actf3ab51219<>+0(SB), Z4
-	VFMADD213PS  Z7, Z5, Z4
-	VFMADD213PS  Z6, Z5, Z4
-	VFMADD213PS  Z1, Z5, Z4
-	VMOVUPS      actf3f800000<>+0(SB), Z1
-	VSCALEFPS    Z2, Z1, Z1
-	VADDPS       Z4, Z3, Z2
-	VSUBPS       Z3, Z2, Z3
-	VSUBPS       Z3, Z4, Z3
-	VMOVUPS      actf3f800000<>+0(SB), Z4
-	VSUBPS       Z1, Z4, Z4
-	VMOVUPS      actf3f800000<>+0(SB), Z5
-	VSUBPS       Z4, Z5, Z5
-	VSUBPS       Z1, Z5, Z5
-	VMULPS       Z2, Z1, Z2
-	VMULPS       Z3, Z1, Z3
-	VSUBPS       Z2, Z4, Z6
+	VMOVUPS.Z    (CX)(BX*4), K1, Z10
+	VANDPS.BCST  actf7fffffff<>+0(SB), Z10, Z11
+	VBROADCASTSS actf41200000<>+0(SB), Z12
+	VMINPS       Z11, Z12, Z11
+	VMULPS.BCST  actfc0000000<>+0(SB), Z11, Z11
+	VMOVAPS      Z0, Z0
+	VFMADD213PS  Z1, Z11, Z0
+	VSUBPS       Z1, Z0, Z0
+	VMOVAPS      Z2, Z1
+	VFMADD213PS  Z11, Z0, Z1
+	VMULPS       Z3, Z0, Z2
+	VADDPS       Z2, Z1, Z3
+	VMULPS       Z3, Z3, Z11
+	VMOVAPS      Z5, Z5
+	VFMADD213PS  Z4, Z3, Z5
+	VMOVAPS      Z7, Z4
+	VFMADD213PS  Z6, Z3, Z4
+	VMOVAPS      Z8, Z3
+	VFMADD213PS  Z4, Z11, Z3
+	VFMADD213PS  Z5, Z11, Z3
+	VFMADD213PS  Z2, Z11, Z3
+	VSCALEFPS    Z0, Z9, Z0
+	VADDPS       Z3, Z1, Z2
+	VSUBPS       Z1, Z2, Z1
+	VSUBPS       Z1, Z3, Z1
+	VSUBPS       Z0, Z9, Z3
+	VSUBPS       Z3, Z9, Z4
+	VSUBPS       Z0, Z4, Z4
+	VMULPS       Z2, Z0, Z2
+	VMULPS       Z1, Z0, Z1
+	VSUBPS       Z2, Z3, Z5
+	VSUBPS       Z5, Z3, Z3
+	VSUBPS       Z2, Z3, Z3
+	VADDPS       Z4, Z3, Z3
+	VSUBPS       Z1, Z3, Z3
+	VADDPS       Z9, Z0, Z4
+	VSUBPS       Z4, Z9, Z6
+	VADDPS       Z0, Z6, Z0
+	VADDPS       Z2, Z4, Z6
 	VSUBPS       Z6, Z4, Z4
-	VSUBPS       Z2, Z4, Z4
-	VADDPS       Z5, Z4, Z4
-	VSUBPS       Z3, Z4, Z4
-	VADDPS       actf3f800000<>+0(SB), Z1, Z5
-	VMOVUPS      actf3f800000<>+0(SB), Z7
-	VSUBPS       Z5, Z7, Z7
-	VADDPS       Z1, Z7, Z1
-	VADDPS       Z2, Z5, Z7
-	VSUBPS       Z7, Z5, Z5
-	VADDPS       Z2, Z5, Z2
-	VADDPS       Z1, Z2, Z1
-	VADDPS       Z3, Z1, Z1
-	VMOVUPS      actf3f800000<>+0(SB), Z2
-	VDIVPS       Z7, Z2, Z2
-	VMULPS       Z2, Z6, Z3
-	VFNMADD231PS Z7, Z3, Z6
-	VADDPS       Z4, Z6, Z4
-	VFNMADD231PS Z1, Z3, Z4
-	VFMADD213PS  Z3, Z2, Z4
-	VANDPS       actf80000000<>+0(SB), Z0, Z0
-	VORPS        Z0, Z4, Z0
+	VADDPS       Z2, Z4, Z2
+	VADDPS       Z0, Z2, Z0
+	VADDPS       Z1, Z0, Z0
+	VDIVPS       Z6, Z9, Z1
+	VMULPS       Z1, Z5, Z2
+	VFNMADD231PS Z6, Z2, Z5
+	VADDPS       Z3, Z5, Z3
+	VFNMADD231PS Z0, Z2, Z3
+	VFMADD213PS  Z2, Z1, Z3
+	VANDPS.BCST  actf80000000<>+0(SB), Z10, Z0
+	VORPS        Z0, Z3, Z0
 	VMOVUPS      Z0, K1, (AX)(BX*4)
 
 done:

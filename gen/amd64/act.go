@@ -645,7 +645,7 @@ func init() {
 		switch in.Name {
 		case "exp":
 			if !f64 {
-				act32Kernel(in, isa, 4, 2, grp.exp32)
+				act32Kernel(in, isa, 2, 2, append(expConsts(), cf32(actExpLo32), cf32(actExpHi32), cf32(1)), grp.exp32)
 				return
 			}
 			actLoop(in, isa, true, 1, []string{"x"}, pick(ax.exp32, ax.exp64))
@@ -653,13 +653,13 @@ func init() {
 			actLoop(in, isa, true, 1, []string{"x"}, pick(ax.log32, ax.log64))
 		case "sigmoid":
 			if !f64 {
-				act32Kernel(in, isa, 3, 1, grp.sigmoid32)
+				act32Kernel(in, isa, 2, 1, append(expConsts(), cf32(actExpLo32)), grp.sigmoid32)
 				return
 			}
 			actLoop(in, isa, true, 1, []string{"x"}, func(l lanes, ins []VecVirtual) VecVirtual { return l.a.sigmoid64(ins[0]) })
 		case "tanh":
 			if !f64 {
-				act32Kernel(in, isa, 2, 1, grp.tanh32)
+				act32Kernel(in, isa, 2, 1, append(expConsts(), cf32(1)), grp.tanh32)
 				return
 			}
 			actLoop(in, isa, true, 1, []string{"x"}, func(l lanes, ins []VecVirtual) VecVirtual { return l.a.tanh64(ins[0]) })

@@ -54,8 +54,19 @@ func cf32(v float32) Mem { return cbits32(math.Float32bits(v)) }
 // vector, so the n dependency chains overlap. A value is a gv (one register
 // per vector); an operand may also be a Mem or a register shared by all.
 type grp struct {
-	z bool // AVX-512 (ZMM); else AVX2 (YMM)
-	n int
+	z    bool // AVX-512 (ZMM); else AVX2 (YMM)
+	n    int
+	pool map[Mem]VecVirtual // constants held in registers for the whole loop
+}
+
+// k maps a constant held in the pool to its register.
+func (g grp) k(x any) any {
+	if m, ok := x.(Mem); ok {
+		if r, ok := g.pool[m]; ok {
+			return r
+		}
+	}
+	return x
 }
 
 type gv []VecVirtual
@@ -81,6 +92,9 @@ func at(x any, i int) Op {
 // emit calls inst(at(ops[0], i), ..., d) with a fresh d for each vector i
 // (avo operand order: sources in reverse Intel order, destination last).
 func (g grp) emit(inst func(...Op), ops ...any) gv {
+	for i, o := range ops {
+		ops[i] = g.k(o)
+	}
 	out := make(gv, g.n)
 	for i := range out {
 		args := make([]Op, 0, len(ops)+1)
@@ -96,19 +110,29 @@ func (g grp) emit(inst func(...Op), ops ...any) gv {
 // reg returns x as a register operand: a Mem constant is loaded into
 // fresh registers (VEX and EVEX take memory only as the last source).
 func (g grp) reg(x any) any {
-	m, ok := x.(Mem)
+	m, ok := g.k(x).(Mem)
 	if !ok {
 		return x
 	}
-	return g.emit(VMOVUPS, m)
+	return g.emit(VBROADCASTSS, m)
 }
 
-func (g grp) add(x, y any) gv { return g.emit(VADDPS, y, g.reg(x)) } // x + y
-func (g grp) sub(x, y any) gv { return g.emit(VSUBPS, y, g.reg(x)) } // x − y
-func (g grp) mul(x, y any) gv { return g.emit(VMULPS, y, g.reg(x)) } // x·y
-func (g grp) div(x, y any) gv { return g.emit(VDIVPS, y, g.reg(x)) } // x/y
-func (g grp) and(x, y any) gv { return g.emit(VANDPS, y, g.reg(x)) }
-func (g grp) or(x, y any) gv  { return g.emit(VORPS, y, g.reg(x)) }
+// emitB is emit, with the embedded-broadcast form of the instruction on
+// AVX-512 when the first source is a (constant) Mem: a 4-byte load per use
+// instead of a 64-byte one, which would make the loop load-bound on Zen 4.
+func (g grp) emitB(inst, bcst func(...Op), ops ...any) gv {
+	if _, ok := g.k(ops[0]).(Mem); ok && g.z {
+		inst = bcst
+	}
+	return g.emit(inst, ops...)
+}
+
+func (g grp) add(x, y any) gv { return g.emitB(VADDPS, VADDPS_BCST, y, g.reg(x)) } // x + y
+func (g grp) sub(x, y any) gv { return g.emitB(VSUBPS, VSUBPS_BCST, y, g.reg(x)) } // x − y
+func (g grp) mul(x, y any) gv { return g.emitB(VMULPS, VMULPS_BCST, y, g.reg(x)) } // x·y
+func (g grp) div(x, y any) gv { return g.emitB(VDIVPS, VDIVPS_BCST, y, g.reg(x)) } // x/y
+func (g grp) and(x, y any) gv { return g.emitB(VANDPS, VANDPS_BCST, y, g.reg(x)) }
+func (g grp) or(x, y any) gv  { return g.emitB(VORPS, VORPS_BCST, y, g.reg(x)) }
 
 // max and min keep a NaN x: MAXPS and MINPS return their second (Intel)
 // source, here x, when either is NaN.
@@ -117,11 +141,12 @@ func (g grp) min(x any, c Mem) gv { return g.emit(VMINPS, x, g.reg(c)) }
 
 // fma is x·y + z in one rounding.
 func (g grp) fma(x, y, z any) gv {
+	x = g.k(x)
 	d := make(gv, g.n)
 	for i := range d {
 		d[i] = g.vec()
 		if m, ok := x.(Mem); ok {
-			VMOVUPS(m, d[i])
+			VBROADCASTSS(m, d[i])
 		} else {
 			VMOVAPS(at(x, i), d[i])
 		}
@@ -132,8 +157,14 @@ func (g grp) fma(x, y, z any) gv {
 
 // fmaTo is d = d·y + z in place.
 func (g grp) fmaTo(d gv, y, z any) {
+	y, z = g.k(y), g.k(z)
+	_, bc := z.(Mem)
 	for i := range d {
-		VFMADD213PS(at(z, i), at(y, i), d[i])
+		if bc && g.z {
+			VFMADD213PS_BCST(at(z, i), at(y, i), d[i])
+		} else {
+			VFMADD213PS(at(z, i), at(y, i), d[i])
+		}
 	}
 }
 
@@ -151,14 +182,19 @@ type gmask []Register
 // ge is x ≥ c (ordered: false for NaN).
 func (g grp) ge(x gv, c Mem) gmask {
 	m := make(gmask, g.n)
+	cc := g.k(c).(Op)
 	for i := range m {
 		if g.z {
 			k := K()
-			VCMPPS(U8(cmpGE), c, x[i], k)
+			if _, ok := cc.(Mem); ok {
+				VCMPPS_BCST(U8(cmpGE), cc, x[i], k)
+			} else {
+				VCMPPS(U8(cmpGE), cc, x[i], k)
+			}
 			m[i] = k
 		} else {
 			d := YMM()
-			VCMPPS(U8(cmpGE), c, x[i], d)
+			VCMPPS(U8(cmpGE), cc, x[i], d)
 			m[i] = d
 		}
 	}
@@ -167,12 +203,17 @@ func (g grp) ge(x gv, c Mem) gmask {
 
 // sel is m ? t : f.
 func (g grp) sel(m gmask, t, f any) gv {
+	t, f = g.k(t), g.k(f)
 	out := make(gv, g.n)
 	for i := range out {
 		out[i] = g.vec()
-		if g.z {
+		_, bc := t.(Mem)
+		switch {
+		case g.z && bc:
+			VBLENDMPS_BCST(at(t, i), at(f, i), m[i], out[i])
+		case g.z:
 			VBLENDMPS(at(t, i), at(f, i), m[i], out[i])
-		} else {
+		default:
 			VBLENDVPS(m[i], at(t, i), at(f, i), out[i])
 		}
 	}
@@ -222,6 +263,14 @@ func (g grp) expCore(x gv) (rh, p gv, k expo) {
 		return rh, p, expo(kf)
 	}
 	return rh, p, expo(g.psubd(t, cbits32(actMagicFBits)))
+}
+
+// expConsts are the constants of expCore, held in registers on AVX-512:
+// constants as memory operands (even 4-byte broadcasts) made the loop 25%
+// slower than registers on Zen 4.
+func expConsts() []Mem {
+	return []Mem{cf32(actLog2eF), cf32(actMagicF), cf32(-actLn2HiF), cf32(-actLn2LoF),
+		cf32(actE2), cf32(actE3), cf32(actE4), cf32(actE5), cf32(actE6)}
 }
 
 // exp32 is asm.exp32.
@@ -275,7 +324,7 @@ func (g grp) tanh32(x gv) gv {
 	rh, p, k := g.expCore(g.mul(ab, cf32(-2)))
 	var sc gv
 	if g.z {
-		sc = g.scale(g.reg(one).(gv), k)
+		sc = g.emit(VSCALEFPS, gv(k), g.reg(one)) // 2ᵏ
 	} else {
 		sc = g.pow2(gv(k))
 	}
@@ -304,8 +353,14 @@ func (g grp) tanh32(x gv) gv {
 // vectors per iteration, then one vector at a time, then one masked
 // vector. setup runs once before the loop (for constants kept in
 // registers).
-func actLoop32(in spec.Instance, isa spec.ISA, n int, body func(g grp, x gv) gv) {
+func actLoop32(in spec.Instance, isa spec.ISA, n int, hoist []Mem, body func(g grp, x gv) gv) {
 	z := isa == spec.AVX512
+	pool := map[Mem]VecVirtual{}
+	for _, m := range hoist {
+		r := grp{z: z}.vec()
+		VBROADCASTSS(m, r)
+		pool[m] = r
+	}
 	l := lanes{a: ax{z: z}, v: newVK(isa, in.T), t: in.T}
 	u := l.v.lanes
 	dst := Load(Param("dst").Base(), GP64())
@@ -323,27 +378,28 @@ func actLoop32(in spec.Instance, isa spec.ISA, n int, body func(g grp, x gv) gv)
 			l.store(y, l.v.at(dst, i, j*u), tl)
 		}
 	}
-	loopAny("blocks", i, cnt, n*u, func() { step(grp{z, n}, nil) })
-	loop("units", i, cnt, u, func() { step(grp{z, 1}, nil) })
+	loopAny("blocks", i, cnt, n*u, func() { step(grp{z, n, pool}, nil) })
+	loop("units", i, cnt, u, func() { step(grp{z, 1, pool}, nil) })
 	r := GP64()
 	MOVQ(cnt, r)
 	SUBQ(i, r)
 	JZ(LabelRef("done"))
 	tl := l.tailMask(r)
-	step(grp{z, 1}, &tl)
+	step(grp{z, 1, pool}, &tl)
 	Label("done")
 	VZEROUPPER()
 	RET()
 }
 
 // act32Kernel emits a float32-lane kernel with n512 (AVX-512, 32
-// registers) or n2 (AVX2, 16 registers) vectors interleaved.
-func act32Kernel(in spec.Instance, isa spec.ISA, n512, n2 int, body func(g grp, x gv) gv) {
-	n := n2
+// registers) or n2 (AVX2, 16 registers) vectors interleaved; on AVX-512 the
+// constants hoist512 are held in registers for the whole loop.
+func act32Kernel(in spec.Instance, isa spec.ISA, n512, n2 int, hoist512 []Mem, body func(g grp, x gv) gv) {
+	n, hoist := n2, []Mem(nil)
 	if isa == spec.AVX512 {
-		n = n512
+		n, hoist = n512, hoist512
 	}
-	actLoop32(in, isa, n, body)
+	actLoop32(in, isa, n, hoist, body)
 }
 
 // loopAny emits "for ; i+step <= n; i += step { body() }" for any step.
