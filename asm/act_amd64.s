@@ -7,83 +7,56 @@
 // func expF32AVX2(dst []float32, x []float32)
 // Requires: AVX, AVX2, FMA3, SSE2
 TEXT ·expF32AVX2(SB), NOSPLIT, $0-48
-	MOVQ dst_base+0(FP), AX
-	MOVQ x_base+24(FP), CX
-	MOVQ dst_len+8(FP), DX
-	XORQ BX, BX
-	MOVQ DX, SI
-	SUBQ $0x00000010, SI
-	CMPQ BX, SI
-	JG   blocks_done
+	VBROADCASTSS actf3fb8aa3b<>+0(SB), Y0
+	VBROADCASTSS actf4b400000<>+0(SB), Y1
+	VBROADCASTSS actfbf317218<>+0(SB), Y2
+	VBROADCASTSS actf3102e308<>+0(SB), Y3
+	VBROADCASTSS actf3efffffe<>+0(SB), Y4
+	VBROADCASTSS actf3e2aaa49<>+0(SB), Y5
+	MOVQ         dst_base+0(FP), AX
+	MOVQ         x_base+24(FP), CX
+	MOVQ         dst_len+8(FP), DX
+	XORQ         BX, BX
+	MOVQ         DX, SI
+	SUBQ         $0x00000008, SI
+	CMPQ         BX, SI
+	JG           blocks_done
 
 blocks:
-	VMOVUPS      (CX)(BX*4), Y0
-	VMOVUPS      32(CX)(BX*4), Y1
-	VBROADCASTSS actfc2d00000<>+0(SB), Y2
-	VBROADCASTSS actfc2d00000<>+0(SB), Y3
-	VMAXPS       Y0, Y2, Y0
-	VMAXPS       Y1, Y3, Y1
-	VBROADCASTSS actf42b20000<>+0(SB), Y2
-	VBROADCASTSS actf42b20000<>+0(SB), Y3
-	VMINPS       Y0, Y2, Y0
-	VMINPS       Y1, Y3, Y1
-	VBROADCASTSS actf3fb8aa3b<>+0(SB), Y2
-	VBROADCASTSS actf3fb8aa3b<>+0(SB), Y3
-	VFMADD213PS  actf4b400000<>+0(SB), Y0, Y2
-	VFMADD213PS  actf4b400000<>+0(SB), Y1, Y3
-	VSUBPS       actf4b400000<>+0(SB), Y2, Y4
-	VSUBPS       actf4b400000<>+0(SB), Y3, Y5
-	VBROADCASTSS actfbf317218<>+0(SB), Y6
-	VBROADCASTSS actfbf317218<>+0(SB), Y7
-	VFMADD213PS  Y0, Y4, Y6
-	VFMADD213PS  Y1, Y5, Y7
-	VMULPS       actf3102e308<>+0(SB), Y4, Y0
-	VMULPS       actf3102e308<>+0(SB), Y5, Y1
-	VADDPS       Y0, Y6, Y4
-	VADDPS       Y1, Y7, Y5
-	VMULPS       Y4, Y4, Y8
-	VMULPS       Y5, Y5, Y9
-	VBROADCASTSS actf3e2aaa49<>+0(SB), Y10
-	VBROADCASTSS actf3e2aaa49<>+0(SB), Y11
-	VFMADD213PS  actf3efffffe<>+0(SB), Y4, Y10
-	VFMADD213PS  actf3efffffe<>+0(SB), Y5, Y11
+	VMOVUPS      (CX)(BX*4), Y6
+	VBROADCASTSS actfc2d00000<>+0(SB), Y7
+	VMAXPS       Y6, Y7, Y6
+	VBROADCASTSS actf42b20000<>+0(SB), Y7
+	VMINPS       Y6, Y7, Y6
+	VMOVAPS      Y0, Y7
+	VFMADD213PS  Y1, Y6, Y7
+	VSUBPS       Y1, Y7, Y8
+	VMOVAPS      Y2, Y9
+	VFMADD213PS  Y6, Y8, Y9
+	VMULPS       Y3, Y8, Y6
+	VADDPS       Y6, Y9, Y8
+	VMULPS       Y8, Y8, Y10
+	VMOVAPS      Y5, Y11
+	VFMADD213PS  Y4, Y8, Y11
 	VBROADCASTSS actf3c091cf1<>+0(SB), Y12
-	VBROADCASTSS actf3c091cf1<>+0(SB), Y13
-	VFMADD213PS  actf3d2aac79<>+0(SB), Y4, Y12
-	VFMADD213PS  actf3d2aac79<>+0(SB), Y5, Y13
-	VBROADCASTSS actf3ab51219<>+0(SB), Y4
-	VBROADCASTSS actf3ab51219<>+0(SB), Y5
-	VFMADD213PS  Y12, Y8, Y4
-	VFMADD213PS  Y13, Y9, Y5
-	VFMADD213PS  Y10, Y8, Y4
-	VFMADD213PS  Y11, Y9, Y5
-	VFMADD213PS  Y0, Y8, Y4
-	VFMADD213PS  Y1, Y9, Y5
-	VPSUBD       actf4b400000<>+0(SB), Y2, Y0
-	VPSUBD       actf4b400000<>+0(SB), Y3, Y1
-	VADDPS       Y4, Y6, Y2
-	VADDPS       Y5, Y7, Y3
-	VADDPS       actf3f800000<>+0(SB), Y2, Y2
-	VADDPS       actf3f800000<>+0(SB), Y3, Y3
-	VPSRAD       $0x01, Y0, Y4
-	VPSRAD       $0x01, Y1, Y5
-	VPADDD       actf0000007f<>+0(SB), Y4, Y6
-	VPADDD       actf0000007f<>+0(SB), Y5, Y7
+	VFMADD213PS  actf3d2aac79<>+0(SB), Y8, Y12
+	VBROADCASTSS actf3ab51219<>+0(SB), Y8
+	VFMADD213PS  Y12, Y10, Y8
+	VFMADD213PS  Y11, Y10, Y8
+	VFMADD213PS  Y6, Y10, Y8
+	VPSUBD       Y1, Y7, Y6
+	VADDPS       Y8, Y9, Y7
+	VADDPS       actf3f800000<>+0(SB), Y7, Y7
+	VPSRAD       $0x01, Y6, Y8
+	VPADDD       actf0000007f<>+0(SB), Y8, Y9
+	VPSLLD       $0x17, Y9, Y9
+	VMULPS       Y9, Y7, Y7
+	VPSUBD       Y8, Y6, Y6
+	VPADDD       actf0000007f<>+0(SB), Y6, Y6
 	VPSLLD       $0x17, Y6, Y6
-	VPSLLD       $0x17, Y7, Y7
-	VMULPS       Y6, Y2, Y2
-	VMULPS       Y7, Y3, Y3
-	VPSUBD       Y4, Y0, Y0
-	VPSUBD       Y5, Y1, Y1
-	VPADDD       actf0000007f<>+0(SB), Y0, Y0
-	VPADDD       actf0000007f<>+0(SB), Y1, Y1
-	VPSLLD       $0x17, Y0, Y0
-	VPSLLD       $0x17, Y1, Y1
-	VMULPS       Y0, Y2, Y0
-	VMULPS       Y1, Y3, Y1
-	VMOVUPS      Y0, (AX)(BX*4)
-	VMOVUPS      Y1, 32(AX)(BX*4)
-	ADDQ         $0x00000010, BX
+	VMULPS       Y6, Y7, Y6
+	VMOVUPS      Y6, (AX)(BX*4)
+	ADDQ         $0x00000008, BX
 	CMPQ         BX, SI
 	JLE          blocks
 
@@ -94,29 +67,72 @@ blocks_done:
 	JAE  units_done
 
 units:
-	VMOVUPS      (CX)(BX*4), Y0
-	VBROADCASTSS actfc2d00000<>+0(SB), Y1
-	VMAXPS       Y0, Y1, Y0
-	VBROADCASTSS actf42b20000<>+0(SB), Y1
-	VMINPS       Y0, Y1, Y0
-	VBROADCASTSS actf3fb8aa3b<>+0(SB), Y1
-	VFMADD213PS  actf4b400000<>+0(SB), Y0, Y1
-	VSUBPS       actf4b400000<>+0(SB), Y1, Y2
-	VBROADCASTSS actfbf317218<>+0(SB), Y3
-	VFMADD213PS  Y0, Y2, Y3
-	VMULPS       actf3102e308<>+0(SB), Y2, Y0
-	VADDPS       Y0, Y3, Y2
-	VMULPS       Y2, Y2, Y4
-	VBROADCASTSS actf3e2aaa49<>+0(SB), Y5
-	VFMADD213PS  actf3efffffe<>+0(SB), Y2, Y5
-	VBROADCASTSS actf3c091cf1<>+0(SB), Y6
-	VFMADD213PS  actf3d2aac79<>+0(SB), Y2, Y6
-	VBROADCASTSS actf3ab51219<>+0(SB), Y2
-	VFMADD213PS  Y6, Y4, Y2
-	VFMADD213PS  Y5, Y4, Y2
-	VFMADD213PS  Y0, Y4, Y2
-	VPSUBD       actf4b400000<>+0(SB), Y1, Y0
-	VADDPS       Y2, Y3, Y1
+	VMOVUPS      (CX)(BX*4), Y6
+	VBROADCASTSS actfc2d00000<>+0(SB), Y7
+	VMAXPS       Y6, Y7, Y6
+	VBROADCASTSS actf42b20000<>+0(SB), Y7
+	VMINPS       Y6, Y7, Y6
+	VMOVAPS      Y0, Y7
+	VFMADD213PS  Y1, Y6, Y7
+	VSUBPS       Y1, Y7, Y8
+	VMOVAPS      Y2, Y9
+	VFMADD213PS  Y6, Y8, Y9
+	VMULPS       Y3, Y8, Y6
+	VADDPS       Y6, Y9, Y8
+	VMULPS       Y8, Y8, Y10
+	VMOVAPS      Y5, Y11
+	VFMADD213PS  Y4, Y8, Y11
+	VBROADCASTSS actf3c091cf1<>+0(SB), Y12
+	VFMADD213PS  actf3d2aac79<>+0(SB), Y8, Y12
+	VBROADCASTSS actf3ab51219<>+0(SB), Y8
+	VFMADD213PS  Y12, Y10, Y8
+	VFMADD213PS  Y11, Y10, Y8
+	VFMADD213PS  Y6, Y10, Y8
+	VPSUBD       Y1, Y7, Y6
+	VADDPS       Y8, Y9, Y7
+	VADDPS       actf3f800000<>+0(SB), Y7, Y7
+	VPSRAD       $0x01, Y6, Y8
+	VPADDD       actf0000007f<>+0(SB), Y8, Y9
+	VPSLLD       $0x17, Y9, Y9
+	VMULPS       Y9, Y7, Y7
+	VPSUBD       Y8, Y6, Y6
+	VPADDD       actf0000007f<>+0(SB), Y6, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VMULPS       Y6, Y7, Y6
+	VMOVUPS      Y6, (AX)(BX*4)
+	ADDQ         $0x00000008, BX
+	CMPQ         BX, SI
+	JB           units
+
+units_done:
+	SUBQ         BX, DX
+	JZ           done
+	MOVQ         DX, X6
+	VPBROADCASTD X6, Y6
+	VPCMPGTD     actiota4<>+0(SB), Y6, Y6
+	VMASKMOVPS   (CX)(BX*4), Y6, Y7
+	VBROADCASTSS actfc2d00000<>+0(SB), Y8
+	VMAXPS       Y7, Y8, Y7
+	VBROADCASTSS actf42b20000<>+0(SB), Y8
+	VMINPS       Y7, Y8, Y7
+	VMOVAPS      Y0, Y0
+	VFMADD213PS  Y1, Y7, Y0
+	VSUBPS       Y1, Y0, Y8
+	VMOVAPS      Y2, Y2
+	VFMADD213PS  Y7, Y8, Y2
+	VMULPS       Y3, Y8, Y3
+	VADDPS       Y3, Y2, Y7
+	VMULPS       Y7, Y7, Y8
+	VMOVAPS      Y5, Y5
+	VFMADD213PS  Y4, Y7, Y5
+	VBROADCASTSS actf3c091cf1<>+0(SB), Y4
+	VFMADD213PS  actf3d2aac79<>+0(SB), Y7, Y4
+	VBROADCASTSS actf3ab51219<>+0(SB), Y7
+	VFMADD213PS  Y4, Y8, Y7
+	VFMADD213PS  Y5, Y8, Y7
+	VFMADD213PS  Y3, Y8, Y7
+	VPSUBD       Y1, Y0, Y0
+	VADDPS       Y7, Y2, Y1
 	VADDPS       actf3f800000<>+0(SB), Y1, Y1
 	VPSRAD       $0x01, Y0, Y2
 	VPADDD       actf0000007f<>+0(SB), Y2, Y3
@@ -126,50 +142,7 @@ units:
 	VPADDD       actf0000007f<>+0(SB), Y0, Y0
 	VPSLLD       $0x17, Y0, Y0
 	VMULPS       Y0, Y1, Y0
-	VMOVUPS      Y0, (AX)(BX*4)
-	ADDQ         $0x00000008, BX
-	CMPQ         BX, SI
-	JB           units
-
-units_done:
-	SUBQ         BX, DX
-	JZ           done
-	MOVQ         DX, X0
-	VPBROADCASTD X0, Y0
-	VPCMPGTD     actiota4<>+0(SB), Y0, Y0
-	VMASKMOVPS   (CX)(BX*4), Y0, Y1
-	VBROADCASTSS actfc2d00000<>+0(SB), Y2
-	VMAXPS       Y1, Y2, Y1
-	VBROADCASTSS actf42b20000<>+0(SB), Y2
-	VMINPS       Y1, Y2, Y1
-	VBROADCASTSS actf3fb8aa3b<>+0(SB), Y2
-	VFMADD213PS  actf4b400000<>+0(SB), Y1, Y2
-	VSUBPS       actf4b400000<>+0(SB), Y2, Y3
-	VBROADCASTSS actfbf317218<>+0(SB), Y4
-	VFMADD213PS  Y1, Y3, Y4
-	VMULPS       actf3102e308<>+0(SB), Y3, Y1
-	VADDPS       Y1, Y4, Y3
-	VMULPS       Y3, Y3, Y5
-	VBROADCASTSS actf3e2aaa49<>+0(SB), Y6
-	VFMADD213PS  actf3efffffe<>+0(SB), Y3, Y6
-	VBROADCASTSS actf3c091cf1<>+0(SB), Y7
-	VFMADD213PS  actf3d2aac79<>+0(SB), Y3, Y7
-	VBROADCASTSS actf3ab51219<>+0(SB), Y3
-	VFMADD213PS  Y7, Y5, Y3
-	VFMADD213PS  Y6, Y5, Y3
-	VFMADD213PS  Y1, Y5, Y3
-	VPSUBD       actf4b400000<>+0(SB), Y2, Y1
-	VADDPS       Y3, Y4, Y2
-	VADDPS       actf3f800000<>+0(SB), Y2, Y2
-	VPSRAD       $0x01, Y1, Y3
-	VPADDD       actf0000007f<>+0(SB), Y3, Y4
-	VPSLLD       $0x17, Y4, Y4
-	VMULPS       Y4, Y2, Y2
-	VPSUBD       Y3, Y1, Y1
-	VPADDD       actf0000007f<>+0(SB), Y1, Y1
-	VPSLLD       $0x17, Y1, Y1
-	VMULPS       Y1, Y2, Y1
-	VMASKMOVPS   Y1, Y0, (AX)(BX*4)
+	VMASKMOVPS   Y0, Y6, (AX)(BX*4)
 
 done:
 	VZEROUPPER
@@ -1785,69 +1758,75 @@ done:
 // func sigmoidF32AVX2(dst []float32, x []float32)
 // Requires: AVX, AVX2, FMA3, SSE2
 TEXT ·sigmoidF32AVX2(SB), NOSPLIT, $0-48
-	MOVQ dst_base+0(FP), AX
-	MOVQ x_base+24(FP), CX
-	MOVQ dst_len+8(FP), DX
-	XORQ BX, BX
-	MOVQ DX, SI
-	SUBQ $0x00000008, SI
-	CMPQ BX, SI
-	JG   blocks_done
+	VBROADCASTSS actf3fb8aa3b<>+0(SB), Y0
+	VBROADCASTSS actf4b400000<>+0(SB), Y1
+	VBROADCASTSS actfbf317218<>+0(SB), Y2
+	VBROADCASTSS actf3102e308<>+0(SB), Y3
+	VBROADCASTSS actf3efffffe<>+0(SB), Y4
+	VBROADCASTSS actf3e2aaa49<>+0(SB), Y5
+	MOVQ         dst_base+0(FP), AX
+	MOVQ         x_base+24(FP), CX
+	MOVQ         dst_len+8(FP), DX
+	XORQ         BX, BX
+	MOVQ         DX, SI
+	SUBQ         $0x00000008, SI
+	CMPQ         BX, SI
+	JG           blocks_done
 
 blocks:
-	VMOVUPS      (CX)(BX*4), Y0
-	VCMPPS       $0x0d, actf00000000<>+0(SB), Y0, Y1
-	VORPS        actf80000000<>+0(SB), Y0, Y0
-	VBROADCASTSS actfc2d00000<>+0(SB), Y2
-	VMAXPS       Y0, Y2, Y0
-	VBROADCASTSS actf3fb8aa3b<>+0(SB), Y2
-	VFMADD213PS  actf4b400000<>+0(SB), Y0, Y2
-	VSUBPS       actf4b400000<>+0(SB), Y2, Y3
-	VBROADCASTSS actfbf317218<>+0(SB), Y4
-	VFMADD213PS  Y0, Y3, Y4
-	VMULPS       actf3102e308<>+0(SB), Y3, Y0
-	VADDPS       Y0, Y4, Y3
-	VMULPS       Y3, Y3, Y5
-	VBROADCASTSS actf3e2aaa49<>+0(SB), Y6
-	VFMADD213PS  actf3efffffe<>+0(SB), Y3, Y6
-	VBROADCASTSS actf3c091cf1<>+0(SB), Y7
-	VFMADD213PS  actf3d2aac79<>+0(SB), Y3, Y7
-	VBROADCASTSS actf3ab51219<>+0(SB), Y3
-	VFMADD213PS  Y7, Y5, Y3
-	VFMADD213PS  Y6, Y5, Y3
-	VFMADD213PS  Y0, Y5, Y3
-	VPSUBD       actf4b400000<>+0(SB), Y2, Y0
-	VPANDN       Y0, Y1, Y2
-	VADDPS       Y3, Y4, Y3
-	VADDPS       actf3f800000<>+0(SB), Y3, Y3
-	VPSRAD       $0x01, Y0, Y4
-	VPADDD       actf0000007f<>+0(SB), Y4, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VMULPS       Y5, Y3, Y5
-	VPSUBD       Y4, Y0, Y0
-	VPADDD       actf0000007f<>+0(SB), Y0, Y0
-	VPSLLD       $0x17, Y0, Y0
-	VMULPS       Y0, Y5, Y0
-	VBLENDVPS    Y1, actf3f800000<>+0(SB), Y3, Y1
-	VADDPS       actf3f800000<>+0(SB), Y0, Y3
-	VBROADCASTSS actf3f800000<>+0(SB), Y4
-	VSUBPS       Y3, Y4, Y4
-	VADDPS       Y0, Y4, Y0
-	VBROADCASTSS actf3f800000<>+0(SB), Y4
-	VDIVPS       Y3, Y4, Y4
-	VMULPS       Y4, Y1, Y5
-	VFNMADD231PS Y3, Y5, Y1
-	VFNMADD231PS Y0, Y5, Y1
-	VFMADD213PS  Y5, Y4, Y1
-	VPSRAD       $0x01, Y2, Y0
-	VPADDD       actf0000007f<>+0(SB), Y0, Y3
-	VPSLLD       $0x17, Y3, Y3
-	VMULPS       Y3, Y1, Y1
-	VPSUBD       Y0, Y2, Y0
-	VPADDD       actf0000007f<>+0(SB), Y0, Y0
-	VPSLLD       $0x17, Y0, Y0
-	VMULPS       Y0, Y1, Y0
-	VMOVUPS      Y0, (AX)(BX*4)
+	VMOVUPS      (CX)(BX*4), Y6
+	VCMPPS       $0x0d, actf00000000<>+0(SB), Y6, Y7
+	VORPS        actf80000000<>+0(SB), Y6, Y6
+	VBROADCASTSS actfc2d00000<>+0(SB), Y8
+	VMAXPS       Y6, Y8, Y6
+	VMOVAPS      Y0, Y8
+	VFMADD213PS  Y1, Y6, Y8
+	VSUBPS       Y1, Y8, Y9
+	VMOVAPS      Y2, Y10
+	VFMADD213PS  Y6, Y9, Y10
+	VMULPS       Y3, Y9, Y6
+	VADDPS       Y6, Y10, Y9
+	VMULPS       Y9, Y9, Y11
+	VMOVAPS      Y5, Y12
+	VFMADD213PS  Y4, Y9, Y12
+	VBROADCASTSS actf3c091cf1<>+0(SB), Y13
+	VFMADD213PS  actf3d2aac79<>+0(SB), Y9, Y13
+	VBROADCASTSS actf3ab51219<>+0(SB), Y9
+	VFMADD213PS  Y13, Y11, Y9
+	VFMADD213PS  Y12, Y11, Y9
+	VFMADD213PS  Y6, Y11, Y9
+	VPSUBD       Y1, Y8, Y6
+	VPANDN       Y6, Y7, Y8
+	VADDPS       Y9, Y10, Y9
+	VADDPS       actf3f800000<>+0(SB), Y9, Y9
+	VPSRAD       $0x01, Y6, Y10
+	VPADDD       actf0000007f<>+0(SB), Y10, Y11
+	VPSLLD       $0x17, Y11, Y11
+	VMULPS       Y11, Y9, Y11
+	VPSUBD       Y10, Y6, Y6
+	VPADDD       actf0000007f<>+0(SB), Y6, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VMULPS       Y6, Y11, Y6
+	VBLENDVPS    Y7, actf3f800000<>+0(SB), Y9, Y7
+	VADDPS       actf3f800000<>+0(SB), Y6, Y9
+	VBROADCASTSS actf3f800000<>+0(SB), Y10
+	VSUBPS       Y9, Y10, Y10
+	VADDPS       Y6, Y10, Y6
+	VBROADCASTSS actf3f800000<>+0(SB), Y10
+	VDIVPS       Y9, Y10, Y10
+	VMULPS       Y10, Y7, Y11
+	VFNMADD231PS Y9, Y11, Y7
+	VFNMADD231PS Y6, Y11, Y7
+	VFMADD213PS  Y11, Y10, Y7
+	VPSRAD       $0x01, Y8, Y6
+	VPADDD       actf0000007f<>+0(SB), Y6, Y9
+	VPSLLD       $0x17, Y9, Y9
+	VMULPS       Y9, Y7, Y7
+	VPSUBD       Y6, Y8, Y6
+	VPADDD       actf0000007f<>+0(SB), Y6, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VMULPS       Y6, Y7, Y6
+	VMOVUPS      Y6, (AX)(BX*4)
 	ADDQ         $0x00000008, BX
 	CMPQ         BX, SI
 	JLE          blocks
@@ -1859,59 +1838,59 @@ blocks_done:
 	JAE  units_done
 
 units:
-	VMOVUPS      (CX)(BX*4), Y0
-	VCMPPS       $0x0d, actf00000000<>+0(SB), Y0, Y1
-	VORPS        actf80000000<>+0(SB), Y0, Y0
-	VBROADCASTSS actfc2d00000<>+0(SB), Y2
-	VMAXPS       Y0, Y2, Y0
-	VBROADCASTSS actf3fb8aa3b<>+0(SB), Y2
-	VFMADD213PS  actf4b400000<>+0(SB), Y0, Y2
-	VSUBPS       actf4b400000<>+0(SB), Y2, Y3
-	VBROADCASTSS actfbf317218<>+0(SB), Y4
-	VFMADD213PS  Y0, Y3, Y4
-	VMULPS       actf3102e308<>+0(SB), Y3, Y0
-	VADDPS       Y0, Y4, Y3
-	VMULPS       Y3, Y3, Y5
-	VBROADCASTSS actf3e2aaa49<>+0(SB), Y6
-	VFMADD213PS  actf3efffffe<>+0(SB), Y3, Y6
-	VBROADCASTSS actf3c091cf1<>+0(SB), Y7
-	VFMADD213PS  actf3d2aac79<>+0(SB), Y3, Y7
-	VBROADCASTSS actf3ab51219<>+0(SB), Y3
-	VFMADD213PS  Y7, Y5, Y3
-	VFMADD213PS  Y6, Y5, Y3
-	VFMADD213PS  Y0, Y5, Y3
-	VPSUBD       actf4b400000<>+0(SB), Y2, Y0
-	VPANDN       Y0, Y1, Y2
-	VADDPS       Y3, Y4, Y3
-	VADDPS       actf3f800000<>+0(SB), Y3, Y3
-	VPSRAD       $0x01, Y0, Y4
-	VPADDD       actf0000007f<>+0(SB), Y4, Y5
-	VPSLLD       $0x17, Y5, Y5
-	VMULPS       Y5, Y3, Y5
-	VPSUBD       Y4, Y0, Y0
-	VPADDD       actf0000007f<>+0(SB), Y0, Y0
-	VPSLLD       $0x17, Y0, Y0
-	VMULPS       Y0, Y5, Y0
-	VBLENDVPS    Y1, actf3f800000<>+0(SB), Y3, Y1
-	VADDPS       actf3f800000<>+0(SB), Y0, Y3
-	VBROADCASTSS actf3f800000<>+0(SB), Y4
-	VSUBPS       Y3, Y4, Y4
-	VADDPS       Y0, Y4, Y0
-	VBROADCASTSS actf3f800000<>+0(SB), Y4
-	VDIVPS       Y3, Y4, Y4
-	VMULPS       Y4, Y1, Y5
-	VFNMADD231PS Y3, Y5, Y1
-	VFNMADD231PS Y0, Y5, Y1
-	VFMADD213PS  Y5, Y4, Y1
-	VPSRAD       $0x01, Y2, Y0
-	VPADDD       actf0000007f<>+0(SB), Y0, Y3
-	VPSLLD       $0x17, Y3, Y3
-	VMULPS       Y3, Y1, Y1
-	VPSUBD       Y0, Y2, Y0
-	VPADDD       actf0000007f<>+0(SB), Y0, Y0
-	VPSLLD       $0x17, Y0, Y0
-	VMULPS       Y0, Y1, Y0
-	VMOVUPS      Y0, (AX)(BX*4)
+	VMOVUPS      (CX)(BX*4), Y6
+	VCMPPS       $0x0d, actf00000000<>+0(SB), Y6, Y7
+	VORPS        actf80000000<>+0(SB), Y6, Y6
+	VBROADCASTSS actfc2d00000<>+0(SB), Y8
+	VMAXPS       Y6, Y8, Y6
+	VMOVAPS      Y0, Y8
+	VFMADD213PS  Y1, Y6, Y8
+	VSUBPS       Y1, Y8, Y9
+	VMOVAPS      Y2, Y10
+	VFMADD213PS  Y6, Y9, Y10
+	VMULPS       Y3, Y9, Y6
+	VADDPS       Y6, Y10, Y9
+	VMULPS       Y9, Y9, Y11
+	VMOVAPS      Y5, Y12
+	VFMADD213PS  Y4, Y9, Y12
+	VBROADCASTSS actf3c091cf1<>+0(SB), Y13
+	VFMADD213PS  actf3d2aac79<>+0(SB), Y9, Y13
+	VBROADCASTSS actf3ab51219<>+0(SB), Y9
+	VFMADD213PS  Y13, Y11, Y9
+	VFMADD213PS  Y12, Y11, Y9
+	VFMADD213PS  Y6, Y11, Y9
+	VPSUBD       Y1, Y8, Y6
+	VPANDN       Y6, Y7, Y8
+	VADDPS       Y9, Y10, Y9
+	VADDPS       actf3f800000<>+0(SB), Y9, Y9
+	VPSRAD       $0x01, Y6, Y10
+	VPADDD       actf0000007f<>+0(SB), Y10, Y11
+	VPSLLD       $0x17, Y11, Y11
+	VMULPS       Y11, Y9, Y11
+	VPSUBD       Y10, Y6, Y6
+	VPADDD       actf0000007f<>+0(SB), Y6, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VMULPS       Y6, Y11, Y6
+	VBLENDVPS    Y7, actf3f800000<>+0(SB), Y9, Y7
+	VADDPS       actf3f800000<>+0(SB), Y6, Y9
+	VBROADCASTSS actf3f800000<>+0(SB), Y10
+	VSUBPS       Y9, Y10, Y10
+	VADDPS       Y6, Y10, Y6
+	VBROADCASTSS actf3f800000<>+0(SB), Y10
+	VDIVPS       Y9, Y10, Y10
+	VMULPS       Y10, Y7, Y11
+	VFNMADD231PS Y9, Y11, Y7
+	VFNMADD231PS Y6, Y11, Y7
+	VFMADD213PS  Y11, Y10, Y7
+	VPSRAD       $0x01, Y8, Y6
+	VPADDD       actf0000007f<>+0(SB), Y6, Y9
+	VPSLLD       $0x17, Y9, Y9
+	VMULPS       Y9, Y7, Y7
+	VPSUBD       Y6, Y8, Y6
+	VPADDD       actf0000007f<>+0(SB), Y6, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VMULPS       Y6, Y7, Y6
+	VMOVUPS      Y6, (AX)(BX*4)
 	ADDQ         $0x00000008, BX
 	CMPQ         BX, SI
 	JB           units
@@ -1919,62 +1898,62 @@ units:
 units_done:
 	SUBQ         BX, DX
 	JZ           done
-	MOVQ         DX, X0
-	VPBROADCASTD X0, Y0
-	VPCMPGTD     actiota4<>+0(SB), Y0, Y0
-	VMASKMOVPS   (CX)(BX*4), Y0, Y1
-	VCMPPS       $0x0d, actf00000000<>+0(SB), Y1, Y2
-	VORPS        actf80000000<>+0(SB), Y1, Y1
-	VBROADCASTSS actfc2d00000<>+0(SB), Y3
-	VMAXPS       Y1, Y3, Y1
-	VBROADCASTSS actf3fb8aa3b<>+0(SB), Y3
-	VFMADD213PS  actf4b400000<>+0(SB), Y1, Y3
-	VSUBPS       actf4b400000<>+0(SB), Y3, Y4
-	VBROADCASTSS actfbf317218<>+0(SB), Y5
-	VFMADD213PS  Y1, Y4, Y5
-	VMULPS       actf3102e308<>+0(SB), Y4, Y1
-	VADDPS       Y1, Y5, Y4
-	VMULPS       Y4, Y4, Y6
-	VBROADCASTSS actf3e2aaa49<>+0(SB), Y7
-	VFMADD213PS  actf3efffffe<>+0(SB), Y4, Y7
-	VBROADCASTSS actf3c091cf1<>+0(SB), Y8
-	VFMADD213PS  actf3d2aac79<>+0(SB), Y4, Y8
-	VBROADCASTSS actf3ab51219<>+0(SB), Y4
-	VFMADD213PS  Y8, Y6, Y4
-	VFMADD213PS  Y7, Y6, Y4
-	VFMADD213PS  Y1, Y6, Y4
-	VPSUBD       actf4b400000<>+0(SB), Y3, Y1
-	VPANDN       Y1, Y2, Y3
-	VADDPS       Y4, Y5, Y4
-	VADDPS       actf3f800000<>+0(SB), Y4, Y4
-	VPSRAD       $0x01, Y1, Y5
-	VPADDD       actf0000007f<>+0(SB), Y5, Y6
-	VPSLLD       $0x17, Y6, Y6
-	VMULPS       Y6, Y4, Y6
-	VPSUBD       Y5, Y1, Y1
-	VPADDD       actf0000007f<>+0(SB), Y1, Y1
-	VPSLLD       $0x17, Y1, Y1
-	VMULPS       Y1, Y6, Y1
-	VBLENDVPS    Y2, actf3f800000<>+0(SB), Y4, Y2
-	VADDPS       actf3f800000<>+0(SB), Y1, Y4
-	VBROADCASTSS actf3f800000<>+0(SB), Y5
-	VSUBPS       Y4, Y5, Y5
-	VADDPS       Y1, Y5, Y1
-	VBROADCASTSS actf3f800000<>+0(SB), Y5
-	VDIVPS       Y4, Y5, Y5
-	VMULPS       Y5, Y2, Y6
-	VFNMADD231PS Y4, Y6, Y2
-	VFNMADD231PS Y1, Y6, Y2
-	VFMADD213PS  Y6, Y5, Y2
-	VPSRAD       $0x01, Y3, Y1
-	VPADDD       actf0000007f<>+0(SB), Y1, Y4
+	MOVQ         DX, X6
+	VPBROADCASTD X6, Y6
+	VPCMPGTD     actiota4<>+0(SB), Y6, Y6
+	VMASKMOVPS   (CX)(BX*4), Y6, Y7
+	VCMPPS       $0x0d, actf00000000<>+0(SB), Y7, Y8
+	VORPS        actf80000000<>+0(SB), Y7, Y7
+	VBROADCASTSS actfc2d00000<>+0(SB), Y9
+	VMAXPS       Y7, Y9, Y7
+	VMOVAPS      Y0, Y0
+	VFMADD213PS  Y1, Y7, Y0
+	VSUBPS       Y1, Y0, Y9
+	VMOVAPS      Y2, Y2
+	VFMADD213PS  Y7, Y9, Y2
+	VMULPS       Y3, Y9, Y3
+	VADDPS       Y3, Y2, Y7
+	VMULPS       Y7, Y7, Y9
+	VMOVAPS      Y5, Y5
+	VFMADD213PS  Y4, Y7, Y5
+	VBROADCASTSS actf3c091cf1<>+0(SB), Y4
+	VFMADD213PS  actf3d2aac79<>+0(SB), Y7, Y4
+	VBROADCASTSS actf3ab51219<>+0(SB), Y7
+	VFMADD213PS  Y4, Y9, Y7
+	VFMADD213PS  Y5, Y9, Y7
+	VFMADD213PS  Y3, Y9, Y7
+	VPSUBD       Y1, Y0, Y0
+	VPANDN       Y0, Y8, Y1
+	VADDPS       Y7, Y2, Y2
+	VADDPS       actf3f800000<>+0(SB), Y2, Y2
+	VPSRAD       $0x01, Y0, Y3
+	VPADDD       actf0000007f<>+0(SB), Y3, Y4
 	VPSLLD       $0x17, Y4, Y4
-	VMULPS       Y4, Y2, Y2
-	VPSUBD       Y1, Y3, Y1
-	VPADDD       actf0000007f<>+0(SB), Y1, Y1
-	VPSLLD       $0x17, Y1, Y1
-	VMULPS       Y1, Y2, Y1
-	VMASKMOVPS   Y1, Y0, (AX)(BX*4)
+	VMULPS       Y4, Y2, Y4
+	VPSUBD       Y3, Y0, Y0
+	VPADDD       actf0000007f<>+0(SB), Y0, Y0
+	VPSLLD       $0x17, Y0, Y0
+	VMULPS       Y0, Y4, Y0
+	VBLENDVPS    Y8, actf3f800000<>+0(SB), Y2, Y2
+	VADDPS       actf3f800000<>+0(SB), Y0, Y3
+	VBROADCASTSS actf3f800000<>+0(SB), Y4
+	VSUBPS       Y3, Y4, Y4
+	VADDPS       Y0, Y4, Y0
+	VBROADCASTSS actf3f800000<>+0(SB), Y4
+	VDIVPS       Y3, Y4, Y4
+	VMULPS       Y4, Y2, Y5
+	VFNMADD231PS Y3, Y5, Y2
+	VFNMADD231PS Y0, Y5, Y2
+	VFMADD213PS  Y5, Y4, Y2
+	VPSRAD       $0x01, Y1, Y0
+	VPADDD       actf0000007f<>+0(SB), Y0, Y3
+	VPSLLD       $0x17, Y3, Y3
+	VMULPS       Y3, Y2, Y2
+	VPSUBD       Y0, Y1, Y0
+	VPADDD       actf0000007f<>+0(SB), Y0, Y0
+	VPSLLD       $0x17, Y0, Y0
+	VMULPS       Y0, Y2, Y0
+	VMASKMOVPS   Y0, Y6, (AX)(BX*4)
 
 done:
 	VZEROUPPER
@@ -2596,74 +2575,80 @@ done:
 // func tanhF32AVX2(dst []float32, x []float32)
 // Requires: AVX, AVX2, FMA3, SSE2
 TEXT ·tanhF32AVX2(SB), NOSPLIT, $0-48
-	MOVQ dst_base+0(FP), AX
-	MOVQ x_base+24(FP), CX
-	MOVQ dst_len+8(FP), DX
-	XORQ BX, BX
-	MOVQ DX, SI
-	SUBQ $0x00000008, SI
-	CMPQ BX, SI
-	JG   blocks_done
+	VBROADCASTSS actf3fb8aa3b<>+0(SB), Y0
+	VBROADCASTSS actf4b400000<>+0(SB), Y1
+	VBROADCASTSS actfbf317218<>+0(SB), Y2
+	VBROADCASTSS actf3102e308<>+0(SB), Y3
+	VBROADCASTSS actf3efffffe<>+0(SB), Y4
+	VBROADCASTSS actf3e2aaa49<>+0(SB), Y5
+	MOVQ         dst_base+0(FP), AX
+	MOVQ         x_base+24(FP), CX
+	MOVQ         dst_len+8(FP), DX
+	XORQ         BX, BX
+	MOVQ         DX, SI
+	SUBQ         $0x00000008, SI
+	CMPQ         BX, SI
+	JG           blocks_done
 
 blocks:
-	VMOVUPS      (CX)(BX*4), Y0
-	VANDPS       actf7fffffff<>+0(SB), Y0, Y1
-	VBROADCASTSS actf41200000<>+0(SB), Y2
-	VMINPS       Y1, Y2, Y1
-	VMULPS       actfc0000000<>+0(SB), Y1, Y1
-	VBROADCASTSS actf3fb8aa3b<>+0(SB), Y2
-	VFMADD213PS  actf4b400000<>+0(SB), Y1, Y2
-	VSUBPS       actf4b400000<>+0(SB), Y2, Y3
-	VBROADCASTSS actfbf317218<>+0(SB), Y4
-	VFMADD213PS  Y1, Y3, Y4
-	VMULPS       actf3102e308<>+0(SB), Y3, Y1
-	VADDPS       Y1, Y4, Y3
-	VMULPS       Y3, Y3, Y5
-	VBROADCASTSS actf3e2aaa49<>+0(SB), Y6
-	VFMADD213PS  actf3efffffe<>+0(SB), Y3, Y6
-	VBROADCASTSS actf3c091cf1<>+0(SB), Y7
-	VFMADD213PS  actf3d2aac79<>+0(SB), Y3, Y7
-	VBROADCASTSS actf3ab51219<>+0(SB), Y3
-	VFMADD213PS  Y7, Y5, Y3
-	VFMADD213PS  Y6, Y5, Y3
-	VFMADD213PS  Y1, Y5, Y3
-	VPSUBD       actf4b400000<>+0(SB), Y2, Y1
-	VPADDD       actf0000007f<>+0(SB), Y1, Y1
-	VPSLLD       $0x17, Y1, Y1
-	VADDPS       Y3, Y4, Y2
-	VSUBPS       Y4, Y2, Y4
-	VSUBPS       Y4, Y3, Y3
-	VBROADCASTSS actf3f800000<>+0(SB), Y4
-	VSUBPS       Y1, Y4, Y4
-	VBROADCASTSS actf3f800000<>+0(SB), Y5
-	VSUBPS       Y4, Y5, Y5
-	VSUBPS       Y1, Y5, Y5
-	VMULPS       Y2, Y1, Y2
-	VMULPS       Y3, Y1, Y3
-	VSUBPS       Y2, Y4, Y6
-	VSUBPS       Y6, Y4, Y4
-	VSUBPS       Y2, Y4, Y4
-	VADDPS       Y5, Y4, Y4
-	VSUBPS       Y3, Y4, Y4
-	VADDPS       actf3f800000<>+0(SB), Y1, Y5
-	VBROADCASTSS actf3f800000<>+0(SB), Y7
-	VSUBPS       Y5, Y7, Y7
-	VADDPS       Y1, Y7, Y1
-	VADDPS       Y2, Y5, Y7
-	VSUBPS       Y7, Y5, Y5
-	VADDPS       Y2, Y5, Y2
-	VADDPS       Y1, Y2, Y1
-	VADDPS       Y3, Y1, Y1
-	VBROADCASTSS actf3f800000<>+0(SB), Y2
-	VDIVPS       Y7, Y2, Y2
-	VMULPS       Y2, Y6, Y3
-	VFNMADD231PS Y7, Y3, Y6
-	VADDPS       Y4, Y6, Y4
-	VFNMADD231PS Y1, Y3, Y4
-	VFMADD213PS  Y3, Y2, Y4
-	VANDPS       actf80000000<>+0(SB), Y0, Y0
-	VORPS        Y0, Y4, Y0
-	VMOVUPS      Y0, (AX)(BX*4)
+	VMOVUPS      (CX)(BX*4), Y6
+	VANDPS       actf7fffffff<>+0(SB), Y6, Y7
+	VBROADCASTSS actf41200000<>+0(SB), Y8
+	VMINPS       Y7, Y8, Y7
+	VMULPS       actfc0000000<>+0(SB), Y7, Y7
+	VMOVAPS      Y0, Y8
+	VFMADD213PS  Y1, Y7, Y8
+	VSUBPS       Y1, Y8, Y9
+	VMOVAPS      Y2, Y10
+	VFMADD213PS  Y7, Y9, Y10
+	VMULPS       Y3, Y9, Y7
+	VADDPS       Y7, Y10, Y9
+	VMULPS       Y9, Y9, Y11
+	VMOVAPS      Y5, Y12
+	VFMADD213PS  Y4, Y9, Y12
+	VBROADCASTSS actf3c091cf1<>+0(SB), Y13
+	VFMADD213PS  actf3d2aac79<>+0(SB), Y9, Y13
+	VBROADCASTSS actf3ab51219<>+0(SB), Y9
+	VFMADD213PS  Y13, Y11, Y9
+	VFMADD213PS  Y12, Y11, Y9
+	VFMADD213PS  Y7, Y11, Y9
+	VPSUBD       Y1, Y8, Y7
+	VPADDD       actf0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VADDPS       Y9, Y10, Y8
+	VSUBPS       Y10, Y8, Y10
+	VSUBPS       Y10, Y9, Y9
+	VBROADCASTSS actf3f800000<>+0(SB), Y10
+	VSUBPS       Y7, Y10, Y10
+	VBROADCASTSS actf3f800000<>+0(SB), Y11
+	VSUBPS       Y10, Y11, Y11
+	VSUBPS       Y7, Y11, Y11
+	VMULPS       Y8, Y7, Y8
+	VMULPS       Y9, Y7, Y9
+	VSUBPS       Y8, Y10, Y12
+	VSUBPS       Y12, Y10, Y10
+	VSUBPS       Y8, Y10, Y10
+	VADDPS       Y11, Y10, Y10
+	VSUBPS       Y9, Y10, Y10
+	VADDPS       actf3f800000<>+0(SB), Y7, Y11
+	VBROADCASTSS actf3f800000<>+0(SB), Y13
+	VSUBPS       Y11, Y13, Y13
+	VADDPS       Y7, Y13, Y7
+	VADDPS       Y8, Y11, Y13
+	VSUBPS       Y13, Y11, Y11
+	VADDPS       Y8, Y11, Y8
+	VADDPS       Y7, Y8, Y7
+	VADDPS       Y9, Y7, Y7
+	VBROADCASTSS actf3f800000<>+0(SB), Y8
+	VDIVPS       Y13, Y8, Y8
+	VMULPS       Y8, Y12, Y9
+	VFNMADD231PS Y13, Y9, Y12
+	VADDPS       Y10, Y12, Y10
+	VFNMADD231PS Y7, Y9, Y10
+	VFMADD213PS  Y9, Y8, Y10
+	VANDPS       actf80000000<>+0(SB), Y6, Y6
+	VORPS        Y6, Y10, Y6
+	VMOVUPS      Y6, (AX)(BX*4)
 	ADDQ         $0x00000008, BX
 	CMPQ         BX, SI
 	JLE          blocks
@@ -2675,64 +2660,64 @@ blocks_done:
 	JAE  units_done
 
 units:
-	VMOVUPS      (CX)(BX*4), Y0
-	VANDPS       actf7fffffff<>+0(SB), Y0, Y1
-	VBROADCASTSS actf41200000<>+0(SB), Y2
-	VMINPS       Y1, Y2, Y1
-	VMULPS       actfc0000000<>+0(SB), Y1, Y1
-	VBROADCASTSS actf3fb8aa3b<>+0(SB), Y2
-	VFMADD213PS  actf4b400000<>+0(SB), Y1, Y2
-	VSUBPS       actf4b400000<>+0(SB), Y2, Y3
-	VBROADCASTSS actfbf317218<>+0(SB), Y4
-	VFMADD213PS  Y1, Y3, Y4
-	VMULPS       actf3102e308<>+0(SB), Y3, Y1
-	VADDPS       Y1, Y4, Y3
-	VMULPS       Y3, Y3, Y5
-	VBROADCASTSS actf3e2aaa49<>+0(SB), Y6
-	VFMADD213PS  actf3efffffe<>+0(SB), Y3, Y6
-	VBROADCASTSS actf3c091cf1<>+0(SB), Y7
-	VFMADD213PS  actf3d2aac79<>+0(SB), Y3, Y7
-	VBROADCASTSS actf3ab51219<>+0(SB), Y3
-	VFMADD213PS  Y7, Y5, Y3
-	VFMADD213PS  Y6, Y5, Y3
-	VFMADD213PS  Y1, Y5, Y3
-	VPSUBD       actf4b400000<>+0(SB), Y2, Y1
-	VPADDD       actf0000007f<>+0(SB), Y1, Y1
-	VPSLLD       $0x17, Y1, Y1
-	VADDPS       Y3, Y4, Y2
-	VSUBPS       Y4, Y2, Y4
-	VSUBPS       Y4, Y3, Y3
-	VBROADCASTSS actf3f800000<>+0(SB), Y4
-	VSUBPS       Y1, Y4, Y4
-	VBROADCASTSS actf3f800000<>+0(SB), Y5
-	VSUBPS       Y4, Y5, Y5
-	VSUBPS       Y1, Y5, Y5
-	VMULPS       Y2, Y1, Y2
-	VMULPS       Y3, Y1, Y3
-	VSUBPS       Y2, Y4, Y6
-	VSUBPS       Y6, Y4, Y4
-	VSUBPS       Y2, Y4, Y4
-	VADDPS       Y5, Y4, Y4
-	VSUBPS       Y3, Y4, Y4
-	VADDPS       actf3f800000<>+0(SB), Y1, Y5
-	VBROADCASTSS actf3f800000<>+0(SB), Y7
-	VSUBPS       Y5, Y7, Y7
-	VADDPS       Y1, Y7, Y1
-	VADDPS       Y2, Y5, Y7
-	VSUBPS       Y7, Y5, Y5
-	VADDPS       Y2, Y5, Y2
-	VADDPS       Y1, Y2, Y1
-	VADDPS       Y3, Y1, Y1
-	VBROADCASTSS actf3f800000<>+0(SB), Y2
-	VDIVPS       Y7, Y2, Y2
-	VMULPS       Y2, Y6, Y3
-	VFNMADD231PS Y7, Y3, Y6
-	VADDPS       Y4, Y6, Y4
-	VFNMADD231PS Y1, Y3, Y4
-	VFMADD213PS  Y3, Y2, Y4
-	VANDPS       actf80000000<>+0(SB), Y0, Y0
-	VORPS        Y0, Y4, Y0
-	VMOVUPS      Y0, (AX)(BX*4)
+	VMOVUPS      (CX)(BX*4), Y6
+	VANDPS       actf7fffffff<>+0(SB), Y6, Y7
+	VBROADCASTSS actf41200000<>+0(SB), Y8
+	VMINPS       Y7, Y8, Y7
+	VMULPS       actfc0000000<>+0(SB), Y7, Y7
+	VMOVAPS      Y0, Y8
+	VFMADD213PS  Y1, Y7, Y8
+	VSUBPS       Y1, Y8, Y9
+	VMOVAPS      Y2, Y10
+	VFMADD213PS  Y7, Y9, Y10
+	VMULPS       Y3, Y9, Y7
+	VADDPS       Y7, Y10, Y9
+	VMULPS       Y9, Y9, Y11
+	VMOVAPS      Y5, Y12
+	VFMADD213PS  Y4, Y9, Y12
+	VBROADCASTSS actf3c091cf1<>+0(SB), Y13
+	VFMADD213PS  actf3d2aac79<>+0(SB), Y9, Y13
+	VBROADCASTSS actf3ab51219<>+0(SB), Y9
+	VFMADD213PS  Y13, Y11, Y9
+	VFMADD213PS  Y12, Y11, Y9
+	VFMADD213PS  Y7, Y11, Y9
+	VPSUBD       Y1, Y8, Y7
+	VPADDD       actf0000007f<>+0(SB), Y7, Y7
+	VPSLLD       $0x17, Y7, Y7
+	VADDPS       Y9, Y10, Y8
+	VSUBPS       Y10, Y8, Y10
+	VSUBPS       Y10, Y9, Y9
+	VBROADCASTSS actf3f800000<>+0(SB), Y10
+	VSUBPS       Y7, Y10, Y10
+	VBROADCASTSS actf3f800000<>+0(SB), Y11
+	VSUBPS       Y10, Y11, Y11
+	VSUBPS       Y7, Y11, Y11
+	VMULPS       Y8, Y7, Y8
+	VMULPS       Y9, Y7, Y9
+	VSUBPS       Y8, Y10, Y12
+	VSUBPS       Y12, Y10, Y10
+	VSUBPS       Y8, Y10, Y10
+	VADDPS       Y11, Y10, Y10
+	VSUBPS       Y9, Y10, Y10
+	VADDPS       actf3f800000<>+0(SB), Y7, Y11
+	VBROADCASTSS actf3f800000<>+0(SB), Y13
+	VSUBPS       Y11, Y13, Y13
+	VADDPS       Y7, Y13, Y7
+	VADDPS       Y8, Y11, Y13
+	VSUBPS       Y13, Y11, Y11
+	VADDPS       Y8, Y11, Y8
+	VADDPS       Y7, Y8, Y7
+	VADDPS       Y9, Y7, Y7
+	VBROADCASTSS actf3f800000<>+0(SB), Y8
+	VDIVPS       Y13, Y8, Y8
+	VMULPS       Y8, Y12, Y9
+	VFNMADD231PS Y13, Y9, Y12
+	VADDPS       Y10, Y12, Y10
+	VFNMADD231PS Y7, Y9, Y10
+	VFMADD213PS  Y9, Y8, Y10
+	VANDPS       actf80000000<>+0(SB), Y6, Y6
+	VORPS        Y6, Y10, Y6
+	VMOVUPS      Y6, (AX)(BX*4)
 	ADDQ         $0x00000008, BX
 	CMPQ         BX, SI
 	JB           units
@@ -2740,67 +2725,67 @@ units:
 units_done:
 	SUBQ         BX, DX
 	JZ           done
-	MOVQ         DX, X0
-	VPBROADCASTD X0, Y0
-	VPCMPGTD     actiota4<>+0(SB), Y0, Y0
-	VMASKMOVPS   (CX)(BX*4), Y0, Y1
-	VANDPS       actf7fffffff<>+0(SB), Y1, Y2
-	VBROADCASTSS actf41200000<>+0(SB), Y3
-	VMINPS       Y2, Y3, Y2
-	VMULPS       actfc0000000<>+0(SB), Y2, Y2
-	VBROADCASTSS actf3fb8aa3b<>+0(SB), Y3
-	VFMADD213PS  actf4b400000<>+0(SB), Y2, Y3
-	VSUBPS       actf4b400000<>+0(SB), Y3, Y4
-	VBROADCASTSS actfbf317218<>+0(SB), Y5
-	VFMADD213PS  Y2, Y4, Y5
-	VMULPS       actf3102e308<>+0(SB), Y4, Y2
-	VADDPS       Y2, Y5, Y4
-	VMULPS       Y4, Y4, Y6
-	VBROADCASTSS actf3e2aaa49<>+0(SB), Y7
-	VFMADD213PS  actf3efffffe<>+0(SB), Y4, Y7
-	VBROADCASTSS actf3c091cf1<>+0(SB), Y8
-	VFMADD213PS  actf3d2aac79<>+0(SB), Y4, Y8
-	VBROADCASTSS actf3ab51219<>+0(SB), Y4
-	VFMADD213PS  Y8, Y6, Y4
-	VFMADD213PS  Y7, Y6, Y4
-	VFMADD213PS  Y2, Y6, Y4
-	VPSUBD       actf4b400000<>+0(SB), Y3, Y2
-	VPADDD       actf0000007f<>+0(SB), Y2, Y2
-	VPSLLD       $0x17, Y2, Y2
-	VADDPS       Y4, Y5, Y3
-	VSUBPS       Y5, Y3, Y5
-	VSUBPS       Y5, Y4, Y4
-	VBROADCASTSS actf3f800000<>+0(SB), Y5
-	VSUBPS       Y2, Y5, Y5
-	VBROADCASTSS actf3f800000<>+0(SB), Y6
-	VSUBPS       Y5, Y6, Y6
-	VSUBPS       Y2, Y6, Y6
-	VMULPS       Y3, Y2, Y3
-	VMULPS       Y4, Y2, Y4
-	VSUBPS       Y3, Y5, Y7
-	VSUBPS       Y7, Y5, Y5
-	VSUBPS       Y3, Y5, Y5
-	VADDPS       Y6, Y5, Y5
-	VSUBPS       Y4, Y5, Y5
-	VADDPS       actf3f800000<>+0(SB), Y2, Y6
-	VBROADCASTSS actf3f800000<>+0(SB), Y8
-	VSUBPS       Y6, Y8, Y8
-	VADDPS       Y2, Y8, Y2
-	VADDPS       Y3, Y6, Y8
-	VSUBPS       Y8, Y6, Y6
-	VADDPS       Y3, Y6, Y3
-	VADDPS       Y2, Y3, Y2
-	VADDPS       Y4, Y2, Y2
+	MOVQ         DX, X6
+	VPBROADCASTD X6, Y6
+	VPCMPGTD     actiota4<>+0(SB), Y6, Y6
+	VMASKMOVPS   (CX)(BX*4), Y6, Y7
+	VANDPS       actf7fffffff<>+0(SB), Y7, Y8
+	VBROADCASTSS actf41200000<>+0(SB), Y9
+	VMINPS       Y8, Y9, Y8
+	VMULPS       actfc0000000<>+0(SB), Y8, Y8
+	VMOVAPS      Y0, Y0
+	VFMADD213PS  Y1, Y8, Y0
+	VSUBPS       Y1, Y0, Y9
+	VMOVAPS      Y2, Y2
+	VFMADD213PS  Y8, Y9, Y2
+	VMULPS       Y3, Y9, Y3
+	VADDPS       Y3, Y2, Y8
+	VMULPS       Y8, Y8, Y9
+	VMOVAPS      Y5, Y5
+	VFMADD213PS  Y4, Y8, Y5
+	VBROADCASTSS actf3c091cf1<>+0(SB), Y4
+	VFMADD213PS  actf3d2aac79<>+0(SB), Y8, Y4
+	VBROADCASTSS actf3ab51219<>+0(SB), Y8
+	VFMADD213PS  Y4, Y9, Y8
+	VFMADD213PS  Y5, Y9, Y8
+	VFMADD213PS  Y3, Y9, Y8
+	VPSUBD       Y1, Y0, Y0
+	VPADDD       actf0000007f<>+0(SB), Y0, Y0
+	VPSLLD       $0x17, Y0, Y0
+	VADDPS       Y8, Y2, Y1
+	VSUBPS       Y2, Y1, Y2
+	VSUBPS       Y2, Y8, Y2
 	VBROADCASTSS actf3f800000<>+0(SB), Y3
-	VDIVPS       Y8, Y3, Y3
-	VMULPS       Y3, Y7, Y4
-	VFNMADD231PS Y8, Y4, Y7
-	VADDPS       Y5, Y7, Y5
-	VFNMADD231PS Y2, Y4, Y5
-	VFMADD213PS  Y4, Y3, Y5
-	VANDPS       actf80000000<>+0(SB), Y1, Y1
-	VORPS        Y1, Y5, Y1
-	VMASKMOVPS   Y1, Y0, (AX)(BX*4)
+	VSUBPS       Y0, Y3, Y3
+	VBROADCASTSS actf3f800000<>+0(SB), Y4
+	VSUBPS       Y3, Y4, Y4
+	VSUBPS       Y0, Y4, Y4
+	VMULPS       Y1, Y0, Y1
+	VMULPS       Y2, Y0, Y2
+	VSUBPS       Y1, Y3, Y5
+	VSUBPS       Y5, Y3, Y3
+	VSUBPS       Y1, Y3, Y3
+	VADDPS       Y4, Y3, Y3
+	VSUBPS       Y2, Y3, Y3
+	VADDPS       actf3f800000<>+0(SB), Y0, Y4
+	VBROADCASTSS actf3f800000<>+0(SB), Y8
+	VSUBPS       Y4, Y8, Y8
+	VADDPS       Y0, Y8, Y0
+	VADDPS       Y1, Y4, Y8
+	VSUBPS       Y8, Y4, Y4
+	VADDPS       Y1, Y4, Y1
+	VADDPS       Y0, Y1, Y0
+	VADDPS       Y2, Y0, Y0
+	VBROADCASTSS actf3f800000<>+0(SB), Y1
+	VDIVPS       Y8, Y1, Y1
+	VMULPS       Y1, Y5, Y2
+	VFNMADD231PS Y8, Y2, Y5
+	VADDPS       Y3, Y5, Y3
+	VFNMADD231PS Y0, Y2, Y3
+	VFMADD213PS  Y2, Y1, Y3
+	VANDPS       actf80000000<>+0(SB), Y7, Y0
+	VORPS        Y0, Y3, Y0
+	VMASKMOVPS   Y0, Y6, (AX)(BX*4)
 
 done:
 	VZEROUPPER

@@ -645,7 +645,7 @@ func init() {
 		switch in.Name {
 		case "exp":
 			if !f64 {
-				act32Kernel(in, isa, 2, 2, append(expConsts(), cf32(actExpLo32), cf32(actExpHi32), cf32(1)), grp.exp32)
+				act32Kernel(in, isa, 2, 1, append(expConsts(), cf32(actExpLo32), cf32(actExpHi32), cf32(1)), grp.exp32)
 				return
 			}
 			actLoop(in, isa, true, 1, []string{"x"}, pick(ax.exp32, ax.exp64))

@@ -392,14 +392,15 @@ func actLoop32(in spec.Instance, isa spec.ISA, n int, hoist []Mem, body func(g g
 }
 
 // act32Kernel emits a float32-lane kernel with n512 (AVX-512, 32
-// registers) or n2 (AVX2, 16 registers) vectors interleaved; on AVX-512 the
-// constants hoist512 are held in registers for the whole loop.
-func act32Kernel(in spec.Instance, isa spec.ISA, n512, n2 int, hoist512 []Mem, body func(g grp, x gv) gv) {
-	n, hoist := n2, []Mem(nil)
+// registers) or n2 (AVX2, 16 registers) vectors interleaved; the constants
+// hoist (all of them on AVX-512, the first six on AVX2) are held in
+// registers for the whole loop.
+func act32Kernel(in spec.Instance, isa spec.ISA, n512, n2 int, hoist []Mem, body func(g grp, x gv) gv) {
+	n, h := n2, hoist[:min(len(hoist), 6)]
 	if isa == spec.AVX512 {
-		n, hoist = n512, hoist512
+		n, h = n512, hoist
 	}
-	actLoop32(in, isa, n, hoist, body)
+	actLoop32(in, isa, n, h, body)
 }
 
 // loopAny emits "for ; i+step <= n; i += step { body() }" for any step.
