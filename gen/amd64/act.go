@@ -109,7 +109,18 @@ func iota(size int) Mem {
 // ax emits float64-lane vector code for one ISA; every method returns a
 // fresh virtual register.
 type ax struct {
-	z bool // AVX-512 (ZMM, opmasks); else AVX2 (YMM, vector masks)
+	z    bool               // AVX-512 (ZMM, opmasks); else AVX2 (YMM, vector masks)
+	pool map[Mem]VecVirtual // constants held in registers for the whole loop
+}
+
+// k maps a constant held in the pool to its register.
+func (a ax) k(o Op) Op {
+	if m, ok := o.(Mem); ok {
+		if r, ok := a.pool[m]; ok {
+			return r
+		}
+	}
+	return o
 }
 
 func (a ax) v() VecVirtual {
@@ -120,18 +131,26 @@ func (a ax) v() VecVirtual {
 }
 
 // reg loads the constant v into a register.
-func (a ax) reg(v float64) VecVirtual { d := a.v(); VMOVUPD(cf(v), d); return d }
+func (a ax) reg(v float64) VecVirtual {
+	if r, ok := a.pool[cf(v)]; ok {
+		return r
+	}
+	d := a.v()
+	VMOVUPD(cf(v), d)
+	return d
+}
 
-func (a ax) add(x, y Op) VecVirtual { d := a.v(); VADDPD(y, x, d); return d } // x + y
-func (a ax) sub(x, y Op) VecVirtual { d := a.v(); VSUBPD(y, x, d); return d } // x − y
-func (a ax) mul(x, y Op) VecVirtual { d := a.v(); VMULPD(y, x, d); return d } // x·y
-func (a ax) div(x, y Op) VecVirtual { d := a.v(); VDIVPD(y, x, d); return d } // x/y
+func (a ax) add(x, y Op) VecVirtual { d := a.v(); VADDPD(a.k(y), x, d); return d } // x + y
+func (a ax) sub(x, y Op) VecVirtual { d := a.v(); VSUBPD(a.k(y), x, d); return d } // x − y
+func (a ax) mul(x, y Op) VecVirtual { d := a.v(); VMULPD(a.k(y), x, d); return d } // x·y
+func (a ax) div(x, y Op) VecVirtual { d := a.v(); VDIVPD(a.k(y), x, d); return d } // x/y
 
 // rsub is c − x for a constant c (the constant must be the first source).
 func (a ax) rsub(c float64, x Op) VecVirtual { return a.sub(a.reg(c), x) }
 
 // fma is x·y + z in one rounding; at most one of x, y is a Mem.
 func (a ax) fma(x, y, z Op) VecVirtual {
+	x, y, z = a.k(x), a.k(y), a.k(z)
 	d := a.v()
 	if _, ok := y.(Mem); ok {
 		x, y = y, x
@@ -146,25 +165,25 @@ func (a ax) fma(x, y, z Op) VecVirtual {
 }
 
 // fmaTo is d = d·y + z in place (a Horner step).
-func (a ax) fmaTo(d VecVirtual, y, z Op) { VFMADD213PD(z, y, d) }
+func (a ax) fmaTo(d VecVirtual, y, z Op) { VFMADD213PD(a.k(z), a.k(y), d) }
 
 // fnma is z − x·y in one rounding; x is a register.
 func (a ax) fnma(x, y, z Op) VecVirtual {
 	d := a.v()
 	VMOVAPD(x, d)
-	VFNMADD213PD(z, y, d)
+	VFNMADD213PD(a.k(z), a.k(y), d)
 	return d
 }
 
 // The integer and bitwise ops on the 64-bit lanes.
-func (a ax) and(x, y Op) VecVirtual { d := a.v(); VANDPD(y, x, d); return d }
-func (a ax) or(x, y Op) VecVirtual  { d := a.v(); VORPD(y, x, d); return d }
+func (a ax) and(x, y Op) VecVirtual { d := a.v(); VANDPD(a.k(y), x, d); return d }
+func (a ax) or(x, y Op) VecVirtual  { d := a.v(); VORPD(a.k(y), x, d); return d }
 func (a ax) paddq(x, y Op) VecVirtual {
 	d := a.v()
-	VPADDQ(y, x, d)
+	VPADDQ(a.k(y), x, d)
 	return d
 }
-func (a ax) psubq(x, y Op) VecVirtual { d := a.v(); VPSUBQ(y, x, d); return d }
+func (a ax) psubq(x, y Op) VecVirtual { d := a.v(); VPSUBQ(a.k(y), x, d); return d }
 func (a ax) psrlq(n int, x Op) VecVirtual {
 	d := a.v()
 	VPSRLQ(U8(n), x, d)
@@ -247,7 +266,7 @@ func (a ax) clampHi(x Op, hi float64) VecVirtual { d := a.v(); VMINPD(x, a.reg(h
 func (a ax) abs(x Op) VecVirtual { return a.and(x, cbits(0x7fffffffffffffff)) }
 
 // neg is −x (exact: the sign bit flipped).
-func (a ax) neg(x Op) VecVirtual { d := a.v(); VXORPD(cbits(0x8000000000000000), x, d); return d }
+func (a ax) neg(x Op) VecVirtual { d := a.v(); VXORPD(a.k(cbits(0x8000000000000000)), x, d); return d }
 
 // copysign is math.Copysign(q, x).
 func (a ax) copysign(q, x Op) VecVirtual {
@@ -327,6 +346,15 @@ func (a ax) expParts32(x VecVirtual) expParts {
 }
 
 // ---- the functions, float64 lanes -----------------------------------------
+
+// exp64Consts are the constants of exp64, held in registers on AVX-512.
+func exp64Consts() []Mem {
+	m := []Mem{cf(actExpLo64), cf(actExpHi64), cf(actLog2e), cf(actMagic), cf(-actLn2Hi), cf(actLn2Lo), cf(1)}
+	for n := 2; n <= 14; n++ {
+		m = append(m, cf(actC[n]))
+	}
+	return m
+}
 
 func (a ax) exp64(x VecVirtual) VecVirtual {
 	p := a.expParts64(x)
@@ -592,7 +620,21 @@ func (l lanes) store(v VecVirtual, m Mem, tl *tail) {
 // blocks of unroll units, single units, then one masked unit. Every unit
 // loads all its inputs before it stores, so dst may alias an input.
 func actLoop(in spec.Instance, isa spec.ISA, wide bool, unroll int, inputs []string, body func(l lanes, ins []VecVirtual) VecVirtual) {
+	actLoopH(in, isa, wide, unroll, inputs, nil, body)
+}
+
+// actLoopH is actLoop with the constants hoist held in registers for the
+// whole loop.
+func actLoopH(in spec.Instance, isa spec.ISA, wide bool, unroll int, inputs []string, hoist []Mem, body func(l lanes, ins []VecVirtual) VecVirtual) {
 	l := lanes{a: ax{z: isa == spec.AVX512}, v: newVK(isa, in.T), wide: wide && in.T.Size == 4, t: in.T}
+	if len(hoist) > 0 {
+		l.a.pool = map[Mem]VecVirtual{}
+		for _, m := range hoist {
+			r := l.a.v()
+			VMOVUPD(m, r)
+			l.a.pool[m] = r
+		}
+	}
 	if in.T.Size == 8 {
 		l.wide = false
 	}
@@ -646,6 +688,10 @@ func init() {
 		case "exp":
 			if !f64 {
 				act32Kernel(in, isa, 2, 1, append(expConsts(), cf32(actExpLo32), cf32(actExpHi32), cf32(1)), grp.exp32)
+				return
+			}
+			if isa == spec.AVX512 {
+				actLoopH(in, isa, false, 2, []string{"x"}, exp64Consts(), func(l lanes, ins []VecVirtual) VecVirtual { return l.a.exp64(ins[0]) })
 				return
 			}
 			actLoop(in, isa, true, 1, []string{"x"}, pick(ax.exp32, ax.exp64))
