@@ -4,6 +4,7 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/lanes-go/lanes/vec"
 )
@@ -46,13 +47,43 @@ var pool = struct {
 func startWorkers(n int) {
 	pool.mu.Lock()
 	for ; pool.n < n; pool.n++ {
-		go func() {
-			for r := range pool.ch {
-				r.run()
-			}
-		}()
+		go worker()
 	}
 	pool.mu.Unlock()
+}
+
+// spin is how long an idle worker keeps polling for the next part before it
+// blocks. A blocked worker is woken onto the caller's P (Go readies the
+// receiver there), and until another P steals it, it waits for the caller
+// to finish its own part: back-to-back products of a few hundred µs (a
+// training loop) then gain nothing from the second thread. Polling keeps
+// the worker on its own P between such calls.
+const spin = 200 * time.Microsecond
+
+func worker() {
+	for {
+		var r runner
+		select {
+		case r = <-pool.ch:
+		default:
+			r = poll()
+		}
+		r.run()
+	}
+}
+
+// poll waits for a part, polling for up to spin, then blocking.
+func poll() runner {
+	start := time.Now()
+	for time.Since(start) < spin {
+		select {
+		case r := <-pool.ch:
+			return r
+		default:
+			runtime.Gosched()
+		}
+	}
+	return <-pool.ch
 }
 
 // freeList is a stack of reusable objects (packing buffers, jobs): unlike
