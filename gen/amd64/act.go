@@ -67,22 +67,34 @@ const (
 	cmpGT    = 0x0e // ordered
 )
 
-// actData is the cache of constant vectors, by bit pattern.
-var actData = map[uint64]Mem{}
+// actData is the cache of constant vectors, by bit pattern and lane size.
+var actData = map[[2]uint64]Mem{}
 
-// cbits returns a 64-byte read-only vector holding the 64-bit pattern b in
-// every lane.
-func cbits(b uint64) Mem {
-	if m, ok := actData[b]; ok {
+// constVec returns a 64-byte read-only vector holding the size-byte
+// pattern b in every lane.
+func constVec(b uint64, size int) Mem {
+	key := [2]uint64{b, uint64(size)}
+	if m, ok := actData[key]; ok {
 		return m
 	}
-	m := GLOBL(fmt.Sprintf("actc%016x", b), RODATA|NOPTR)
-	for i := 0; i < 8; i++ {
-		DATA(8*i, U64(b))
+	name := fmt.Sprintf("actc%016x", b)
+	if size == 4 {
+		name = fmt.Sprintf("actf%08x", b)
 	}
-	actData[b] = m
+	m := GLOBL(name, RODATA|NOPTR)
+	for i := 0; i < 64/size; i++ {
+		if size == 4 {
+			DATA(4*i, U32(uint32(b)))
+		} else {
+			DATA(8*i, U64(b))
+		}
+	}
+	actData[key] = m
 	return m
 }
+
+// cbits returns the vector of the 64-bit pattern b.
+func cbits(b uint64) Mem { return constVec(b, 8) }
 
 // cf returns the constant vector of v.
 func cf(v float64) Mem { return cbits(math.Float64bits(v)) }

@@ -30,22 +30,8 @@ const (
 	actMagicFBits = 0x4b400000
 )
 
-// actData32 is the cache of float32 constant vectors, by bit pattern.
-var actData32 = map[uint32]Mem{}
-
-// cbits32 returns a 64-byte read-only vector holding the 32-bit pattern b
-// in every lane.
-func cbits32(b uint32) Mem {
-	if m, ok := actData32[b]; ok {
-		return m
-	}
-	m := GLOBL(fmt.Sprintf("actf%08x", b), RODATA|NOPTR)
-	for i := 0; i < 16; i++ {
-		DATA(4*i, U32(b))
-	}
-	actData32[b] = m
-	return m
-}
+// cbits32 returns the vector of the 32-bit pattern b.
+func cbits32(b uint32) Mem { return constVec(uint64(b), 4) }
 
 // cf32 returns the constant vector of the float32 v.
 func cf32(v float32) Mem { return cbits32(math.Float32bits(v)) }

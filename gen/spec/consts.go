@@ -6,6 +6,8 @@ import (
 	"go/constant"
 	"go/parser"
 	"go/token"
+	"slices"
+	"strings"
 )
 
 // Consts evaluates the package-level constant declarations of Go source
@@ -41,6 +43,37 @@ func Consts(files ...string) (map[string]constant.Value, error) {
 		}
 	}
 	return out, nil
+}
+
+// SameConsts compares the constants of the files gen whose names start
+// with prefix (except skip) with the constants of the same names in the
+// files generic: it returns how many agree and a line for each that is
+// missing or different.
+func SameConsts(prefix string, gen, generic []string, skip ...string) (int, []string, error) {
+	g, err := Consts(gen...)
+	if err != nil {
+		return 0, nil, err
+	}
+	a, err := Consts(generic...)
+	if err != nil {
+		return 0, nil, err
+	}
+	n, bad := 0, []string(nil)
+	for name, v := range g {
+		if !strings.HasPrefix(name, prefix) || slices.Contains(skip, name) {
+			continue
+		}
+		w, ok := a[name]
+		switch {
+		case !ok:
+			bad = append(bad, fmt.Sprintf("%s: no constant of that name in %v", name, generic))
+		case !constant.Compare(v, token.EQL, w):
+			bad = append(bad, fmt.Sprintf("%s = %v in %v, %v in %v", name, v, gen, w, generic))
+		default:
+			n++
+		}
+	}
+	return n, bad, nil
 }
 
 func evalConst(e ast.Expr, env map[string]constant.Value) (constant.Value, error) {
