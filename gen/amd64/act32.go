@@ -11,10 +11,11 @@ import (
 	"github.com/lanes-go/lanes/gen/spec"
 )
 
-// The float32 exponential in float32 lanes (asm.exp32; read the two side
-// by side). Its chain of dependent operations is about 60 cycles long, so
-// the main loop interleaves several independent vectors instruction by
-// instruction (grp): four on AVX-512 (32 registers), two on AVX2 (16).
+// The float32 Exp, Sigmoid and Tanh in float32 lanes (asm.exp32,
+// asm.sigmoid32, asm.tanh32; read them side by side). Their chains of
+// dependent operations are long, so the main loop interleaves independent
+// vectors instruction by instruction (grp), as many as the registers left
+// after the constants held in them allow (see the act32Kernel calls).
 
 // Constants of asm/act_generic.go (the same literals).
 const (
@@ -337,8 +338,8 @@ func (g grp) tanh32(x gv) gv {
 
 // actLoop32 emits a float32-lane kernel of one input: n interleaved
 // vectors per iteration, then one vector at a time, then one masked
-// vector. setup runs once before the loop (for constants kept in
-// registers).
+// vector. The constants hoist are loaded into registers once, before the
+// loop.
 func actLoop32(in spec.Instance, isa spec.ISA, n int, hoist []Mem, body func(g grp, x gv) gv) {
 	z := isa == spec.AVX512
 	pool := map[Mem]VecVirtual{}
