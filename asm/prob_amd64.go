@@ -34,6 +34,11 @@ func normalZigF32AVX2(dst []float32, w []uint32, rej []uint16, tab []uint32, mu 
 //go:noescape
 func normalZigF32AVX512(dst []float32, w []uint32, rej []uint16, tab []uint32, mu float32, sigma float32)
 
+// zigWedgeF32AVX512 computes the first slow-path attempt of every word that normalZig rejected (bit j%16 of rej[j/16] set, j < len(dst): dst[j] holds the word; tab = asm.ZigTable, ftab = asm.ZigWedgeTable; key and p as for asm.ZigSlow, p the position of dst[0]): dst[j] = mu + sigma·z when that attempt decides, else dst[j] keeps the word and j goes to idx[0:n] in increasing order (len(rej) = ⌈len(dst)/16⌉, len(idx) ≥ 16·len(rej)) with avx512.
+//
+//go:noescape
+func zigWedgeF32AVX512(dst []float32, rej []uint16, idx []uint32, tab []uint32, ftab []float64, key uint64, p uint64, mu float32, sigma float32) (n int)
+
 // uniformF32AVX2 computes dst[i] = lo + span·u (span = hi−lo from the caller), u = the top 24 bits of w[i]·2⁻²⁴ (float32) or of w[2i] | w[2i+1]<<32, 53 bits ·2⁻⁵³ (float64); a result ≥ hi becomes below (len(w) ≥ len(dst)·size(T)/4; dst may start where w starts) with avx2.
 //
 //go:noescape

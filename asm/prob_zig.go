@@ -272,54 +272,85 @@ func zigSlowLoop(w uint32, s *zigStream) float32 {
 	}
 }
 
-// ZigFinish completes a NormalZigF32 call: for every set bit j (bit j%16 of
-// rej[j/16]), dst[j] holds the rejected word, and becomes
-// mu + float32(sigma·ZigSlow(word, key, p+j)). It computes the common case
-// (a first wedge test decided by the bounds, then a fast-path word or the
-// acceptance) for a batch of values with no data-dependent branches, so the
-// values' dependency chains overlap, and sends the rest to ZigSlow; the
-// results are ZigSlow's.
-func ZigFinish(dst []float32, rej []uint16, key, p uint64, mu, sigma float32) {
-	out := unsafe.Slice((*uint32)(unsafe.Pointer(unsafe.SliceData(dst))), len(dst))
-	var idx [64]int
-	for g := 0; g < len(rej); g += 4 {
-		var m uint64
-		for j := g; j < min(g+4, len(rej)); j++ {
-			m |= uint64(rej[j]) << (16 * (j - g))
-		}
-		n := 0
-		for m != 0 {
-			idx[n] = 16*g + bits.TrailingZeros64(m)
-			n++
-			m &= m - 1
-		}
-		for _, j := range idx[:n] {
-			w := out[j]
-			i := w & (zigLayers - 1)
-			tail := b2u(i == 0)
-			ii := i | tail // layer 1's tables for the tail (its result is not used)
-			s := key + (p+uint64(j))*zigPosMul + zigGamma
-			u := float64(zigMix(s)>>11+1) * 0x1p-53
-			x := float64(w>>8) * zigXs[ii]
-			t := -0.5 * float64(x*x)
-			y := zigF[ii] + float64(u*zigD[ii])
-			rho := float64(y * zigInvF[ii-1])
-			d := t - zigL[ii-1]
-			acc := b2u(rho-1 < d)
-			out1 := b2u(rho-1 >= float64(d*rho))
-			w2 := uint32(zigMix(s+zigGamma) >> 32)
-			l2 := w2 & (zigLayers - 1)
-			ok2 := b2u(w2>>8 < ZigTable[zigLayers+l2])
-			zb := math.Float32bits(float32(w2>>8)*math.Float32frombits(ZigTable[l2])) ^ (w2&0x80)<<24
-			if acc != 0 {
-				zb = math.Float32bits(float32(x)) ^ (w&0x80)<<24
+// ZigWedgeTable holds the float64 tables of the slow path's first attempt
+// for the ZigWedgeF32 kernels: X[i]·2⁻²⁴, F[i], F[i−1]−F[i], 1/F[i] and
+// ln F[i], 128 entries each, in that order. Read-only.
+var ZigWedgeTable [5 * zigLayers]float64
+
+func init() {
+	for i, t := range [][zigLayers]float64{zigXs, zigF, zigD, zigInvF, zigL} {
+		copy(ZigWedgeTable[i*zigLayers:], t[:])
+	}
+}
+
+// ZigFinish completes a NormalZigF32 call of k: for every set bit j (bit
+// j%16 of rej[j/16]), dst[j] holds the rejected word and becomes
+// mu + float32(sigma·ZigSlow(word, key, p+j)). The kernel ZigWedgeF32 does
+// the common case, the first wedge test decided by its bounds and then a
+// fast-path word or the acceptance (about 95% of the rejected words), with
+// no data-dependent branches; ZigSlow does the rest. idx is scratch of at
+// least 16·len(rej) elements.
+func ZigFinish(k *Table, dst []float32, rej []uint16, idx []uint32, key, p uint64, mu, sigma float32) {
+	n := k.ZigWedgeF32(dst, rej, idx, ZigTable[:], ZigWedgeTable[:], key, p, mu, sigma)
+	for _, j := range idx[:n] {
+		z := ZigSlow(math.Float32bits(dst[j]), key, p+uint64(j))
+		dst[j] = mu + float32(sigma*z)
+	}
+}
+
+// zigWedgeGeneric is the ZigWedgeF32 kernel: the first attempt of ZigSlow
+// for every rejected word, with its random outcomes selected rather than
+// branched on, so the words' dependency chains overlap. tab and ftab are
+// ZigTable and ZigWedgeTable (the Go code reads the arrays directly).
+func zigWedgeGeneric[T Float](dst []T, rej []uint16, idx []uint32, tab []uint32, ftab []float64, key, p uint64, mu, sigma T) int {
+	_, _ = tab, ftab
+	d := cast.F32(dst)
+	m, sg := float32(mu), float32(sigma)
+	out := unsafe.Slice((*uint32)(unsafe.Pointer(unsafe.SliceData(d))), len(d))
+	rej = rej[:(len(d)+15)/16]
+	idx = idx[:16*len(rej)]
+	// The positions of the set bits, in increasing order.
+	cnt := 0
+	for g, r := range rej {
+		for b := uint32(r); b != 0; b &= b - 1 {
+			if j := 16*g + bits.TrailingZeros32(b); j < len(d) {
+				idx[cnt] = uint32(j)
+				cnt++
 			}
-			if (acc|out1&ok2)&^tail == 0 {
-				zb = math.Float32bits(ZigSlow(w, key, p+uint64(j)))
-			}
-			out[j] = math.Float32bits(mu + float32(sigma*math.Float32frombits(zb)))
 		}
 	}
+	n := 0
+	for _, j := range idx[:cnt] {
+		w := out[j]
+		i := w & (zigLayers - 1)
+		tail := b2u(i == 0)
+		ii := i | tail // layer 1's tables for the tail (its result is not used)
+		s := key + (p+uint64(j))*zigPosMul + zigGamma
+		u := float64(zigMix(s)>>11+1) * 0x1p-53
+		x := float64(w>>8) * zigXs[ii]
+		t := -0.5 * float64(x*x)
+		y := zigF[ii] + float64(u*zigD[ii])
+		rho := float64(y * zigInvF[ii-1])
+		dd := t - zigL[ii-1]
+		acc := b2u(rho-1 < dd)
+		out1 := b2u(rho-1 >= float64(dd*rho))
+		w2 := uint32(zigMix(s+zigGamma) >> 32)
+		l2 := w2 & (zigLayers - 1)
+		ok2 := b2u(w2>>8 < ZigTable[zigLayers+l2])
+		zb := math.Float32bits(float32(w2>>8)*math.Float32frombits(ZigTable[l2])) ^ (w2&0x80)<<24
+		if acc != 0 {
+			zb = math.Float32bits(float32(x)) ^ (w&0x80)<<24
+		}
+		done := (acc | out1&ok2) &^ tail
+		res := math.Float32bits(m + float32(sg*math.Float32frombits(zb)))
+		if done == 0 {
+			res = w
+		}
+		out[j] = res
+		idx[n] = j // kept if not done
+		n += int(done ^ 1)
+	}
+	return n
 }
 
 func b2u(b bool) uint32 {

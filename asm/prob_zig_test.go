@@ -119,30 +119,3 @@ func TestZigStreamsDisjoint(t *testing.T) {
 		t.Errorf("positions %#x apart collide", least)
 	}
 }
-
-// TestZigFinish: the batched completion gives ZigSlow's value for every
-// rejected lane, mu + float32(sigma·z), and leaves the other lanes alone.
-func TestZigFinish(t *testing.T) {
-	for _, n := range []int{0, 1, 15, 16, 17, 63, 64, 65, 1000, 4099} {
-		w := make([]uint32, n)
-		philoxGeneric(w[:n&^3], uint64(n), 3, 4)
-		for i := n &^ 3; i < n; i++ {
-			w[i] = uint32(i) * 0x9E3779B1
-		}
-		d := make([]float32, n)
-		rej := make([]uint16, (n+15)/16)
-		normalZigGeneric(d, w, rej, ZigTable[:], 0.5, 2)
-		got := append([]float32(nil), d...)
-		key, p := ZigKey(9, 10), uint64(1<<64-7)
-		ZigFinish(got, rej, key, p, 0.5, 2)
-		for j := range d {
-			want := d[j]
-			if rej[j/16]>>(j%16)&1 != 0 {
-				want = 0.5 + float32(2*ZigSlow(w[j], key, p+uint64(j)))
-			}
-			if math.Float32bits(got[j]) != math.Float32bits(want) {
-				t.Fatalf("n=%d [%d]: %v, want %v", n, j, got[j], want)
-			}
-		}
-	}
-}

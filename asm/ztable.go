@@ -101,6 +101,8 @@ type Table struct {
 	NormalF64 func(dst []float64, w []uint32, mu float64, sigma float64)
 	// NormalZigF32: dst[i] = mu + sigma·z, z = ±float32(w[i]>>8)·W[w[i]&127] when w[i]>>8 < K[w[i]&127] (the ziggurat's fast path; tab = asm.ZigTable holds W then K), else dst[i] = the bits of w[i] and bit i%16 of rej[i/16] is set (rej gets ⌈len(dst)/16⌉ elements; len(w) ≥ len(dst); dst may start where w starts).
 	NormalZigF32 func(dst []float32, w []uint32, rej []uint16, tab []uint32, mu float32, sigma float32)
+	// ZigWedgeF32: the first slow-path attempt of every word that normalZig rejected (bit j%16 of rej[j/16] set, j < len(dst): dst[j] holds the word; tab = asm.ZigTable, ftab = asm.ZigWedgeTable; key and p as for asm.ZigSlow, p the position of dst[0]): dst[j] = mu + sigma·z when that attempt decides, else dst[j] keeps the word and j goes to idx[0:n] in increasing order (len(rej) = ⌈len(dst)/16⌉, len(idx) ≥ 16·len(rej)).
+	ZigWedgeF32 func(dst []float32, rej []uint16, idx []uint32, tab []uint32, ftab []float64, key uint64, p uint64, mu float32, sigma float32) (n int)
 	// UniformF32: dst[i] = lo + span·u (span = hi−lo from the caller), u = the top 24 bits of w[i]·2⁻²⁴ (float32) or of w[2i] | w[2i+1]<<32, 53 bits ·2⁻⁵³ (float64); a result ≥ hi becomes below (len(w) ≥ len(dst)·size(T)/4; dst may start where w starts).
 	UniformF32 func(dst []float32, w []uint32, lo float32, span float32, hi float32, below float32)
 	// UniformF64: dst[i] = lo + span·u (span = hi−lo from the caller), u = the top 24 bits of w[i]·2⁻²⁴ (float32) or of w[2i] | w[2i+1]<<32, 53 bits ·2⁻⁵³ (float64); a result ≥ hi becomes below (len(w) ≥ len(dst)·size(T)/4; dst may start where w starts).
@@ -198,6 +200,7 @@ var genericTable = Table{
 	Philox:           philoxGeneric,
 	NormalF64:        normalGeneric[float64],
 	NormalZigF32:     normalZigGeneric[float32],
+	ZigWedgeF32:      zigWedgeGeneric[float32],
 	UniformF32:       uniformGeneric[float32],
 	UniformF64:       uniformGeneric[float64],
 	MomentsF32:       momentsGeneric[float32],

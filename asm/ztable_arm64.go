@@ -48,6 +48,7 @@ var neonTable = Table{
 	Philox:           philoxNEON,
 	NormalF64:        normalF64NEON,
 	NormalZigF32:     normalZigF32NEON,
+	ZigWedgeF32:      zigWedgeGeneric[float32],
 	UniformF32:       uniformF32NEON,
 	UniformF64:       uniformF64NEON,
 	MomentsF32:       momentsF32NEON,

@@ -306,6 +306,83 @@ func TestNormalZigKernel(t *testing.T) {
 	})
 }
 
+// TestZigWedgeKernel checks every ISA's first slow-path attempt
+// (ZigWedgeF32) against asm.ZigSlow: after the kernel, every rejected lane
+// either holds mu + float32(sigma·ZigSlow(word)) or still holds its word and
+// is listed in idx[:n], in increasing order, and only undecided lanes are
+// listed (their number equals the generic kernel's); after asm.ZigFinish
+// every rejected lane holds ZigSlow's value. Accepted lanes are untouched,
+// reject bits past len(dst) are ignored, and dst, rej and idx lie against
+// guard pages.
+func TestZigWedgeKernel(t *testing.T) {
+	gen := asm.Get(asm.Generic)
+	rr := rand.New(rand.NewPCG(14, 15))
+	tu.ForISA(t, func(t *testing.T, k *asm.Table) {
+		for _, n := range append(seq(0, 130), 255, 256, 257, 1000, 4099, 16384) {
+			w := zigWords(rr, n)
+			mu, sigma := float32(0.25), float32(-1.75)
+			key, p := asm.ZigKey(rr.Uint64(), rr.Uint64()), rr.Uint64()
+			d0 := make([]float32, n)
+			rej0 := make([]uint16, (n+15)/16)
+			gen.NormalZigF32(d0, w, rej0, asm.ZigTable[:], mu, sigma)
+			nGen := gen.ZigWedgeF32(append([]float32(nil), d0...), rej0, make([]uint32, 16*len(rej0)),
+				asm.ZigTable[:], asm.ZigWedgeTable[:], key, p, mu, sigma)
+			for _, atEnd := range []bool{true, false} {
+				d := tu.Guarded[float32](t, n, atEnd)
+				rej := tu.Guarded[uint16](t, len(rej0), atEnd)
+				idx := tu.Guarded[uint32](t, 16*len(rej0), atEnd)
+				copy(d, d0)
+				copy(rej, rej0)
+				if n%16 != 0 {
+					rej[len(rej)-1] |= 0xffff << (n % 16) // must be ignored
+				}
+				got := k.ZigWedgeF32(d, rej, idx, asm.ZigTable[:], asm.ZigWedgeTable[:], key, p, mu, sigma)
+				if n == 16384 && atEnd {
+					t.Logf("n=%d: %d rejected words left undecided", n, got)
+				}
+				if got != nGen {
+					t.Fatalf("n=%d: %d undecided, generic %d", n, got, nGen)
+				}
+				for i := 1; i < got; i++ {
+					if idx[i] <= idx[i-1] {
+						t.Fatalf("n=%d: idx not increasing: %v", n, idx[:got])
+					}
+				}
+				listed := map[uint32]bool{}
+				for _, j := range idx[:got] {
+					listed[j] = true
+				}
+				for j := range n {
+					rejected := rej0[j/16]>>(j%16)&1 != 0
+					final := d0[j]
+					if rejected {
+						final = mu + float32(sigma*asm.ZigSlow(w[j], key, p+uint64(j)))
+					}
+					switch {
+					case listed[uint32(j)]:
+						if !rejected || math.Float32bits(d[j]) != w[j] {
+							t.Fatalf("n=%d [%d]: listed, rejected=%v, holds %#x (word %#x)", n, j, rejected, math.Float32bits(d[j]), w[j])
+						}
+					case math.Float32bits(d[j]) != math.Float32bits(final):
+						t.Fatalf("n=%d [%d]: %v, want %v (rejected=%v)", n, j, d[j], final, rejected)
+					}
+				}
+				copy(d, d0)
+				asm.ZigFinish(k, d, rej, idx, key, p, mu, sigma)
+				for j := range n {
+					want := d0[j]
+					if rej0[j/16]>>(j%16)&1 != 0 {
+						want = mu + float32(sigma*asm.ZigSlow(w[j], key, p+uint64(j)))
+					}
+					if math.Float32bits(d[j]) != math.Float32bits(want) {
+						t.Fatalf("n=%d: ZigFinish [%d] = %v, want %v", n, j, d[j], want)
+					}
+				}
+			}
+		}
+	})
+}
+
 func seq(a, b int) []int {
 	var s []int
 	for i := a; i <= b; i++ {

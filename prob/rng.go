@@ -73,7 +73,13 @@ type RNG struct {
 	z64     [2]float64 // the two float64 normals of buf (normal1)
 }
 
-const scratchWords = 512
+const (
+	// zigChunk is the number of values per kernel call of the float32
+	// normal sampler, which keeps zigChunk/16 uint16 of reject bits and
+	// zigChunk positions in scratch.
+	zigChunk     = 1024
+	scratchWords = zigChunk/32 + zigChunk
+)
 
 // New returns the RNG of stream 0 of seed, at position 0.
 func New(seed uint64) *RNG { return NewStream(seed, 0) }

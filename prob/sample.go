@@ -108,7 +108,8 @@ func b2u(b bool) uint32 {
 // float32: the ziggurat of package asm (asm/prob_zig.go), one word per
 // value: value j of a call is the normal of the word at position p+j. The
 // fast path (97.2% of words) is the kernel NormalZigF32; the words it
-// rejects are finished by asm.ZigFinish (asm.ZigSlow for a single value),
+// rejects are finished by asm.ZigFinish (kernel ZigWedgeF32, then
+// asm.ZigSlow for the few it leaves; asm.ZigSlow alone for a single value),
 // whose extra randomness comes from a SplitMix64 stream private to the
 // value, started from the seed, the stream and the word's position, so the
 // value depends only on (seed, stream, position) and the RNG's stream
@@ -160,7 +161,8 @@ func normal1[T Float](k *asm.Table, r *RNG, mu, sigma float64) T {
 
 // normalFill fills dst with normals. float32: the words are generated into
 // dst's own memory and converted in place, in chunks of 16·len(r.scratch)
-// values (r.scratch holds the kernel's reject bits). float64: whole blocks
+// values (r.scratch holds the kernel's reject bits and the slow path's
+// list of positions). float64: whole blocks
 // in place (a block is two values, 16 bytes).
 func normalFill[T Float](k *asm.Table, r *RNG, dst []T, mu, sigma float64) {
 	if len(dst) == 0 {
@@ -172,14 +174,15 @@ func normalFill[T Float](k *asm.Table, r *RNG, dst []T, mu, sigma float64) {
 		p := r.wordPos()
 		w := wordsOf(d)
 		r.fill(k, w)
-		rej := unsafe.Slice((*uint16)(unsafe.Pointer(&r.scratch[0])), 2*len(r.scratch))
+		rej := unsafe.Slice((*uint16)(unsafe.Pointer(&r.scratch[0])), zigChunk/16)
+		idx := r.scratch[zigChunk/32:]
 		key := asm.ZigKey(r.key, r.stream)
-		for c := 0; c < len(d); c += 16 * len(rej) {
-			dc := d[c:min(c+16*len(rej), len(d))]
+		for c := 0; c < len(d); c += zigChunk {
+			dc := d[c:min(c+zigChunk, len(d))]
 			wc := w[c : c+len(dc)]
 			rc := rej[:(len(dc)+15)/16]
 			k.NormalZigF32(dc, wc, rc, asm.ZigTable[:], m, s)
-			asm.ZigFinish(dc, rc, key, p+uint64(c), m, s)
+			asm.ZigFinish(k, dc, rc, idx, key, p+uint64(c), m, s)
 		}
 		return
 	}

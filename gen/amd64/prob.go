@@ -68,6 +68,8 @@ func init() {
 			} else {
 				normalZigAVX2(in)
 			}
+		case "zigWedge":
+			zigWedgeAVX512(in)
 		case "normal":
 			if isa == spec.AVX512 {
 				normalAVX512(in)

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"math"
+
 	. "github.com/mmcloughlin/avo/build"
 	. "github.com/mmcloughlin/avo/operand"
 	. "github.com/mmcloughlin/avo/reg"
@@ -239,6 +241,272 @@ func normalZigAVX2(in spec.Instance) {
 		JB(LabelRef("copyout"))
 	}
 	Label("done")
+	VZEROUPPER()
+	RET()
+}
+
+// zigWedgeAVX512 is the first slow-path attempt of the float32 ziggurat
+// (asm/prob_zig.go, zigWedgeGeneric) on eight rejected words at a time, one
+// per 64-bit lane. Pass 1 turns the reject bits into the list of positions
+// (VPCOMPRESSD of the lane numbers by each uint16 of rej, a full 64-byte
+// store at the running count: the count is at most 16 per group, so the
+// store stays inside idx[:16·len(rej)]). Pass 2 takes eight positions,
+// gathers their words from dst, computes SplitMix64's outputs with VPMULLQ,
+// gathers the float64 tables (ZigWedgeTable) and the float32 fast-path
+// table of the second word (ZigTable), performs the Go code's IEEE
+// operations in the same order (no FMA; conversions of integers below 2⁵³
+// exact, VCVTPD2PS rounding to nearest like float32(x)), scatters the
+// decided lanes' values to dst and compresses the undecided positions to
+// the front of idx (a masked store of exactly their number, so it never
+// writes past the entries already read).
+func zigWedgeAVX512(in spec.Instance) {
+	dst := Load(Param("dst").Base(), GP64())
+	n := Load(Param("dst").Len(), GP64())
+	rej := Load(Param("rej").Base(), GP64())
+	idx := Load(Param("idx").Base(), GP64())
+	tab := Load(Param("tab").Base(), GP64())
+	ftab := Load(Param("ftab").Base(), GP64())
+
+	q := func(c uint64) VecVirtual {
+		r := GP64()
+		MOVQ(U64(c), r)
+		v := ZMM()
+		VPBROADCASTQ(r, v)
+		return v
+	}
+	pd := func(c float64) VecVirtual { return q(math.Float64bits(c)) }
+
+	// Pass 1: positions of the set bits.
+	cnt := GP64()
+	XORQ(cnt, cnt)
+	lane := ZMM()
+	VMOVDQU32(u32Vector("zigWedgeLanes", []uint32{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15}), lane)
+	c16 := ZMM()
+	{
+		r := GP32()
+		MOVL(U32(16), r)
+		VPBROADCASTD(r, c16)
+	}
+	full := GP64()
+	MOVQ(n, full)
+	SHRQ(U8(4), full)
+	r := GP32()
+	c := GP64()
+	group := func() {
+		KMOVW(r, K1)
+		v := ZMM()
+		VPCOMPRESSD_Z(lane, K1, v)
+		VMOVDQU32(v, Mem{Base: idx, Index: cnt, Scale: 4})
+		POPCNTL(r, c.As32())
+		ADDQ(c, cnt)
+		VPADDD(c16, lane, lane)
+		ADDQ(U8(2), rej)
+	}
+	Label("bits")
+	TESTQ(full, full)
+	JZ(LabelRef("bitsTail"))
+	MOVWLZX(Mem{Base: rej}, r)
+	group()
+	DECQ(full)
+	JMP(LabelRef("bits"))
+	Label("bitsTail")
+	{
+		rem := GP64()
+		MOVQ(n, rem)
+		ANDQ(U8(15), rem)
+		JZ(LabelRef("wedge"))
+		MOVWLZX(Mem{Base: rej}, r)
+		BZHIL(rem.As32(), r, r) // no bits past len(dst)
+		group()
+	}
+
+	// Pass 2: eight positions at a time.
+	Label("wedge")
+	var (
+		pv     = q(0)
+		kg     = q(0)
+		posMul = q(0xF1357AEA2E62A9C5)
+		gamma  = q(0x9E3779B97F4A7C15)
+		m1     = q(0xBF58476D1CE4E5B9)
+		m2     = q(0x94D049BB133111EB)
+		one    = q(1)
+		c127   = q(127)
+		p53    = pd(0x1p-53)
+		half   = pd(-0.5)
+		onepd  = pd(1)
+	)
+	{
+		t := Load(Param("p"), GP64())
+		VPBROADCASTQ(t, pv)
+		k := Load(Param("key"), GP64())
+		g := GP64()
+		MOVQ(U64(0x9E3779B97F4A7C15), g)
+		ADDQ(g, k)
+		VPBROADCASTQ(k, kg)
+	}
+	mu, sigma := YMM(), YMM()
+	VBROADCASTSS(paramMem("mu"), mu)
+	VBROADCASTSS(paramMem("sigma"), sigma)
+	sign, c127d := YMM(), YMM()
+	{
+		t := GP32()
+		MOVL(U32(0x80000000), t)
+		VPBROADCASTD(t, sign)
+		MOVL(U32(127), t)
+		VPBROADCASTD(t, c127d)
+	}
+	mix := func(z VecVirtual) {
+		for _, st := range []struct {
+			sh uint8
+			m  VecVirtual
+		}{{30, m1}, {27, m2}, {31, nil}} {
+			t := ZMM()
+			VPSRLQ(U8(st.sh), z, t)
+			VPXORQ(t, z, z)
+			if st.m != nil {
+				VPMULLQ(st.m, z, z)
+			}
+		}
+	}
+	gather := func(disp int, index VecVirtual) VecVirtual {
+		v := ZMM()
+		VPXORQ(v, v, v)
+		KXNORB(K0, K0, K4)
+		VGATHERQPD(Mem{Base: ftab, Index: index, Scale: 8, Disp: disp}, K4, v)
+		return v
+	}
+	rd, ns := GP64(), GP64()
+	XORQ(rd, rd)
+	XORQ(ns, ns)
+	Label("eight")
+	left := GP64()
+	MOVQ(cnt, left)
+	SUBQ(rd, left)
+	JLE(LabelRef("done"))
+	{
+		eight := GP64()
+		MOVQ(U32(8), eight)
+		CMPQ(left, eight)
+		CMOVQGT(eight, left)
+		m := GP32()
+		MOVL(U32(0xff), m)
+		BZHIL(left.As32(), m, m)
+		KMOVB(m, K1) // the valid lanes
+
+		j := ZMM()
+		VPMOVZXDQ_Z(Mem{Base: idx, Index: rd, Scale: 4}, K1, j)
+		wd := YMM()
+		VPXORD(wd, wd, wd)
+		KMOVB(K1, K2)
+		VPGATHERQD(Mem{Base: dst, Index: j, Scale: 4}, K2, wd)
+		w := ZMM()
+		VPMOVZXDQ(wd, w)
+
+		// s1 = key + (p+j)·P + γ, u = (mix(s1)>>11 + 1)·2⁻⁵³.
+		s1 := ZMM()
+		VPADDQ(pv, j, s1)
+		VPMULLQ(posMul, s1, s1)
+		VPADDQ(kg, s1, s1)
+		z := ZMM()
+		VMOVDQA64(s1, z)
+		mix(z)
+		VPSRLQ(U8(11), z, z)
+		VPADDQ(one, z, z)
+		u := ZMM()
+		VCVTQQ2PD(z, u)
+		VMULPD(p53, u, u)
+
+		// Layer ii = i | (i == 0).
+		ii := ZMM()
+		VPANDQ(c127, w, ii)
+		VPTESTNMQ(ii, ii, K3) // the tail
+		VPORQ(one, ii, K3, ii)
+
+		xs := gather(0, ii)
+		f := gather(8*128, ii)
+		d := gather(2*8*128, ii)
+		invF := gather(3*8*128-8, ii)
+		l := gather(4*8*128-8, ii)
+
+		x := ZMM()
+		VPSRLQ(U8(8), w, x)
+		VCVTQQ2PD(x, x)
+		VMULPD(xs, x, x)
+		t := ZMM()
+		VMULPD(x, x, t)
+		VMULPD(half, t, t)
+		y := ZMM()
+		VMULPD(d, u, y)
+		VADDPD(y, f, y)
+		rho := ZMM()
+		VMULPD(invF, y, rho)
+		dd := ZMM()
+		VSUBPD(l, t, dd)
+		rm1 := ZMM()
+		VSUBPD(onepd, rho, rm1)
+		VCMPPD(U8(0x01), dd, rm1, K5) // acc: ρ−1 < d
+		dr := ZMM()
+		VMULPD(rho, dd, dr)
+		VCMPPD(U8(0x0d), dr, rm1, K6) // out: ρ−1 ≥ d·ρ
+
+		// The second word w2 = mix(s1 + γ) >> 32 and its fast path.
+		VPADDQ(gamma, s1, s1)
+		mix(s1)
+		VPSRLQ(U8(32), s1, s1)
+		w2 := YMM()
+		VPMOVQD(s1, w2)
+		l2 := YMM()
+		VPANDD(c127d, w2, l2)
+		k2, ww2 := YMM(), YMM()
+		VPXORD(k2, k2, k2)
+		KXNORB(K0, K0, K4)
+		VPGATHERDD(Mem{Base: tab, Index: l2, Scale: 4, Disp: 4 * 128}, K4, k2)
+		VPXORD(ww2, ww2, ww2)
+		KXNORB(K0, K0, K4)
+		VPGATHERDD(Mem{Base: tab, Index: l2, Scale: 4}, K4, ww2)
+		u2 := YMM()
+		VPSRLD(U8(8), w2, u2)
+		VPCMPUD(U8(1), k2, u2, K7) // ok2: u2 < K[l2]
+		z2 := YMM()
+		VCVTDQ2PS(u2, z2)
+		VMULPS(ww2, z2, z2)
+		sg := YMM()
+		VPSLLD(U8(24), w2, sg)
+		VPTERNLOGD(U8(0x78), sign, sg, z2) // z2 ^= sg & sign
+		zx := YMM()
+		VCVTPD2PS(x, zx)
+		VPSLLD(U8(24), wd, sg)
+		VPTERNLOGD(U8(0x78), sign, sg, zx)
+		zb := YMM()
+		VBLENDMPS(zx, z2, K5, zb) // acc ? float32(x) : z2
+		VMULPS(sigma, zb, zb)
+		VADDPS(mu, zb, zb)
+
+		// done = (acc ∨ out ∧ ok2) ∧ ¬tail ∧ valid; slow = valid ∧ ¬done.
+		KANDB(K6, K7, K6)
+		KORB(K5, K6, K5)
+		KANDNB(K5, K3, K5)
+		KANDB(K1, K5, K5)
+		KANDNB(K1, K5, K2)
+		VSCATTERQPS(zb, K5, Mem{Base: dst, Index: j, Scale: 4})
+
+		jd := YMM()
+		VPMOVQD(j, jd)
+		VPCOMPRESSD_Z(jd, K2, jd)
+		KMOVB(K2, m)
+		POPCNTL(m, m)
+		ones := GP32()
+		MOVL(U32(0xff), ones)
+		BZHIL(m, ones, ones)
+		KMOVB(ones, K3)
+		VMOVDQU32(jd, K3, Mem{Base: idx, Index: ns, Scale: 4})
+		ADDQ(m.As64(), ns)
+	}
+	ADDQ(U8(8), rd)
+	JMP(LabelRef("eight"))
+
+	Label("done")
+	Store(ns, ReturnIndex(0))
 	VZEROUPPER()
 	RET()
 }

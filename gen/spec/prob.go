@@ -3,7 +3,10 @@ package spec
 // Kernels of package prob. philox is the bulk generator of the counter-based
 // RNG: it has no element type, so its names carry no F32/F64 part. normal is
 // the Box–Muller transform of Philox blocks into float64 normals; normalZig
-// is the fast path of the float32 ziggurat (asm/prob_zig.go).
+// is the fast path of the float32 ziggurat (asm/prob_zig.go) and zigWedge
+// the branch-free first attempt of its slow path (AVX-512 only: it wants
+// 64-bit multiplications, conversions and gathers; the other ISAs run the
+// generic Go code).
 func init() {
 	register(
 		Kernel{
@@ -30,6 +33,18 @@ func init() {
 			Doc: "dst[i] = mu + sigma·z, z = ±float32(w[i]>>8)·W[w[i]&127] when w[i]>>8 < K[w[i]&127] (the ziggurat's fast path; " +
 				"tab = asm.ZigTable holds W then K), else dst[i] = the bits of w[i] and bit i%16 of rej[i/16] is set " +
 				"(rej gets ⌈len(dst)/16⌉ elements; len(w) ≥ len(dst); dst may start where w starts)",
+		},
+		Kernel{
+			Feature: "prob", Name: "zigWedge",
+			Params: []Param{{"dst", "[]T"}, {"rej", "[]uint16"}, {"idx", "[]uint32"}, {"tab", "[]uint32"}, {"ftab", "[]float64"},
+				{"key", "uint64"}, {"p", "uint64"}, {"mu", "T"}, {"sigma", "T"}},
+			Results: []Param{{"n", "int"}},
+			Types:   []Type{F32},
+			ISAs:    []ISA{AVX512},
+			Doc: "the first slow-path attempt of every word that normalZig rejected (bit j%16 of rej[j/16] set, j < len(dst): " +
+				"dst[j] holds the word; tab = asm.ZigTable, ftab = asm.ZigWedgeTable; key and p as for asm.ZigSlow, p the position of dst[0]): " +
+				"dst[j] = mu + sigma·z when that attempt decides, else dst[j] keeps the word and j goes to idx[0:n] in increasing order " +
+				"(len(rej) = ⌈len(dst)/16⌉, len(idx) ≥ 16·len(rej))",
 		},
 		Kernel{
 			Feature: "prob", Name: "uniform",
