@@ -3187,47 +3187,90 @@ done:
 	RET
 
 // func zigWedgeF32AVX512(dst []float32, rej []uint16, idx []uint32, tab []uint32, ftab []float64, key uint64, p uint64, mu float32, sigma float32) (n int)
-// Requires: AVX, AVX2, AVX512DQ, AVX512F, AVX512VL, BMI2, CMOV, POPCNT
+// Requires: AVX, AVX2, AVX512DQ, AVX512F, AVX512VL, BMI, BMI2, CMOV, POPCNT
 TEXT ·zigWedgeF32AVX512(SB), NOSPLIT, $0-152
-	MOVQ         dst_base+0(FP), AX
-	MOVQ         dst_len+8(FP), CX
-	MOVQ         rej_base+24(FP), DX
-	MOVQ         idx_base+48(FP), BX
-	MOVQ         tab_base+72(FP), SI
-	MOVQ         ftab_base+96(FP), DI
-	XORQ         R8, R8
-	VMOVDQU32    zigWedgeLanes<>+0(SB), Z0
-	MOVL         $0x00000010, R9
-	VPBROADCASTD R9, Z1
-	MOVQ         CX, R9
-	SHRQ         $0x04, R9
+	MOVQ dst_base+0(FP), AX
+	MOVQ dst_len+8(FP), CX
+	MOVQ rej_base+24(FP), DX
+	MOVQ idx_base+48(FP), BX
+	MOVQ tab_base+72(FP), SI
+	MOVQ ftab_base+96(FP), DI
+	XORQ R8, R8
+	XORQ R9, R9
+	MOVQ CX, R12
+	SHRQ $0x06, R12
 
 bits:
-	TESTQ         R9, R9
-	JZ            bitsTail
-	MOVWLZX       (DX), R10
-	KMOVW         R10, K1
-	VPCOMPRESSD.Z Z0, K1, Z2
-	VMOVDQU32     Z2, (BX)(R8*4)
-	POPCNTL       R10, R10
-	ADDQ          R10, R8
-	VPADDD        Z1, Z0, Z0
-	ADDQ          $0x02, DX
-	DECQ          R9
-	JMP           bits
+	TESTQ R12, R12
+	JZ    bitsTail
+	MOVQ  (DX), R10
+
+bits64:
+	TZCNTQ R10, R11
+	LEAQ   (R11)(R9*1), R11
+	MOVL   R11, (BX)(R8*4)
+	SBBQ   $-1, R8
+	BLSRQ  R10, R10
+	TZCNTQ R10, R11
+	LEAQ   (R11)(R9*1), R11
+	MOVL   R11, (BX)(R8*4)
+	SBBQ   $-1, R8
+	BLSRQ  R10, R10
+	TZCNTQ R10, R11
+	LEAQ   (R11)(R9*1), R11
+	MOVL   R11, (BX)(R8*4)
+	SBBQ   $-1, R8
+	BLSRQ  R10, R10
+	TZCNTQ R10, R11
+	LEAQ   (R11)(R9*1), R11
+	MOVL   R11, (BX)(R8*4)
+	SBBQ   $-1, R8
+	BLSRQ  R10, R10
+	JNZ    bits64
+	ADDQ   $0x08, DX
+	ADDQ   $0x40, R9
+	DECQ   R12
+	JMP    bits
 
 bitsTail:
-	ANDQ          $0x0f, CX
-	JZ            wedge
-	MOVWLZX       (DX), R10
-	BZHIL         CX, R10, R10
-	KMOVW         R10, K1
-	VPCOMPRESSD.Z Z0, K1, Z2
-	VMOVDQU32     Z2, (BX)(R8*4)
-	POPCNTL       R10, R10
-	ADDQ          R10, R8
-	VPADDD        Z1, Z0, Z0
-	ADDQ          $0x02, DX
+	ANDQ $0x3f, CX
+	JZ   wedge
+	XORQ R10, R10
+	XORQ R11, R11
+
+gather16:
+	MOVWQZX (DX), R12
+	SHLXQ   R11, R12, R12
+	ORQ     R12, R10
+	ADDQ    $0x02, DX
+	ADDQ    $0x10, R11
+	CMPQ    R11, CX
+	JB      gather16
+	BZHIQ   CX, R10, R10
+	TESTQ   R10, R10
+
+bitsLast:
+	TZCNTQ R10, R11
+	LEAQ   (R11)(R9*1), R11
+	MOVL   R11, (BX)(R8*4)
+	SBBQ   $-1, R8
+	BLSRQ  R10, R10
+	TZCNTQ R10, R11
+	LEAQ   (R11)(R9*1), R11
+	MOVL   R11, (BX)(R8*4)
+	SBBQ   $-1, R8
+	BLSRQ  R10, R10
+	TZCNTQ R10, R11
+	LEAQ   (R11)(R9*1), R11
+	MOVL   R11, (BX)(R8*4)
+	SBBQ   $-1, R8
+	BLSRQ  R10, R10
+	TZCNTQ R10, R11
+	LEAQ   (R11)(R9*1), R11
+	MOVL   R11, (BX)(R8*4)
+	SBBQ   $-1, R8
+	BLSRQ  R10, R10
+	JNZ    bitsLast
 
 wedge:
 	MOVQ         $0x0000000000000000, CX
@@ -3237,33 +3280,33 @@ wedge:
 	MOVQ         $0xf1357aea2e62a9c5, CX
 	VPBROADCASTQ CX, Z2
 	MOVQ         $0x9e3779b97f4a7c15, CX
-	VPBROADCASTQ CX, Z12
+	VPBROADCASTQ CX, Z3
 	MOVQ         $0xbf58476d1ce4e5b9, CX
-	VPBROADCASTQ CX, Z13
+	VPBROADCASTQ CX, Z4
 	MOVQ         $0x94d049bb133111eb, CX
-	VPBROADCASTQ CX, Z14
+	VPBROADCASTQ CX, Z5
 	MOVQ         $0x0000000000000001, CX
-	VPBROADCASTQ CX, Z15
+	VPBROADCASTQ CX, Z6
 	MOVQ         $0x000000000000007f, CX
-	VPBROADCASTQ CX, Z16
+	VPBROADCASTQ CX, Z7
 	MOVQ         $0x3ca0000000000000, CX
-	VPBROADCASTQ CX, Z17
+	VPBROADCASTQ CX, Z8
 	MOVQ         $0xbfe0000000000000, CX
-	VPBROADCASTQ CX, Z18
+	VPBROADCASTQ CX, Z9
 	MOVQ         $0x3ff0000000000000, CX
-	VPBROADCASTQ CX, Z19
+	VPBROADCASTQ CX, Z10
 	MOVQ         p+128(FP), CX
 	VPBROADCASTQ CX, Z0
 	MOVQ         key+120(FP), CX
 	MOVQ         $0x9e3779b97f4a7c15, DX
 	ADDQ         DX, CX
 	VPBROADCASTQ CX, Z1
-	VBROADCASTSS mu+136(FP), Y20
-	VBROADCASTSS sigma+140(FP), Y21
+	VBROADCASTSS mu+136(FP), Y11
+	VBROADCASTSS sigma+140(FP), Y12
 	MOVL         $0x80000000, CX
-	VPBROADCASTD CX, Y22
+	VPBROADCASTD CX, Y13
 	MOVL         $0x0000007f, CX
-	VPBROADCASTD CX, Y23
+	VPBROADCASTD CX, Y14
 	XORQ         CX, CX
 	XORQ         DX, DX
 
@@ -3277,102 +3320,102 @@ eight:
 	MOVL          $0x000000ff, R10
 	BZHIL         R9, R10, R10
 	KMOVB         R10, K1
-	VPMOVZXDQ.Z   (BX)(CX*4), K1, Z24
-	VPXORD        Y3, Y3, Y3
+	VPMOVZXDQ.Z   (BX)(CX*4), K1, Z15
+	VPXORD        Y16, Y16, Y16
 	KMOVB         K1, K2
-	VPGATHERQD    (AX)(Z24*4), K2, Y3
-	VPMOVZXDQ     Y3, Z25
-	VPADDQ        Z0, Z24, Z26
-	VPMULLQ       Z2, Z26, Z26
-	VPADDQ        Z1, Z26, Z26
-	VMOVDQA64     Z26, Z27
-	VPSRLQ        $0x1e, Z27, Z28
-	VPXORQ        Z28, Z27, Z27
-	VPMULLQ       Z13, Z27, Z27
-	VPSRLQ        $0x1b, Z27, Z28
-	VPXORQ        Z28, Z27, Z27
-	VPMULLQ       Z14, Z27, Z27
-	VPSRLQ        $0x1f, Z27, Z28
-	VPXORQ        Z28, Z27, Z27
-	VPSRLQ        $0x0b, Z27, Z27
-	VPADDQ        Z15, Z27, Z27
-	VCVTQQ2PD     Z27, Z27
-	VMULPD        Z17, Z27, Z27
-	VPANDQ        Z16, Z25, Z28
-	VPTESTNMQ     Z28, Z28, K3
-	VPORQ         Z15, Z28, K3, Z28
-	VPXORQ        Z4, Z4, Z4
+	VPGATHERQD    (AX)(Z15*4), K2, Y16
+	VPMOVZXDQ     Y16, Z17
+	VPADDQ        Z0, Z15, Z18
+	VPMULLQ       Z2, Z18, Z18
+	VPADDQ        Z1, Z18, Z18
+	VMOVDQA64     Z18, Z19
+	VPSRLQ        $0x1e, Z19, Z20
+	VPXORQ        Z20, Z19, Z19
+	VPMULLQ       Z4, Z19, Z19
+	VPSRLQ        $0x1b, Z19, Z20
+	VPXORQ        Z20, Z19, Z19
+	VPMULLQ       Z5, Z19, Z19
+	VPSRLQ        $0x1f, Z19, Z20
+	VPXORQ        Z20, Z19, Z19
+	VPSRLQ        $0x0b, Z19, Z19
+	VPADDQ        Z6, Z19, Z19
+	VCVTQQ2PD     Z19, Z19
+	VMULPD        Z8, Z19, Z19
+	VPANDQ        Z7, Z17, Z20
+	VPTESTNMQ     Z20, Z20, K3
+	VPORQ         Z6, Z20, K3, Z20
+	VPXORQ        Z21, Z21, Z21
 	KXNORB        K0, K0, K4
-	VGATHERQPD    (DI)(Z28*8), K4, Z4
-	VPXORQ        Z5, Z5, Z5
+	VGATHERQPD    (DI)(Z20*8), K4, Z21
+	VPXORQ        Z22, Z22, Z22
 	KXNORB        K0, K0, K4
-	VGATHERQPD    1024(DI)(Z28*8), K4, Z5
-	VPXORQ        Z6, Z6, Z6
+	VGATHERQPD    1024(DI)(Z20*8), K4, Z22
+	VPXORQ        Z23, Z23, Z23
 	KXNORB        K0, K0, K4
-	VGATHERQPD    2048(DI)(Z28*8), K4, Z6
-	VPXORQ        Z7, Z7, Z7
+	VGATHERQPD    2048(DI)(Z20*8), K4, Z23
+	VPXORQ        Z24, Z24, Z24
 	KXNORB        K0, K0, K4
-	VGATHERQPD    3064(DI)(Z28*8), K4, Z7
-	VPXORQ        Z8, Z8, Z8
+	VGATHERQPD    3064(DI)(Z20*8), K4, Z24
+	VPXORQ        Z25, Z25, Z25
 	KXNORB        K0, K0, K4
-	VGATHERQPD    4088(DI)(Z28*8), K4, Z8
-	VPSRLQ        $0x08, Z25, Z25
-	VCVTQQ2PD     Z25, Z25
-	VMULPD        Z4, Z25, Z25
-	VMULPD        Z25, Z25, Z28
-	VMULPD        Z18, Z28, Z28
-	VMULPD        Z6, Z27, Z27
-	VADDPD        Z27, Z5, Z27
-	VMULPD        Z7, Z27, Z27
-	VSUBPD        Z8, Z28, Z28
-	VSUBPD        Z19, Z27, Z29
-	VCMPPD        $0x01, Z28, Z29, K5
-	VMULPD        Z27, Z28, Z27
-	VCMPPD        $0x0d, Z27, Z29, K6
-	VPADDQ        Z12, Z26, Z26
-	VPSRLQ        $0x1e, Z26, Z27
-	VPXORQ        Z27, Z26, Z26
-	VPMULLQ       Z13, Z26, Z26
-	VPSRLQ        $0x1b, Z26, Z27
-	VPXORQ        Z27, Z26, Z26
-	VPMULLQ       Z14, Z26, Z26
-	VPSRLQ        $0x1f, Z26, Z27
-	VPXORQ        Z27, Z26, Z26
-	VPSRLQ        $0x20, Z26, Z26
-	VPMOVQD       Z26, Y26
-	VPANDD        Y23, Y26, Y27
-	VPXORD        Y9, Y9, Y9
+	VGATHERQPD    4088(DI)(Z20*8), K4, Z25
+	VPSRLQ        $0x08, Z17, Z17
+	VCVTQQ2PD     Z17, Z17
+	VMULPD        Z21, Z17, Z17
+	VMULPD        Z17, Z17, Z20
+	VMULPD        Z9, Z20, Z20
+	VMULPD        Z23, Z19, Z19
+	VADDPD        Z19, Z22, Z19
+	VMULPD        Z24, Z19, Z19
+	VSUBPD        Z25, Z20, Z20
+	VSUBPD        Z10, Z19, Z29
+	VCMPPD        $0x01, Z20, Z29, K5
+	VMULPD        Z19, Z20, Z19
+	VCMPPD        $0x0d, Z19, Z29, K6
+	VPADDQ        Z3, Z18, Z18
+	VPSRLQ        $0x1e, Z18, Z19
+	VPXORQ        Z19, Z18, Z18
+	VPMULLQ       Z4, Z18, Z18
+	VPSRLQ        $0x1b, Z18, Z19
+	VPXORQ        Z19, Z18, Z18
+	VPMULLQ       Z5, Z18, Z18
+	VPSRLQ        $0x1f, Z18, Z19
+	VPXORQ        Z19, Z18, Z18
+	VPSRLQ        $0x20, Z18, Z18
+	VPMOVQD       Z18, Y18
+	VPANDD        Y14, Y18, Y19
+	VPXORD        Y26, Y26, Y26
 	KXNORB        K0, K0, K4
-	VPGATHERDD    512(SI)(Y27*4), K4, Y9
-	VPXORD        Y10, Y10, Y10
+	VPGATHERDD    512(SI)(Y19*4), K4, Y26
+	VPXORD        Y27, Y27, Y27
 	KXNORB        K0, K0, K4
-	VPGATHERDD    (SI)(Y27*4), K4, Y10
-	VPSRLD        $0x08, Y26, Y27
-	VPCMPUD       $0x01, Y9, Y27, K7
-	VCVTDQ2PS     Y27, Y27
-	VMULPS        Y10, Y27, Y27
-	VPSLLD        $0x18, Y26, Y26
-	VPTERNLOGD    $0x78, Y22, Y26, Y27
-	VCVTPD2PS     Z25, Y25
-	VPSLLD        $0x18, Y3, Y26
-	VPTERNLOGD    $0x78, Y22, Y26, Y25
-	VBLENDMPS     Y25, Y27, K5, Y11
-	VMULPS        Y21, Y11, Y11
-	VADDPS        Y20, Y11, Y11
+	VPGATHERDD    (SI)(Y19*4), K4, Y27
+	VPSRLD        $0x08, Y18, Y19
+	VPCMPUD       $0x01, Y26, Y19, K7
+	VCVTDQ2PS     Y19, Y19
+	VMULPS        Y27, Y19, Y19
+	VPSLLD        $0x18, Y18, Y18
+	VPTERNLOGD    $0x78, Y13, Y18, Y19
+	VCVTPD2PS     Z17, Y17
+	VPSLLD        $0x18, Y16, Y18
+	VPTERNLOGD    $0x78, Y13, Y18, Y17
+	VBLENDMPS     Y17, Y19, K5, Y28
+	VMULPS        Y12, Y28, Y28
+	VADDPS        Y11, Y28, Y28
 	KANDB         K6, K7, K6
 	KORB          K5, K6, K5
 	KANDNB        K5, K3, K5
 	KANDB         K1, K5, K5
 	KANDNB        K1, K5, K2
-	VSCATTERQPS   Y11, K5, (AX)(Z24*4)
-	VPMOVQD       Z24, Y24
-	VPCOMPRESSD.Z Y24, K2, Y24
+	VSCATTERQPS   Y28, K5, (AX)(Z15*4)
+	VPMOVQD       Z15, Y15
+	VPCOMPRESSD.Z Y15, K2, Y15
 	KMOVB         K2, R10
 	POPCNTL       R10, R10
 	MOVL          $0x000000ff, R9
 	BZHIL         R10, R9, R9
 	KMOVB         R9, K3
-	VMOVDQU32     Y24, K3, (BX)(DX*4)
+	VMOVDQU32     Y15, K3, (BX)(DX*4)
 	ADDQ          R10, DX
 	ADDQ          $0x08, CX
 	JMP           eight
@@ -3381,24 +3424,6 @@ done:
 	MOVQ DX, n+144(FP)
 	VZEROUPPER
 	RET
-
-DATA zigWedgeLanes<>+0(SB)/4, $0x00000000
-DATA zigWedgeLanes<>+4(SB)/4, $0x00000001
-DATA zigWedgeLanes<>+8(SB)/4, $0x00000002
-DATA zigWedgeLanes<>+12(SB)/4, $0x00000003
-DATA zigWedgeLanes<>+16(SB)/4, $0x00000004
-DATA zigWedgeLanes<>+20(SB)/4, $0x00000005
-DATA zigWedgeLanes<>+24(SB)/4, $0x00000006
-DATA zigWedgeLanes<>+28(SB)/4, $0x00000007
-DATA zigWedgeLanes<>+32(SB)/4, $0x00000008
-DATA zigWedgeLanes<>+36(SB)/4, $0x00000009
-DATA zigWedgeLanes<>+40(SB)/4, $0x0000000a
-DATA zigWedgeLanes<>+44(SB)/4, $0x0000000b
-DATA zigWedgeLanes<>+48(SB)/4, $0x0000000c
-DATA zigWedgeLanes<>+52(SB)/4, $0x0000000d
-DATA zigWedgeLanes<>+56(SB)/4, $0x0000000e
-DATA zigWedgeLanes<>+60(SB)/4, $0x0000000f
-GLOBL zigWedgeLanes<>(SB), RODATA|NOPTR, $64
 
 // func uniformF32AVX2(dst []float32, w []uint32, lo float32, span float32, hi float32, below float32)
 // Requires: AVX, AVX2, SSE
