@@ -1107,10 +1107,18 @@ func momentsKernel(in spec.Instance, isa spec.ISA) {
 //	state = (B, C, D, A)                        (renaming only)
 //
 // (the high halves hold garbage that VPMULUDQ ignores). The block counters
-// are 64-bit lane additions, so the carry into the high word is free. Lane j
-// runs block j/2 for even j and 4 + j/2 for odd j, so that the in-lane
-// unpacks at the end (VPUNPCK{L,H}DQ, then VPUNPCKLQDQ) leave blocks 0..3
-// in the first output register and 4..7 in the second, in memory order.
+// are 64-bit lane additions, so the carry into the high word is free. The
+// round keys are dword broadcasts from a table on the stack (loads, not
+// vector additions). Round 1: c2 and c3 are the stream's words, the same in
+// every lane, so M1·c2 is a constant computed once: c0' = c1 ^ C0 with
+// C0 = hi(M1·c2) ^ k0, c1' = lo(M1·c2), c2' = hi(M0·c0) ^ c3 ^ k1, c3' =
+// lo(M0·c0); round 2 folds c1' into its key. The last round writes each
+// output pair straight into one 64-bit lane: VPRORQ by 32 of M1·C puts hi1
+// in the low half and lo1 (= c1') in the high half, and a VPTERNLOGD masked
+// to the low halves xors B and k0 into hi1, giving c0' | c1'<<32 (likewise
+// c2' | c3'<<32 from M0·A). Lane j runs block j/2 for even j and 4 + j/2
+// for odd j, so VPUNPCKLQDQ and VPUNPCKHQDQ of the two pair registers leave
+// blocks 0..3 and 4..7 in memory order.
 func philoxAVX512Q() {
 	const sets = 4 // eight-block sets per main-loop iteration
 	dst := Load(Param("dst").Base(), GP64())
@@ -1133,77 +1141,131 @@ func philoxAVX512Q() {
 	constant := func(c uint32) VecVirtual {
 		r := GP32()
 		MOVL(U32(c), r)
-		v := ZMM()
-		VPBROADCASTD(r, v)
-		return v
+		return bcast32(r.As64().(GPVirtual))
 	}
-	m0, m1, w0, w1 := constant(philoxM0), constant(philoxM1), constant(philoxW0), constant(philoxW1)
+	m0, m1 := constant(philoxM0), constant(philoxM1)
 	off := ZMM()
 	VMOVDQU64(offs, off)
-	hi := GP64()
-	MOVQ(stream, hi)
-	SHRQ(U8(32), hi)
-	s0, s1 := bcast32(stream), bcast32(hi)
-	MOVQ(key, hi)
-	SHRQ(U8(32), hi)
-	key0, key1 := bcast32(key), bcast32(hi)
-	k0, k1 := ZMM(), ZMM()
-	t0, t1 := ZMM(), ZMM()
 
-	// counters sets up the state of one set starting at block b.
-	counters := func(b GPVirtual) [4]VecVirtual {
-		a, bb, c, d := ZMM(), ZMM(), ZMM(), ZMM()
-		VPBROADCASTQ(b, a)
-		VPADDQ(off, a, a) // the 64-bit block index: c0 low, c1 high
-		VPSRLQ(U8(32), a, bb)
-		VMOVDQA64(s0, c)
-		VMOVDQA64(s1, d)
-		return [4]VecVirtual{a, bb, c, d}
+	// Round keys: keys[2r], keys[2r+1] = k0, k1 of round r+1.
+	keys := AllocLocal(80)
+	k0, k1 := GP32(), GP32()
+	MOVL(key.As32(), k0)
+	MOVQ(key, k1.As64())
+	SHRQ(U8(32), k1.As64())
+	for r := 0; r < 10; r++ {
+		MOVL(k0, keys.Offset(8*r))
+		MOVL(k1, keys.Offset(8*r+4))
+		if r < 9 {
+			ADDL(U32(philoxW0), k0)
+			ADDL(U32(philoxW1), k1)
+		}
 	}
-	rounds := func(st [][4]VecVirtual) {
-		VMOVDQA64(key0, k0)
-		VMOVDQA64(key1, k1)
-		for r := 0; r < 10; r++ {
+	key0 := func(r int) Mem { return keys.Offset(8 * r) }
+	key1 := func(r int) Mem { return keys.Offset(8*r + 4) }
+	// The round-1 constants: C0 = hi(M1·s0) ^ k0, C1 = lo(M1·s0) ^ k0 of
+	// round 2 (c1' folded into that key), C2 = s1 ^ k1.
+	var c0v, c1v, c2v VecVirtual
+	{
+		p, t := GP64(), GP64()
+		MOVL(stream.As32(), p.As32()) // s0, zero-extended
+		MOVL(U32(philoxM1), t.As32())
+		IMULQ(t, p) // M1·s0 < 2⁶⁴
+		MOVQ(p, t)
+		SHRQ(U8(32), t)
+		XORL(key0(0), t.As32())
+		c0v = bcast32(t)
+		XORL(key0(1), p.As32())
+		c1v = bcast32(p)
+		MOVQ(stream, t)
+		SHRQ(U8(32), t)
+		XORL(key1(0), t.As32())
+		c2v = bcast32(t)
+	}
+	lowHalves := GP32()
+	MOVL(U32(0x5555), lowHalves)
+	KMOVW(lowHalves, K2)
+
+	// counters returns A = the 64-bit block indices b+offset and B = A>>32.
+	counters := func(b GPVirtual) (VecVirtual, VecVirtual) {
+		a, bb := ZMM(), ZMM()
+		VPBROADCASTQ(b, a)
+		VPADDQ(off, a, a)
+		VPSRLQ(U8(32), a, bb)
+		return a, bb
+	}
+	// rounds runs the ten rounds on sets started by counters and returns,
+	// per set, the registers of the output pairs (c0|c1, c2|c3).
+	rounds := func(ab [][2]VecVirtual) [][2]VecVirtual {
+		st := make([][4]VecVirtual, len(ab))
+		for u, x := range ab { // round 1
+			a, b := x[0], x[1]
+			VPMULUDQ(m0, a, a)
+			VPXORD(c0v, b, b)
+			c := ZMM()
+			VPSRLQ(U8(32), a, c)
+			VPXORD(c2v, c, c)
+			st[u] = [4]VecVirtual{b, nil, c, a} // c1' is in C1
+		}
+		for u := range st { // round 2: B is c1', folded into C1
+			a, c, d := st[u][0], st[u][2], st[u][3]
+			VPMULUDQ(m0, a, a)
+			VPMULUDQ(m1, c, c)
+			b := ZMM()
+			VPSRLQ(U8(32), c, b)
+			VPXORD(c1v, b, b)
+			t := ZMM()
+			VPSRLQ(U8(32), a, t)
+			VPTERNLOGD_BCST(U8(0x96), key1(1), t, d)
+			st[u] = [4]VecVirtual{b, c, d, a}
+		}
+		for r := 2; r < 9; r++ {
 			for u := range st {
 				a, b, c, d := st[u][0], st[u][1], st[u][2], st[u][3]
 				VPMULUDQ(m0, a, a)
 				VPMULUDQ(m1, c, c)
+				t0, t1 := ZMM(), ZMM()
 				VPSRLQ(U8(32), c, t0)
-				VPTERNLOGD(U8(0x96), t0, k0, b)
+				VPTERNLOGD_BCST(U8(0x96), key0(r), t0, b)
 				VPSRLQ(U8(32), a, t1)
-				VPTERNLOGD(U8(0x96), t1, k1, d)
+				VPTERNLOGD_BCST(U8(0x96), key1(r), t1, d)
 				st[u] = [4]VecVirtual{b, c, d, a}
 			}
-			if r < 9 {
-				VPADDD(w0, k0, k0)
-				VPADDD(w1, k1, k1)
-			}
 		}
+		out := make([][2]VecVirtual, len(st))
+		for u := range st { // round 10, into pairs
+			a, b, c, d := st[u][0], st[u][1], st[u][2], st[u][3]
+			VPMULUDQ(m0, a, a)
+			VPMULUDQ(m1, c, c)
+			VPRORQ(U8(32), c, c)
+			VPTERNLOGD_BCST(U8(0x96), key0(9), b, K2, c)
+			VPRORQ(U8(32), a, a)
+			VPTERNLOGD_BCST(U8(0x96), key1(9), d, K2, a)
+			out[u] = [2]VecVirtual{c, a}
+		}
+		return out
 	}
-	// output returns the two registers of blocks 0..3 and 4..7.
-	output := func(c [4]VecVirtual) (VecVirtual, VecVirtual) {
-		// c[0] becomes A|B (low dwords), c[2] becomes C|D, per even/odd lane.
-		VPUNPCKLDQ(c[1], c[0], t0) // lanes 2k: a, b
-		VPUNPCKHDQ(c[1], c[0], t1) // lanes 2k+1: a, b
-		VPUNPCKLDQ(c[3], c[2], c[0])
-		VPUNPCKHDQ(c[3], c[2], c[1])
-		VPUNPCKLQDQ(c[0], t0, c[2]) // blocks of even lanes: 0..3
-		VPUNPCKLQDQ(c[1], t1, c[3]) // odd lanes: 4..7
-		return c[2], c[3]
+	// output returns the registers of blocks 0..3 and 4..7.
+	output := func(q [2]VecVirtual) (VecVirtual, VecVirtual) {
+		lo, hi := ZMM(), ZMM()
+		VPUNPCKLQDQ(q[1], q[0], lo)
+		VPUNPCKHQDQ(q[1], q[0], hi)
+		return lo, hi
 	}
 	step := func(count int) {
-		st := make([][4]VecVirtual, count)
+		ab := make([][2]VecVirtual, count)
 		b := GP64()
 		MOVQ(block, b)
-		for u := range st {
-			st[u] = counters(b)
+		for u := range ab {
+			a, bb := counters(b)
+			ab[u] = [2]VecVirtual{a, bb}
 			if u+1 < count {
 				ADDQ(U8(8), b)
 			}
 		}
-		rounds(st)
-		for u := range st {
-			lo, hi := output(st[u])
+		q := rounds(ab)
+		for u := range q {
+			lo, hi := output(q[u])
 			VMOVDQU32(lo, Mem{Base: dst, Disp: 128 * u})
 			VMOVDQU32(hi, Mem{Base: dst, Disp: 128*u + 64})
 		}
@@ -1228,9 +1290,9 @@ func philoxAVX512Q() {
 	TESTQ(n, n)
 	JZ(LabelRef("done"))
 	{
-		st := [][4]VecVirtual{counters(block)}
-		rounds(st)
-		lo, hi := output(st[0])
+		a, bb := counters(block)
+		q := rounds([][2]VecVirtual{{a, bb}})
+		lo, hi := output(q[0])
 		words := GP64()
 		MOVQ(n, words)
 		SHLQ(U8(2), words)
