@@ -937,42 +937,26 @@ loop:
 	VSUB V3.S4, V2.S4, V6.S4
 	MOVD $0x7f, R9
 	VDUP R9, V3.S4
-	VADD V3.S4, V6.S4, V10.S4
-	VSHL $23, V10.S4, V3.S4
-	WORD $0x6e23dcaa // fmul v10.4s, v5.4s, v3.4s
-	WORD $0x4e21d543 // fadd v3.4s, v10.4s, v1.4s
+	VADD V3.S4, V6.S4, V2.S4
+	VSHL $23, V2.S4, V3.S4
+	WORD $0x6e23dca2 // fmul v2.4s, v5.4s, v3.4s
+	WORD $0x4e21d443 // fadd v3.4s, v2.4s, v1.4s
 	WORD $0x4ea3d425 // fsub v5.4s, v1.4s, v3.4s
-	WORD $0x4e2ad4a6 // fadd v6.4s, v5.4s, v10.4s
+	WORD $0x4e22d4a6 // fadd v6.4s, v5.4s, v2.4s
 	MOVD $0x0, R9
-	VDUP R9, V10.S4
-	WORD $0x6e2ae405 // fcmge v5.4s, v0.4s, v10.4s
-	VMOV V5.B16, V10.B16
-	VBSL V9.B16, V1.B16, V10.B16
-	MOVD $0x0, R9
-	VDUP R9, V9.S4
-	VMOV V5.B16, V0.B16
-	VBSL V2.B16, V9.B16, V0.B16
+	VDUP R9, V5.S4
+	WORD $0x6e25e409 // fcmge v9.4s, v0.4s, v5.4s
+	VMOV V9.B16, V5.B16
+	VBSL V2.B16, V1.B16, V5.B16
 	WORD $0x6e23fc22 // fdiv v2.4s, v1.4s, v3.4s
-	WORD $0x6e22dd41 // fmul v1.4s, v10.4s, v2.4s
-	VMOV V10.B16, V9.B16
+	WORD $0x6e22dca1 // fmul v1.4s, v5.4s, v2.4s
+	VMOV V5.B16, V9.B16
 	VFMLS V3.S4, V1.S4, V9.S4
-	VMOV V9.B16, V10.B16
-	VFMLS V6.S4, V1.S4, V10.S4
+	VMOV V9.B16, V5.B16
+	VFMLS V6.S4, V1.S4, V5.S4
 	VMOV V1.B16, V9.B16
-	VFMLA V2.S4, V10.S4, V9.S4
-	WORD $0x4f3f0401 // sshr v1.4s, v0.4s, #1
-	MOVD $0x7f, R9
-	VDUP R9, V2.S4
-	VADD V2.S4, V1.S4, V10.S4
-	VSHL $23, V10.S4, V2.S4
-	WORD $0x6e22dd2a // fmul v10.4s, v9.4s, v2.4s
-	VSUB V1.S4, V0.S4, V2.S4
-	MOVD $0x7f, R9
-	VDUP R9, V1.S4
-	VADD V1.S4, V2.S4, V0.S4
-	VSHL $23, V0.S4, V1.S4
-	WORD $0x6e21dd40 // fmul v0.4s, v10.4s, v1.4s
-	VST1.P [V0.S4], 16(R2)
+	VFMLA V2.S4, V5.S4, V9.S4
+	VST1.P [V9.S4], 16(R2)
 	SUB $4, R3, R3
 	B loop
 tail:
@@ -1038,42 +1022,26 @@ tail:
 	VSUB V3.S4, V2.S4, V6.S4
 	MOVD $0x7f, R9
 	VDUP R9, V3.S4
-	VADD V3.S4, V6.S4, V10.S4
-	VSHL $23, V10.S4, V3.S4
-	WORD $0x6e23dcaa // fmul v10.4s, v5.4s, v3.4s
-	WORD $0x4e21d543 // fadd v3.4s, v10.4s, v1.4s
+	VADD V3.S4, V6.S4, V2.S4
+	VSHL $23, V2.S4, V3.S4
+	WORD $0x6e23dca2 // fmul v2.4s, v5.4s, v3.4s
+	WORD $0x4e21d443 // fadd v3.4s, v2.4s, v1.4s
 	WORD $0x4ea3d425 // fsub v5.4s, v1.4s, v3.4s
-	WORD $0x4e2ad4a6 // fadd v6.4s, v5.4s, v10.4s
+	WORD $0x4e22d4a6 // fadd v6.4s, v5.4s, v2.4s
 	MOVD $0x0, R9
-	VDUP R9, V10.S4
-	WORD $0x6e2ae405 // fcmge v5.4s, v0.4s, v10.4s
-	VMOV V5.B16, V10.B16
-	VBSL V9.B16, V1.B16, V10.B16
-	MOVD $0x0, R9
-	VDUP R9, V9.S4
-	VMOV V5.B16, V0.B16
-	VBSL V2.B16, V9.B16, V0.B16
+	VDUP R9, V5.S4
+	WORD $0x6e25e409 // fcmge v9.4s, v0.4s, v5.4s
+	VMOV V9.B16, V5.B16
+	VBSL V2.B16, V1.B16, V5.B16
 	WORD $0x6e23fc22 // fdiv v2.4s, v1.4s, v3.4s
-	WORD $0x6e22dd41 // fmul v1.4s, v10.4s, v2.4s
-	VMOV V10.B16, V9.B16
+	WORD $0x6e22dca1 // fmul v1.4s, v5.4s, v2.4s
+	VMOV V5.B16, V9.B16
 	VFMLS V3.S4, V1.S4, V9.S4
-	VMOV V9.B16, V10.B16
-	VFMLS V6.S4, V1.S4, V10.S4
+	VMOV V9.B16, V5.B16
+	VFMLS V6.S4, V1.S4, V5.S4
 	VMOV V1.B16, V9.B16
-	VFMLA V2.S4, V10.S4, V9.S4
-	WORD $0x4f3f0401 // sshr v1.4s, v0.4s, #1
-	MOVD $0x7f, R9
-	VDUP R9, V2.S4
-	VADD V2.S4, V1.S4, V10.S4
-	VSHL $23, V10.S4, V2.S4
-	WORD $0x6e22dd2a // fmul v10.4s, v9.4s, v2.4s
-	VSUB V1.S4, V0.S4, V2.S4
-	MOVD $0x7f, R9
-	VDUP R9, V1.S4
-	VADD V1.S4, V2.S4, V0.S4
-	VSHL $23, V0.S4, V1.S4
-	WORD $0x6e21dd40 // fmul v0.4s, v10.4s, v1.4s
-	FMOVS.P F0, 4(R2)
+	VFMLA V2.S4, V5.S4, V9.S4
+	FMOVS.P F9, 4(R2)
 	SUB $1, R3, R3
 	B tail
 done:

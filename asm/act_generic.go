@@ -335,9 +335,10 @@ func exp32(x float32) float32 {
 }
 
 // sigmoid32 is 1/(1 + e⁻ˣ) for x ≥ 0 and e^−a/(1 + e^−a) for x < 0
-// (a = |x|), with e^−a = 2ᵏ·m: the quotient n/d (n = 1 or m) is one
-// division and one residual correction for the rounding of d = 1 + 2ᵏ·m
-// (dh + dl exactly), scaled by 2ᵏ at the end for x < 0. Its error is the
+// (a = |x|), with e^−a = 2ᵏ·m: the quotient n/d (n = 1 or eh = 2ᵏ·m) is
+// one division and one residual correction for the rounding of
+// d = 1 + 2ᵏ·m (dh + dl exactly). eh is exact unless it is subnormal, and
+// then d = 1, dl = eh and the result is eh itself, rounded once. Its error is the
 // relative error of m (≤ 1.25·2⁻²⁴: the roundings of rh + p and 1 + s, the
 // polynomial) weighted by 1/(1 + e^−a) or e^−a/(1 + e^−a), plus the final
 // rounding: ≤ 1.75 ULP (x < 0), ≤ 1.125 ULP (x ≥ 0); measured exhaustively
@@ -352,15 +353,15 @@ func sigmoid32(x float32) float32 {
 	eh := scale32(m, k)
 	dh := eh + 1
 	dl := (1 - dh) + eh // 1 + eh = dh + dl exactly
-	nh, j := float32(1), int32(0)
+	nh := float32(1)
 	if !(x >= 0) {
-		nh, j = m, k
+		nh = eh
 	}
 	y := 1 / dh
 	q0 := float32(nh * y)
 	res := FMA32(-q0, dh, nh)
 	res = FMA32(-q0, dl, res) // nh − q0·(dh + dl)
-	return scale32(FMA32(res, y, q0), j)
+	return FMA32(res, y, q0)
 }
 
 // tanh32 is (1 − e^−2a)/(1 + e^−2a) (a = |x| ≤ 10, sign restored), with

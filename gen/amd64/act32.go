@@ -275,15 +275,9 @@ func (g grp) sigmoid32(x gv) gv {
 	pos := g.ge(x, cf32(0))
 	na := g.max(g.or(x, cbits32(0x80000000)), cf32(actExpLo32)) // −|x|, clamped
 	rh, p, k := g.expCore(na)
-	var j expo
-	if g.z {
-		j = expo(g.sel(pos, cf32(0), gv(k)))
-	} else {
-		j = expo(g.emit(func(o ...Op) { VPANDN(o[0], o[1], o[2]) }, gv(k), pos2gv(pos)))
-	}
 	m := g.add(g.add(rh, p), one)
 	eh := g.scale(m, k)
-	nh := g.sel(pos, one, m)
+	nh := g.sel(pos, one, eh)
 	dh := g.add(eh, one)
 	dl := g.add(g.sub(one, dh), eh)
 	y := g.div(one, dh)
@@ -292,16 +286,7 @@ func (g grp) sigmoid32(x gv) gv {
 	g.fnmaTo(res, q0, dh)
 	g.fnmaTo(res, q0, dl)
 	g.fmaTo(res, y, q0)
-	return g.scale(res, j)
-}
-
-// pos2gv views AVX2 lane masks (YMM registers) as values.
-func pos2gv(m gmask) gv {
-	out := make(gv, len(m))
-	for i, r := range m {
-		out[i] = r.(VecVirtual)
-	}
-	return out
+	return res
 }
 
 // tanh32 is asm.tanh32.

@@ -497,13 +497,12 @@ func (p *actProg) sigmoidF32(x nv) nv {
 	dh := p.add(eh, one)
 	dl := p.add(p.sub(one, dh), eh)
 	pos := p.ge(x, p.c(0))
-	nh := p.sel(pos, one, m)
-	j := p.sel(pos, p.c(0), k)
+	nh := p.sel(pos, one, eh)
 	y := p.div(one, dh)
 	q0 := p.mul(nh, y)
 	res := p.fnma(q0, dh, nh)
 	res = p.fnma(q0, dl, res)
-	return p.scaleF32(p.fma(res, y, q0), j)
+	return p.fma(res, y, q0)
 }
 
 func (p *actProg) tanhF32(x nv) nv {
