@@ -12,4 +12,12 @@
 //
 // impl=lanes is the public API (active ISA); impl=avx512, avx2, generic, neon
 // call that ISA's kernel table directly.
+//
+// pyside.py prints the same benchmark lines for NumPy and PyTorch
+// (impl=numpy, impl=torch: activations, samplers and matrix products, one
+// thread), so that one benchstat table holds them beside lanes:
+//
+//	taskset -c 1 go test -run '^$' -bench 'Act|Normal|Uniform|MatMul' -count 5 > go.txt
+//	OPENBLAS_NUM_THREADS=1 taskset -c 1 python3 pyside.py -count 5 > py.txt
+//	cat go.txt py.txt | benchstat -col /impl -
 package bench

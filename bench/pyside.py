@@ -1,0 +1,109 @@
+"""Side-by-side reference figures from NumPy and PyTorch on the CPU.
+
+Prints Go benchmark lines named like the Go benchmarks of this module
+(impl=numpy, impl=torch), so that one benchstat table holds both:
+
+    cd bench
+    taskset -c 1 go test -run '^$' -bench 'Act|Normal|Uniform|MatMul' -count 5 > go.txt
+    OPENBLAS_NUM_THREADS=1 taskset -c 1 python3 pyside.py -count 5 > py.txt
+    cat go.txt py.txt | benchstat -col /impl -
+
+Everything runs on one thread (torch.set_num_threads(1); NumPy's BLAS is
+kept to one thread by OPENBLAS_NUM_THREADS). The inputs are those of the Go
+benchmarks: n = 4096 float32 values (i mod 1601)/100 − 8 for the
+activations, n×n matrices with entries (i mod 7)/7 and (i mod 5)/5.
+A library that is not installed is skipped (Debian: python3-numpy,
+python3-torch).
+"""
+
+import os
+import sys
+import time
+
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+MIN_SECONDS = 0.2
+
+
+def bench(name, fn, count):
+    fn()  # warm up
+    n = 1
+    while True:  # grow n until one round takes MIN_SECONDS
+        t0 = time.perf_counter()
+        for _ in range(n):
+            fn()
+        dt = time.perf_counter() - t0
+        if dt >= MIN_SECONDS:
+            break
+        n = max(n * 2, int(n * MIN_SECONDS / max(dt, 1e-9) * 1.2))
+    for r in range(count):
+        if r > 0:
+            t0 = time.perf_counter()
+            for _ in range(n):
+                fn()
+            dt = time.perf_counter() - t0
+        print(f"Benchmark{name} \t{n:8d}\t{dt / n * 1e9:12.1f} ns/op", flush=True)
+
+
+def main():
+    count = 5
+    if "-count" in sys.argv:
+        count = int(sys.argv[sys.argv.index("-count") + 1])
+    print("goos: linux\ngoarch: amd64\npkg: github.com/lanes-go/lanes/bench")
+    n = 4096
+    try:
+        import numpy as np
+    except ImportError:
+        np = None
+    try:
+        import torch
+        torch.set_num_threads(1)
+    except ImportError:
+        torch = None
+    if np is not None:
+        print(f"numpy: {np.__version__}", file=sys.stderr)
+        x = ((np.arange(n) % 1601) / 100 - 8).astype(np.float32)
+        d = np.empty(n, np.float32)
+        t = np.empty(n, np.float32)
+
+        def sigmoid():
+            np.negative(x, out=t)
+            np.exp(t, out=t)
+            np.add(t, 1, out=t)
+            np.reciprocal(t, out=d)
+
+        bench("Act/type=f32/n=4096/Exp/impl=numpy", lambda: np.exp(x, out=d), count)
+        bench("Act/type=f32/n=4096/Sigmoid/impl=numpy", sigmoid, count)
+        bench("Act/type=f32/n=4096/Tanh/impl=numpy", lambda: np.tanh(x, out=d), count)
+        g = np.random.default_rng(1)
+        bench("Normal/type=f32/impl=numpy", lambda: g.standard_normal(n, dtype=np.float32, out=d), count)
+        bench("Uniform/type=f32/impl=numpy", lambda: g.random(n, dtype=np.float32, out=d), count)
+        for name, dt in (("MatMul", np.float32), ("MatMul64", np.float64)):
+            for m in (64, 256, 1024):
+                i = np.arange(m * m)
+                a = ((i % 7) / 7).astype(dt).reshape(m, m)
+                b = ((i % 5) / 5).astype(dt).reshape(m, m)
+                c = np.empty((m, m), dt)
+                bench(f"{name}/n={m}/impl=numpy", lambda: np.matmul(a, b, out=c), count)
+    if torch is not None:
+        print(f"torch: {torch.__version__}, threads {torch.get_num_threads()}", file=sys.stderr)
+        x = ((torch.arange(n) % 1601) / 100 - 8).to(torch.float32)
+        d = torch.empty(n, dtype=torch.float32)
+        bench("Act/type=f32/n=4096/Exp/impl=torch", lambda: torch.exp(x, out=d), count)
+        bench("Act/type=f32/n=4096/Sigmoid/impl=torch", lambda: torch.sigmoid(x, out=d), count)
+        bench("Act/type=f32/n=4096/Tanh/impl=torch", lambda: torch.tanh(x, out=d), count)
+        gen = torch.Generator().manual_seed(1)
+        bench("Normal/type=f32/impl=torch", lambda: d.normal_(generator=gen), count)
+        bench("Uniform/type=f32/impl=torch", lambda: d.uniform_(generator=gen), count)
+        for name, dt in (("MatMul", torch.float32), ("MatMul64", torch.float64)):
+            for m in (64, 256, 1024):
+                i = torch.arange(m * m)
+                a = ((i % 7) / 7).to(dt).reshape(m, m)
+                b = ((i % 5) / 5).to(dt).reshape(m, m)
+                c = torch.empty((m, m), dtype=dt)
+                bench(f"{name}/n={m}/impl=torch", lambda: torch.mm(a, b, out=c), count)
+
+
+if __name__ == "__main__":
+    main()
