@@ -4,15 +4,15 @@
 
 package asm
 
-// gemmF32NEON computes the MR×NR GEMM micro-kernel: c = alpha·(a·b) + beta·c over packed panels (see gen/spec/mat.go) with neon.
+// gemmF32NEON computes the MR×NR GEMM micro-kernel: c = alpha·(a·b) + beta·c, A packed (lda = 0) or read in place (see gen/spec/mat.go) with neon.
 //
 //go:noescape
-func gemmF32NEON(k int, a []float32, b []float32, ldb int, c []float32, ldc int, alpha float32, beta float32)
+func gemmF32NEON(k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, alpha float32, beta float32)
 
-// gemmF64NEON computes the MR×NR GEMM micro-kernel: c = alpha·(a·b) + beta·c over packed panels (see gen/spec/mat.go) with neon.
+// gemmF64NEON computes the MR×NR GEMM micro-kernel: c = alpha·(a·b) + beta·c, A packed (lda = 0) or read in place (see gen/spec/mat.go) with neon.
 //
 //go:noescape
-func gemmF64NEON(k int, a []float64, b []float64, ldb int, c []float64, ldc int, alpha float64, beta float64)
+func gemmF64NEON(k int, a []float64, lda int, b []float64, ldb int, c []float64, ldc int, alpha float64, beta float64)
 
 // gemmPackAF32NEON computes packs MR whole rows of a row-major A (row i at a[i·lda:], k ≥ 1 columns) as dst[p·MR+i] = a[i·lda+p] with neon.
 //

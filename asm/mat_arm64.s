@@ -4,14 +4,15 @@
 
 #include "textflag.h"
 
-// func gemmF32NEON(k int, a []float32, b []float32, ldb int, c []float32, ldc int, alpha float32, beta float32)
-TEXT ·gemmF32NEON(SB), NOSPLIT, $0-104
+// func gemmF32NEON(k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, alpha float32, beta float32)
+TEXT ·gemmF32NEON(SB), NOSPLIT, $0-112
 	MOVD k+0(FP), R0
 	MOVD a_base+8(FP), R1
-	MOVD b_base+32(FP), R2
-	MOVD ldb+56(FP), R3
-	MOVD c_base+64(FP), R4
-	MOVD ldc+88(FP), R5
+	MOVD lda+32(FP), R9
+	MOVD b_base+40(FP), R2
+	MOVD ldb+64(FP), R3
+	MOVD c_base+72(FP), R4
+	MOVD ldc+96(FP), R5
 	LSL $2, R3, R3
 	LSL $2, R5, R5
 	VEOR V0.B16, V0.B16, V0.B16
@@ -38,8 +39,9 @@ TEXT ·gemmF32NEON(SB), NOSPLIT, $0-104
 	VEOR V21.B16, V21.B16, V21.B16
 	VEOR V22.B16, V22.B16, V22.B16
 	VEOR V23.B16, V23.B16, V23.B16
+	CBNZ R9, direct
 
-	// k steps: acc[i][j] += a[p][i]·b[p][j]
+	// k steps, packed A: acc[i][j] += a[p·MR+i]·b[p][j]
 loop:
 	VLD1 (R2), [V24.S4, V25.S4, V26.S4, V27.S4]
 	ADD R3, R2, R2
@@ -75,9 +77,56 @@ loop:
 	VFMLA V27.S4, V29.S4, V23.S4
 	SUBS $1, R0, R0
 	BNE loop
+	B epilogue
+
+	// k steps, A in place: acc[i][j] += a[i·lda+p]·b[p][j], row i from R10+i
+direct:
+	LSL $2, R9, R9
+	MOVD R1, R10
+	ADD R9, R10, R11
+	ADD R9, R11, R12
+	ADD R9, R12, R13
+	ADD R9, R13, R14
+	ADD R9, R14, R15
+dloop:
+	VLD1 (R2), [V24.S4, V25.S4, V26.S4, V27.S4]
+	ADD R3, R2, R2
+	VLD1R.P 4(R10), [V28.S4]
+	VFMLA V24.S4, V28.S4, V0.S4
+	VFMLA V25.S4, V28.S4, V1.S4
+	VFMLA V26.S4, V28.S4, V2.S4
+	VFMLA V27.S4, V28.S4, V3.S4
+	VLD1R.P 4(R11), [V29.S4]
+	VFMLA V24.S4, V29.S4, V4.S4
+	VFMLA V25.S4, V29.S4, V5.S4
+	VFMLA V26.S4, V29.S4, V6.S4
+	VFMLA V27.S4, V29.S4, V7.S4
+	VLD1R.P 4(R12), [V28.S4]
+	VFMLA V24.S4, V28.S4, V8.S4
+	VFMLA V25.S4, V28.S4, V9.S4
+	VFMLA V26.S4, V28.S4, V10.S4
+	VFMLA V27.S4, V28.S4, V11.S4
+	VLD1R.P 4(R13), [V29.S4]
+	VFMLA V24.S4, V29.S4, V12.S4
+	VFMLA V25.S4, V29.S4, V13.S4
+	VFMLA V26.S4, V29.S4, V14.S4
+	VFMLA V27.S4, V29.S4, V15.S4
+	VLD1R.P 4(R14), [V28.S4]
+	VFMLA V24.S4, V28.S4, V16.S4
+	VFMLA V25.S4, V28.S4, V17.S4
+	VFMLA V26.S4, V28.S4, V18.S4
+	VFMLA V27.S4, V28.S4, V19.S4
+	VLD1R.P 4(R15), [V29.S4]
+	VFMLA V24.S4, V29.S4, V20.S4
+	VFMLA V25.S4, V29.S4, V21.S4
+	VFMLA V26.S4, V29.S4, V22.S4
+	VFMLA V27.S4, V29.S4, V23.S4
+	SUBS $1, R0, R0
+	BNE dloop
+epilogue:
 
 	// acc *= alpha
-	FMOVS alpha+96(FP), F30
+	FMOVS alpha+104(FP), F30
 	VDUP V30.S[0], V30.S4
 	WORD $0x6e3edc00 // fmul v0.4s, v0.4s, v30.4s
 	WORD $0x6e3edc21 // fmul v1.4s, v1.4s, v30.4s
@@ -105,10 +154,10 @@ loop:
 	WORD $0x6e3edef7 // fmul v23.4s, v23.4s, v30.4s
 
 	// beta == 0 (either sign): C is not read
-	MOVWU beta+100(FP), R7
+	MOVWU beta+108(FP), R7
 	AND $0x7fffffff, R7, R7
 	CBZ R7, store
-	FMOVS beta+100(FP), F31
+	FMOVS beta+108(FP), F31
 	VDUP V31.S[0], V31.S4
 	MOVD R4, R6
 	VLD1 (R6), [V24.S4, V25.S4, V26.S4, V27.S4]
@@ -161,14 +210,15 @@ store:
 	VST1 [V20.S4, V21.S4, V22.S4, V23.S4], (R4)
 	RET
 
-// func gemmF64NEON(k int, a []float64, b []float64, ldb int, c []float64, ldc int, alpha float64, beta float64)
-TEXT ·gemmF64NEON(SB), NOSPLIT, $0-112
+// func gemmF64NEON(k int, a []float64, lda int, b []float64, ldb int, c []float64, ldc int, alpha float64, beta float64)
+TEXT ·gemmF64NEON(SB), NOSPLIT, $0-120
 	MOVD k+0(FP), R0
 	MOVD a_base+8(FP), R1
-	MOVD b_base+32(FP), R2
-	MOVD ldb+56(FP), R3
-	MOVD c_base+64(FP), R4
-	MOVD ldc+88(FP), R5
+	MOVD lda+32(FP), R9
+	MOVD b_base+40(FP), R2
+	MOVD ldb+64(FP), R3
+	MOVD c_base+72(FP), R4
+	MOVD ldc+96(FP), R5
 	LSL $3, R3, R3
 	LSL $3, R5, R5
 	VEOR V0.B16, V0.B16, V0.B16
@@ -195,8 +245,9 @@ TEXT ·gemmF64NEON(SB), NOSPLIT, $0-112
 	VEOR V21.B16, V21.B16, V21.B16
 	VEOR V22.B16, V22.B16, V22.B16
 	VEOR V23.B16, V23.B16, V23.B16
+	CBNZ R9, direct
 
-	// k steps: acc[i][j] += a[p][i]·b[p][j]
+	// k steps, packed A: acc[i][j] += a[p·MR+i]·b[p][j]
 loop:
 	VLD1 (R2), [V24.D2, V25.D2, V26.D2, V27.D2]
 	ADD R3, R2, R2
@@ -232,9 +283,56 @@ loop:
 	VFMLA V27.D2, V29.D2, V23.D2
 	SUBS $1, R0, R0
 	BNE loop
+	B epilogue
+
+	// k steps, A in place: acc[i][j] += a[i·lda+p]·b[p][j], row i from R10+i
+direct:
+	LSL $3, R9, R9
+	MOVD R1, R10
+	ADD R9, R10, R11
+	ADD R9, R11, R12
+	ADD R9, R12, R13
+	ADD R9, R13, R14
+	ADD R9, R14, R15
+dloop:
+	VLD1 (R2), [V24.D2, V25.D2, V26.D2, V27.D2]
+	ADD R3, R2, R2
+	VLD1R.P 8(R10), [V28.D2]
+	VFMLA V24.D2, V28.D2, V0.D2
+	VFMLA V25.D2, V28.D2, V1.D2
+	VFMLA V26.D2, V28.D2, V2.D2
+	VFMLA V27.D2, V28.D2, V3.D2
+	VLD1R.P 8(R11), [V29.D2]
+	VFMLA V24.D2, V29.D2, V4.D2
+	VFMLA V25.D2, V29.D2, V5.D2
+	VFMLA V26.D2, V29.D2, V6.D2
+	VFMLA V27.D2, V29.D2, V7.D2
+	VLD1R.P 8(R12), [V28.D2]
+	VFMLA V24.D2, V28.D2, V8.D2
+	VFMLA V25.D2, V28.D2, V9.D2
+	VFMLA V26.D2, V28.D2, V10.D2
+	VFMLA V27.D2, V28.D2, V11.D2
+	VLD1R.P 8(R13), [V29.D2]
+	VFMLA V24.D2, V29.D2, V12.D2
+	VFMLA V25.D2, V29.D2, V13.D2
+	VFMLA V26.D2, V29.D2, V14.D2
+	VFMLA V27.D2, V29.D2, V15.D2
+	VLD1R.P 8(R14), [V28.D2]
+	VFMLA V24.D2, V28.D2, V16.D2
+	VFMLA V25.D2, V28.D2, V17.D2
+	VFMLA V26.D2, V28.D2, V18.D2
+	VFMLA V27.D2, V28.D2, V19.D2
+	VLD1R.P 8(R15), [V29.D2]
+	VFMLA V24.D2, V29.D2, V20.D2
+	VFMLA V25.D2, V29.D2, V21.D2
+	VFMLA V26.D2, V29.D2, V22.D2
+	VFMLA V27.D2, V29.D2, V23.D2
+	SUBS $1, R0, R0
+	BNE dloop
+epilogue:
 
 	// acc *= alpha
-	FMOVD alpha+96(FP), F30
+	FMOVD alpha+104(FP), F30
 	VDUP V30.D[0], V30.D2
 	WORD $0x6e7edc00 // fmul v0.2d, v0.2d, v30.2d
 	WORD $0x6e7edc21 // fmul v1.2d, v1.2d, v30.2d
@@ -262,10 +360,10 @@ loop:
 	WORD $0x6e7edef7 // fmul v23.2d, v23.2d, v30.2d
 
 	// beta == 0 (either sign): C is not read
-	MOVD beta+104(FP), R7
+	MOVD beta+112(FP), R7
 	LSL $1, R7, R7
 	CBZ R7, store
-	FMOVD beta+104(FP), F31
+	FMOVD beta+112(FP), F31
 	VDUP V31.D[0], V31.D2
 	MOVD R4, R6
 	VLD1 (R6), [V24.D2, V25.D2, V26.D2, V27.D2]

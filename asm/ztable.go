@@ -68,10 +68,10 @@ type Table struct {
 
 	// mat
 
-	// GemmF32: the MR×NR GEMM micro-kernel: c = alpha·(a·b) + beta·c over packed panels (see gen/spec/mat.go).
-	GemmF32 func(k int, a []float32, b []float32, ldb int, c []float32, ldc int, alpha float32, beta float32)
-	// GemmF64: the MR×NR GEMM micro-kernel: c = alpha·(a·b) + beta·c over packed panels (see gen/spec/mat.go).
-	GemmF64 func(k int, a []float64, b []float64, ldb int, c []float64, ldc int, alpha float64, beta float64)
+	// GemmF32: the MR×NR GEMM micro-kernel: c = alpha·(a·b) + beta·c, A packed (lda = 0) or read in place (see gen/spec/mat.go).
+	GemmF32 func(k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, alpha float32, beta float32)
+	// GemmF64: the MR×NR GEMM micro-kernel: c = alpha·(a·b) + beta·c, A packed (lda = 0) or read in place (see gen/spec/mat.go).
+	GemmF64 func(k int, a []float64, lda int, b []float64, ldb int, c []float64, ldc int, alpha float64, beta float64)
 	// GemmPackAF32: packs MR whole rows of a row-major A (row i at a[i·lda:], k ≥ 1 columns) as dst[p·MR+i] = a[i·lda+p].
 	GemmPackAF32 func(k int, a []float32, lda int, dst []float32)
 	// GemmPackAF64: packs MR whole rows of a row-major A (row i at a[i·lda:], k ≥ 1 columns) as dst[p·MR+i] = a[i·lda+p].

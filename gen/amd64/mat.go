@@ -100,6 +100,7 @@ func gemmKernel(v vk) {
 	rowVecs := nr / v.lanes
 	k := Load(Param("k"), GP64())
 	a := Load(Param("a").Base(), GP64())
+	lda := Load(Param("lda"), GP64())
 	b := Load(Param("b").Base(), GP64())
 	ldb := Load(Param("ldb"), GP64())
 	c := Load(Param("c").Base(), GP64())
@@ -133,28 +134,65 @@ func gemmKernel(v vk) {
 	pf := GP64()
 	MOVQ(ldb, pf)
 	SHLQ(U8(gemmPrefetchLog), pf)
-	Comment("k steps: acc[i][j] += a[p][i]·b[p][j]")
-	Label("loop")
-	for j := 0; j < rowVecs*v.bytes; j += 64 {
-		PREFETCHT0(Mem{Base: b, Index: pf, Scale: 1, Disp: j})
-	}
-	bv := make([]VecVirtual, rowVecs)
-	for j := range bv {
-		bv[j] = v.vec()
-		v.MOVU(Mem{Base: b, Disp: j * v.bytes}, bv[j])
-	}
-	for i := 0; i < mr; i++ {
-		x := v.vec()
-		v.BCAST(Mem{Base: a, Disp: i * v.t.Size}, x)
+	// step emits one k step with A(i, p) at aMem(i).
+	step := func(aMem func(i int) Mem) {
+		for j := 0; j < rowVecs*v.bytes; j += 64 {
+			PREFETCHT0(Mem{Base: b, Index: pf, Scale: 1, Disp: j})
+		}
+		bv := make([]VecVirtual, rowVecs)
 		for j := range bv {
-			v.FMA231(bv[j], x, acc[i][j])
+			bv[j] = v.vec()
+			v.MOVU(Mem{Base: b, Disp: j * v.bytes}, bv[j])
+		}
+		for i := 0; i < mr; i++ {
+			x := v.vec()
+			v.BCAST(aMem(i), x)
+			for j := range bv {
+				v.FMA231(bv[j], x, acc[i][j])
+			}
 		}
 	}
+	TESTQ(lda, lda)
+	JNZ(LabelRef("direct"))
+	Comment("k steps, packed A: acc[i][j] += a[p·MR+i]·b[p][j]")
+	Label("loop")
+	step(func(i int) Mem { return Mem{Base: a, Disp: i * v.t.Size} })
 	ADDQ(U32(mr*v.t.Size), a)
 	ADDQ(ldb, b)
 	DECQ(k)
 	JNZ(LabelRef("loop"))
+	JMP(LabelRef("epilogue"))
 
+	// A read in place: rows 0..2 at a + {0, 1, 2}·lda, rows 3..5 at
+	// a3 + {0, 1, 2}·lda (x86 index scales 1 and 2), both pointers
+	// advancing one element per k step.
+	if mr != 6 {
+		panic("gen/amd64: the in-place A addressing is written for MR = 6")
+	}
+	Comment("k steps, A in place: acc[i][j] += a[i·lda+p]·b[p][j]")
+	Label("direct")
+	SHLQ(shift, lda)
+	a3 := GP64()
+	LEAQ(Mem{Base: a, Index: lda, Scale: 2}, a3)
+	ADDQ(lda, a3)
+	Label("dloop")
+	step(func(i int) Mem {
+		base := a
+		if i >= 3 {
+			base = a3
+		}
+		if i%3 == 0 {
+			return Mem{Base: base}
+		}
+		return Mem{Base: base, Index: lda, Scale: uint8(i % 3)}
+	})
+	ADDQ(U8(v.t.Size), a)
+	ADDQ(U8(v.t.Size), a3)
+	ADDQ(ldb, b)
+	DECQ(k)
+	JNZ(LabelRef("dloop"))
+
+	Label("epilogue")
 	Comment("acc *= alpha, skipped for alpha == 1 (exact either way)")
 	if v.f32() {
 		CMPL(paramMem("alpha"), U32(0x3f800000))

@@ -31,7 +31,8 @@ const (
 	rRow  R = 6
 	rT    R = 7
 	rDst  R = 8
-	rRow0 R = 10 // packA: row pointers R10..R15
+	rLda  R = 9
+	rRow0 R = 10 // packA, and gemm with A in place: row pointers R10..R15
 
 	vB     V = 24
 	vBc    V = 28
@@ -76,6 +77,7 @@ func neonGemm(a *Asm) {
 	arr := a.T.Arr
 	a.Load("k", rK)
 	a.Load("a_base", rA)
+	a.Load("lda", rLda)
 	a.Load("b_base", rB)
 	a.Load("ldb", rLdb)
 	a.Load("c_base", rC)
@@ -87,20 +89,39 @@ func neonGemm(a *Asm) {
 			a.VZero(acc(i, j))
 		}
 	}
-	a.Comment("k steps: acc[i][j] += a[p][i]·b[p][j]")
-	a.Label("loop")
-	a.Ins("VLD1", "("+rB.String()+")", regList(arr, vB, neonRowVecs))
-	a.Ins("ADD", rLdb.String(), rB.String(), rB.String())
-	for i := 0; i < neonMR; i++ {
-		bc := vBc + V(i%2)
-		a.Ins("VLD1R.P", fmt.Sprintf("%d(%s)", a.T.Size, rA), "["+bc.A(arr)+"]")
-		for j := 0; j < neonRowVecs; j++ {
-			a.VFMLA(arr, vB+V(j), bc, acc(i, j))
+	// step emits one k step; row i's element is loaded with a
+	// post-increment of one element from rowReg(i).
+	step := func(rowReg func(i int) R) {
+		a.Ins("VLD1", "("+rB.String()+")", regList(arr, vB, neonRowVecs))
+		a.Ins("ADD", rLdb.String(), rB.String(), rB.String())
+		for i := 0; i < neonMR; i++ {
+			bc := vBc + V(i%2)
+			a.Ins("VLD1R.P", fmt.Sprintf("%d(%s)", a.T.Size, rowReg(i)), "["+bc.A(arr)+"]")
+			for j := 0; j < neonRowVecs; j++ {
+				a.VFMLA(arr, vB+V(j), bc, acc(i, j))
+			}
 		}
+		a.SUBS(1, rK, rK)
 	}
-	a.SUBS(1, rK, rK)
+	a.CBNZ(rLda, "direct")
+	a.Comment("k steps, packed A: acc[i][j] += a[p·MR+i]·b[p][j]")
+	a.Label("loop")
+	step(func(int) R { return rA }) // the MR elements of a step are consecutive
 	a.BNE("loop")
+	a.B("epilogue")
 
+	a.Comment("k steps, A in place: acc[i][j] += a[i·lda+p]·b[p][j], row i from R10+i")
+	a.Label("direct")
+	shiftBytes(a, rLda)
+	a.MOVD(rA.String(), rRow0)
+	for i := 1; i < neonMR; i++ {
+		a.Ins("ADD", rLda.String(), (rRow0 + R(i-1)).String(), (rRow0 + R(i)).String())
+	}
+	a.Label("dloop")
+	step(func(i int) R { return rRow0 + R(i) })
+	a.BNE("dloop")
+
+	a.Label("epilogue")
 	a.Comment("acc *= alpha")
 	a.LoadF("alpha", vAlpha)
 	a.VDUPLane(vAlpha, 0, vAlpha)

@@ -4,12 +4,14 @@ package spec
 // panels, its tile shape, and the peak-FMA probe its benchmarks divide by.
 //
 // gemm is the register-blocked micro-kernel of a BLIS-style GEMM. It
-// multiplies one packed MR×k panel of A (element (i, p) at a[p·MR+i]) by
-// one k×NR panel of B (element (p, j) at b[p·ldb+j]; ldb = NR when B is
-// packed, the row stride of B when a row-major B is read in place) and
-// writes the full MR×NR tile of C (element (i, j) at c[i·ldc+j]):
+// multiplies one MR×k panel of A by one k×NR panel of B (element (p, j) at
+// b[p·ldb+j]; ldb = NR when B is packed, the row stride of B when a
+// row-major B is read in place) and writes the full MR×NR tile of C
+// (element (i, j) at c[i·ldc+j]). A is a packed panel when lda = 0
+// (element (i, p) at a[p·MR+i]) or MR rows of a row-major A read in place
+// when lda > 0 (element (i, p) at a[i·lda+p]):
 //
-//	acc[i][j] = Σ_p a[p·MR+i]·b[p·ldb+j]   (fused multiply-adds, p ascending)
+//	acc[i][j] = Σ_p A(i, p)·b[p·ldb+j]     (fused multiply-adds, p ascending)
 //	c[i·ldc+j] = alpha·acc[i][j]                        if beta == 0 (C is not read)
 //	c[i·ldc+j] = fma(beta, c[i·ldc+j], alpha·acc[i][j]) otherwise
 //
@@ -21,8 +23,8 @@ func init() {
 	isas := []ISA{AVX512, AVX2, NEON}
 	register(
 		Kernel{Feature: "mat", Name: "gemm", ISAs: isas,
-			Params: []Param{I("k"), S("a"), S("b"), I("ldb"), S("c"), I("ldc"), T("alpha"), T("beta")},
-			Doc:    "the MR×NR GEMM micro-kernel: c = alpha·(a·b) + beta·c over packed panels (see gen/spec/mat.go)"},
+			Params: []Param{I("k"), S("a"), I("lda"), S("b"), I("ldb"), S("c"), I("ldc"), T("alpha"), T("beta")},
+			Doc:    "the MR×NR GEMM micro-kernel: c = alpha·(a·b) + beta·c, A packed (lda = 0) or read in place (see gen/spec/mat.go)"},
 		Kernel{Feature: "mat", Name: "gemmPackA", ISAs: isas,
 			Params: []Param{I("k"), S("a"), I("lda"), S("dst")},
 			Doc:    "packs MR whole rows of a row-major A (row i at a[i·lda:], k ≥ 1 columns) as dst[p·MR+i] = a[i·lda+p]"},
