@@ -39,12 +39,15 @@
 // bit the sign and 24 bits the point u; when u is below the layer's
 // threshold (97.2% of words) the value is ±u·W[layer] in float32, computed
 // by a SIMD kernel with the tables in registers (AVX-512), gathered (AVX2)
-// or loaded lane by lane (NEON). The other words are finished in Go: wedge tests and Marsaglia's
-// tail algorithm (full tails, never ln 0), with extra uniforms from a
-// SplitMix64 stream private to the value, seeded from the seed, the stream
-// and the value's word position, so a value depends only on (seed, stream,
-// position) and the RNG advances exactly one word per value. The tables
-// and the Go slow path are in package asm (asm/prob_zig.go). float64
+// or loaded lane by lane (NEON). The other words take the slow path: wedge
+// tests and Marsaglia's tail algorithm (full tails, never ln 0), with extra
+// uniforms from a SplitMix64 stream private to the value, seeded from the
+// seed, the stream and the value's word position, so a value depends only
+// on (seed, stream, position) and the RNG advances exactly one word per
+// value. The first wedge attempt, which decides about 95% of these words,
+// is the kernel ZigWedgeF32 (AVX-512: SplitMix in 64-bit lanes, gathers of
+// the tables; Go elsewhere); Go finishes the rest. The tables and the slow
+// path are in package asm (asm/prob_zig.go). float64
 // Normal sampling is Box–Muller on one Philox block per two values, with
 // u ∈ (0, 1] (never log 0) of 53 bits, so |z| ≤ 8.57. Categorical draws use a
 // Walker/Vose alias table; Categorical.Multinomial counts draws. Xavier and
