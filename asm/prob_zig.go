@@ -31,7 +31,8 @@ import (
 // inside the curve for sure. This accepts 97.2% of words (all of layer 1,
 // the top cap, goes to the slow path).
 //
-// Slow path (Go, ZigSlow): u ≥ K[i]. In layer i ≥ 1 the point
+// Slow path (ZigSlow; ZigFinish runs the first attempt of all the rejected
+// words of a call through the kernel ZigWedgeF32 and ZigSlow on the rest): u ≥ K[i]. In layer i ≥ 1 the point
 // x = u·X[i]·2⁻²⁴ (float64) is in the wedge; it is accepted if
 // ln(F[i] + U·(F[i−1]−F[i])) < −x²/2 for a uniform U ∈ (0, 1], else the
 // whole draw is repeated with a fresh word. In layer 0 it is the tail:
