@@ -1401,89 +1401,104 @@ loop:
 	MOVD $0x41200000, R9
 	VDUP R9, V2.S4
 	WORD $0x4ea2f464 // fmin v4.4s, v3.4s, v2.4s
+	MOVD $0x3f600000, R9
+	VDUP R9, V2.S4
+	WORD $0x6ea4e443 // fcmgt v3.4s, v2.4s, v4.4s
+	WORD $0x6e24dc82 // fmul v2.4s, v4.4s, v4.4s
+	MOVD $0x3ab3b2c5, R9
+	VDUP R9, V5.S4
+	MOVD $0xbbe57b85, R9
+	VDUP R9, V6.S4
+	VMOV V6.B16, V7.B16
+	VFMLA V2.S4, V5.S4, V7.S4
+	MOVD $0x3cac2c10, R9
+	VDUP R9, V6.S4
+	VMOV V6.B16, V5.B16
+	VFMLA V2.S4, V7.S4, V5.S4
+	MOVD $0xbd5c3520, R9
+	VDUP R9, V6.S4
+	VMOV V6.B16, V7.B16
+	VFMLA V2.S4, V5.S4, V7.S4
+	MOVD $0x3e08825a, R9
+	VDUP R9, V6.S4
+	VMOV V6.B16, V5.B16
+	VFMLA V2.S4, V7.S4, V5.S4
+	MOVD $0xbeaaaa8c, R9
+	VDUP R9, V6.S4
+	VMOV V6.B16, V7.B16
+	VFMLA V2.S4, V5.S4, V7.S4
+	WORD $0x6e22dc86 // fmul v6.4s, v4.4s, v2.4s
+	VMOV V4.B16, V2.B16
+	VFMLA V7.S4, V6.S4, V2.S4
 	MOVD $0xc0000000, R9
-	VDUP R9, V2.S4
-	WORD $0x6e22dc83 // fmul v3.4s, v4.4s, v2.4s
+	VDUP R9, V7.S4
+	WORD $0x6e27dc86 // fmul v6.4s, v4.4s, v7.4s
 	MOVD $0x3fb8aa3b, R9
-	VDUP R9, V2.S4
+	VDUP R9, V7.S4
 	MOVD $0x4b400000, R9
 	VDUP R9, V4.S4
 	VMOV V4.B16, V5.B16
-	VFMLA V2.S4, V3.S4, V5.S4
+	VFMLA V7.S4, V6.S4, V5.S4
 	MOVD $0x4b400000, R9
 	VDUP R9, V4.S4
-	WORD $0x4ea4d4a2 // fsub v2.4s, v5.4s, v4.4s
+	WORD $0x4ea4d4a7 // fsub v7.4s, v5.4s, v4.4s
 	MOVD $0xbf317218, R9
 	VDUP R9, V4.S4
-	VMOV V3.B16, V6.B16
-	VFMLA V4.S4, V2.S4, V6.S4
+	VMOV V6.B16, V8.B16
+	VFMLA V4.S4, V7.S4, V8.S4
 	MOVD $0x3102e308, R9
-	VDUP R9, V3.S4
-	WORD $0x6e23dc44 // fmul v4.4s, v2.4s, v3.4s
-	WORD $0x4e24d4c3 // fadd v3.4s, v6.4s, v4.4s
-	WORD $0x6e23dc62 // fmul v2.4s, v3.4s, v3.4s
+	VDUP R9, V6.S4
+	WORD $0x6e26dce4 // fmul v4.4s, v7.4s, v6.4s
+	WORD $0x4e24d506 // fadd v6.4s, v8.4s, v4.4s
+	WORD $0x6e26dcc7 // fmul v7.4s, v6.4s, v6.4s
 	MOVD $0x3e2aaa49, R9
-	VDUP R9, V7.S4
+	VDUP R9, V9.S4
 	MOVD $0x3efffffe, R9
-	VDUP R9, V8.S4
-	VMOV V8.B16, V9.B16
-	VFMLA V3.S4, V7.S4, V9.S4
+	VDUP R9, V10.S4
+	VMOV V10.B16, V11.B16
+	VFMLA V6.S4, V9.S4, V11.S4
 	MOVD $0x3c091cf1, R9
-	VDUP R9, V8.S4
+	VDUP R9, V10.S4
 	MOVD $0x3d2aac79, R9
-	VDUP R9, V7.S4
-	VMOV V7.B16, V10.B16
-	VFMLA V3.S4, V8.S4, V10.S4
+	VDUP R9, V9.S4
+	VMOV V9.B16, V12.B16
+	VFMLA V6.S4, V10.S4, V12.S4
 	MOVD $0x3ab51219, R9
-	VDUP R9, V7.S4
-	VMOV V10.B16, V3.B16
-	VFMLA V2.S4, V7.S4, V3.S4
-	VMOV V9.B16, V10.B16
-	VFMLA V2.S4, V3.S4, V10.S4
-	VMOV V4.B16, V9.B16
-	VFMLA V2.S4, V10.S4, V9.S4
+	VDUP R9, V9.S4
+	VMOV V12.B16, V6.B16
+	VFMLA V7.S4, V9.S4, V6.S4
+	VMOV V11.B16, V12.B16
+	VFMLA V7.S4, V6.S4, V12.S4
+	VMOV V4.B16, V11.B16
+	VFMLA V7.S4, V12.S4, V11.S4
 	MOVD $0x4b400000, R9
 	VDUP R9, V4.S4
-	VSUB V4.S4, V5.S4, V2.S4
+	VSUB V4.S4, V5.S4, V7.S4
+	WORD $0x4e2bd504 // fadd v4.4s, v8.4s, v11.4s
+	WORD $0x4e21d48b // fadd v11.4s, v4.4s, v1.4s
+	WORD $0x4f3f04e4 // sshr v4.4s, v7.4s, #1
+	MOVD $0x7f, R9
+	VDUP R9, V8.S4
+	VADD V8.S4, V4.S4, V5.S4
+	VSHL $23, V5.S4, V8.S4
+	WORD $0x6e28dd65 // fmul v5.4s, v11.4s, v8.4s
+	VSUB V4.S4, V7.S4, V8.S4
 	MOVD $0x7f, R9
 	VDUP R9, V4.S4
-	VADD V4.S4, V2.S4, V5.S4
-	VSHL $23, V5.S4, V4.S4
-	WORD $0x4e29d4c5 // fadd v5.4s, v6.4s, v9.4s
-	WORD $0x4ea6d4a2 // fsub v2.4s, v5.4s, v6.4s
-	WORD $0x4ea2d526 // fsub v6.4s, v9.4s, v2.4s
-	WORD $0x4ea4d422 // fsub v2.4s, v1.4s, v4.4s
-	WORD $0x4ea2d429 // fsub v9.4s, v1.4s, v2.4s
-	WORD $0x4ea4d52a // fsub v10.4s, v9.4s, v4.4s
-	WORD $0x6e25dc89 // fmul v9.4s, v4.4s, v5.4s
-	WORD $0x6e26dc85 // fmul v5.4s, v4.4s, v6.4s
-	WORD $0x4ea9d446 // fsub v6.4s, v2.4s, v9.4s
-	WORD $0x4ea6d443 // fsub v3.4s, v2.4s, v6.4s
-	WORD $0x4ea9d462 // fsub v2.4s, v3.4s, v9.4s
-	WORD $0x4e2ad443 // fadd v3.4s, v2.4s, v10.4s
-	WORD $0x4ea5d46a // fsub v10.4s, v3.4s, v5.4s
-	WORD $0x4e21d483 // fadd v3.4s, v4.4s, v1.4s
-	WORD $0x4ea3d422 // fsub v2.4s, v1.4s, v3.4s
-	WORD $0x4e24d447 // fadd v7.4s, v2.4s, v4.4s
-	WORD $0x4e29d464 // fadd v4.4s, v3.4s, v9.4s
-	WORD $0x4ea4d462 // fsub v2.4s, v3.4s, v4.4s
-	WORD $0x4e29d443 // fadd v3.4s, v2.4s, v9.4s
-	WORD $0x4e27d469 // fadd v9.4s, v3.4s, v7.4s
-	WORD $0x4e25d527 // fadd v7.4s, v9.4s, v5.4s
-	WORD $0x6e24fc25 // fdiv v5.4s, v1.4s, v4.4s
-	WORD $0x6e25dcc1 // fmul v1.4s, v6.4s, v5.4s
-	VMOV V6.B16, V9.B16
-	VFMLS V4.S4, V1.S4, V9.S4
-	WORD $0x4e2ad526 // fadd v6.4s, v9.4s, v10.4s
-	VMOV V6.B16, V10.B16
-	VFMLS V7.S4, V1.S4, V10.S4
-	VMOV V1.B16, V6.B16
-	VFMLA V5.S4, V10.S4, V6.S4
+	VADD V4.S4, V8.S4, V7.S4
+	VSHL $23, V7.S4, V4.S4
+	WORD $0x6e24dca7 // fmul v7.4s, v5.4s, v4.4s
+	WORD $0x4e27d4e4 // fadd v4.4s, v7.4s, v7.4s
+	WORD $0x4e21d4e5 // fadd v5.4s, v7.4s, v1.4s
+	WORD $0x6e25fc87 // fdiv v7.4s, v4.4s, v5.4s
+	WORD $0x4ea7d425 // fsub v5.4s, v1.4s, v7.4s
+	VMOV V3.B16, V7.B16
+	VBSL V5.B16, V2.B16, V7.B16
 	MOVD $0x80000000, R9
-	VDUP R9, V1.S4
-	VAND V1.B16, V0.B16, V5.B16
-	VORR V5.B16, V6.B16, V1.B16
-	VST1.P [V1.S4], 16(R2)
+	VDUP R9, V5.S4
+	VAND V5.B16, V0.B16, V2.B16
+	VORR V2.B16, V7.B16, V5.B16
+	VST1.P [V5.S4], 16(R2)
 	SUB $4, R3, R3
 	B loop
 tail:
@@ -1497,89 +1512,104 @@ tail:
 	MOVD $0x41200000, R9
 	VDUP R9, V2.S4
 	WORD $0x4ea2f464 // fmin v4.4s, v3.4s, v2.4s
+	MOVD $0x3f600000, R9
+	VDUP R9, V2.S4
+	WORD $0x6ea4e443 // fcmgt v3.4s, v2.4s, v4.4s
+	WORD $0x6e24dc82 // fmul v2.4s, v4.4s, v4.4s
+	MOVD $0x3ab3b2c5, R9
+	VDUP R9, V5.S4
+	MOVD $0xbbe57b85, R9
+	VDUP R9, V6.S4
+	VMOV V6.B16, V7.B16
+	VFMLA V2.S4, V5.S4, V7.S4
+	MOVD $0x3cac2c10, R9
+	VDUP R9, V6.S4
+	VMOV V6.B16, V5.B16
+	VFMLA V2.S4, V7.S4, V5.S4
+	MOVD $0xbd5c3520, R9
+	VDUP R9, V6.S4
+	VMOV V6.B16, V7.B16
+	VFMLA V2.S4, V5.S4, V7.S4
+	MOVD $0x3e08825a, R9
+	VDUP R9, V6.S4
+	VMOV V6.B16, V5.B16
+	VFMLA V2.S4, V7.S4, V5.S4
+	MOVD $0xbeaaaa8c, R9
+	VDUP R9, V6.S4
+	VMOV V6.B16, V7.B16
+	VFMLA V2.S4, V5.S4, V7.S4
+	WORD $0x6e22dc86 // fmul v6.4s, v4.4s, v2.4s
+	VMOV V4.B16, V2.B16
+	VFMLA V7.S4, V6.S4, V2.S4
 	MOVD $0xc0000000, R9
-	VDUP R9, V2.S4
-	WORD $0x6e22dc83 // fmul v3.4s, v4.4s, v2.4s
+	VDUP R9, V7.S4
+	WORD $0x6e27dc86 // fmul v6.4s, v4.4s, v7.4s
 	MOVD $0x3fb8aa3b, R9
-	VDUP R9, V2.S4
+	VDUP R9, V7.S4
 	MOVD $0x4b400000, R9
 	VDUP R9, V4.S4
 	VMOV V4.B16, V5.B16
-	VFMLA V2.S4, V3.S4, V5.S4
+	VFMLA V7.S4, V6.S4, V5.S4
 	MOVD $0x4b400000, R9
 	VDUP R9, V4.S4
-	WORD $0x4ea4d4a2 // fsub v2.4s, v5.4s, v4.4s
+	WORD $0x4ea4d4a7 // fsub v7.4s, v5.4s, v4.4s
 	MOVD $0xbf317218, R9
 	VDUP R9, V4.S4
-	VMOV V3.B16, V6.B16
-	VFMLA V4.S4, V2.S4, V6.S4
+	VMOV V6.B16, V8.B16
+	VFMLA V4.S4, V7.S4, V8.S4
 	MOVD $0x3102e308, R9
-	VDUP R9, V3.S4
-	WORD $0x6e23dc44 // fmul v4.4s, v2.4s, v3.4s
-	WORD $0x4e24d4c3 // fadd v3.4s, v6.4s, v4.4s
-	WORD $0x6e23dc62 // fmul v2.4s, v3.4s, v3.4s
+	VDUP R9, V6.S4
+	WORD $0x6e26dce4 // fmul v4.4s, v7.4s, v6.4s
+	WORD $0x4e24d506 // fadd v6.4s, v8.4s, v4.4s
+	WORD $0x6e26dcc7 // fmul v7.4s, v6.4s, v6.4s
 	MOVD $0x3e2aaa49, R9
-	VDUP R9, V7.S4
+	VDUP R9, V9.S4
 	MOVD $0x3efffffe, R9
-	VDUP R9, V8.S4
-	VMOV V8.B16, V9.B16
-	VFMLA V3.S4, V7.S4, V9.S4
+	VDUP R9, V10.S4
+	VMOV V10.B16, V11.B16
+	VFMLA V6.S4, V9.S4, V11.S4
 	MOVD $0x3c091cf1, R9
-	VDUP R9, V8.S4
+	VDUP R9, V10.S4
 	MOVD $0x3d2aac79, R9
-	VDUP R9, V7.S4
-	VMOV V7.B16, V10.B16
-	VFMLA V3.S4, V8.S4, V10.S4
+	VDUP R9, V9.S4
+	VMOV V9.B16, V12.B16
+	VFMLA V6.S4, V10.S4, V12.S4
 	MOVD $0x3ab51219, R9
-	VDUP R9, V7.S4
-	VMOV V10.B16, V3.B16
-	VFMLA V2.S4, V7.S4, V3.S4
-	VMOV V9.B16, V10.B16
-	VFMLA V2.S4, V3.S4, V10.S4
-	VMOV V4.B16, V9.B16
-	VFMLA V2.S4, V10.S4, V9.S4
+	VDUP R9, V9.S4
+	VMOV V12.B16, V6.B16
+	VFMLA V7.S4, V9.S4, V6.S4
+	VMOV V11.B16, V12.B16
+	VFMLA V7.S4, V6.S4, V12.S4
+	VMOV V4.B16, V11.B16
+	VFMLA V7.S4, V12.S4, V11.S4
 	MOVD $0x4b400000, R9
 	VDUP R9, V4.S4
-	VSUB V4.S4, V5.S4, V2.S4
+	VSUB V4.S4, V5.S4, V7.S4
+	WORD $0x4e2bd504 // fadd v4.4s, v8.4s, v11.4s
+	WORD $0x4e21d48b // fadd v11.4s, v4.4s, v1.4s
+	WORD $0x4f3f04e4 // sshr v4.4s, v7.4s, #1
+	MOVD $0x7f, R9
+	VDUP R9, V8.S4
+	VADD V8.S4, V4.S4, V5.S4
+	VSHL $23, V5.S4, V8.S4
+	WORD $0x6e28dd65 // fmul v5.4s, v11.4s, v8.4s
+	VSUB V4.S4, V7.S4, V8.S4
 	MOVD $0x7f, R9
 	VDUP R9, V4.S4
-	VADD V4.S4, V2.S4, V5.S4
-	VSHL $23, V5.S4, V4.S4
-	WORD $0x4e29d4c5 // fadd v5.4s, v6.4s, v9.4s
-	WORD $0x4ea6d4a2 // fsub v2.4s, v5.4s, v6.4s
-	WORD $0x4ea2d526 // fsub v6.4s, v9.4s, v2.4s
-	WORD $0x4ea4d422 // fsub v2.4s, v1.4s, v4.4s
-	WORD $0x4ea2d429 // fsub v9.4s, v1.4s, v2.4s
-	WORD $0x4ea4d52a // fsub v10.4s, v9.4s, v4.4s
-	WORD $0x6e25dc89 // fmul v9.4s, v4.4s, v5.4s
-	WORD $0x6e26dc85 // fmul v5.4s, v4.4s, v6.4s
-	WORD $0x4ea9d446 // fsub v6.4s, v2.4s, v9.4s
-	WORD $0x4ea6d443 // fsub v3.4s, v2.4s, v6.4s
-	WORD $0x4ea9d462 // fsub v2.4s, v3.4s, v9.4s
-	WORD $0x4e2ad443 // fadd v3.4s, v2.4s, v10.4s
-	WORD $0x4ea5d46a // fsub v10.4s, v3.4s, v5.4s
-	WORD $0x4e21d483 // fadd v3.4s, v4.4s, v1.4s
-	WORD $0x4ea3d422 // fsub v2.4s, v1.4s, v3.4s
-	WORD $0x4e24d447 // fadd v7.4s, v2.4s, v4.4s
-	WORD $0x4e29d464 // fadd v4.4s, v3.4s, v9.4s
-	WORD $0x4ea4d462 // fsub v2.4s, v3.4s, v4.4s
-	WORD $0x4e29d443 // fadd v3.4s, v2.4s, v9.4s
-	WORD $0x4e27d469 // fadd v9.4s, v3.4s, v7.4s
-	WORD $0x4e25d527 // fadd v7.4s, v9.4s, v5.4s
-	WORD $0x6e24fc25 // fdiv v5.4s, v1.4s, v4.4s
-	WORD $0x6e25dcc1 // fmul v1.4s, v6.4s, v5.4s
-	VMOV V6.B16, V9.B16
-	VFMLS V4.S4, V1.S4, V9.S4
-	WORD $0x4e2ad526 // fadd v6.4s, v9.4s, v10.4s
-	VMOV V6.B16, V10.B16
-	VFMLS V7.S4, V1.S4, V10.S4
-	VMOV V1.B16, V6.B16
-	VFMLA V5.S4, V10.S4, V6.S4
+	VADD V4.S4, V8.S4, V7.S4
+	VSHL $23, V7.S4, V4.S4
+	WORD $0x6e24dca7 // fmul v7.4s, v5.4s, v4.4s
+	WORD $0x4e27d4e4 // fadd v4.4s, v7.4s, v7.4s
+	WORD $0x4e21d4e5 // fadd v5.4s, v7.4s, v1.4s
+	WORD $0x6e25fc87 // fdiv v7.4s, v4.4s, v5.4s
+	WORD $0x4ea7d425 // fsub v5.4s, v1.4s, v7.4s
+	VMOV V3.B16, V7.B16
+	VBSL V5.B16, V2.B16, V7.B16
 	MOVD $0x80000000, R9
-	VDUP R9, V1.S4
-	VAND V1.B16, V0.B16, V5.B16
-	VORR V5.B16, V6.B16, V1.B16
-	FMOVS.P F1, 4(R2)
+	VDUP R9, V5.S4
+	VAND V5.B16, V0.B16, V2.B16
+	VORR V2.B16, V7.B16, V5.B16
+	FMOVS.P F5, 4(R2)
 	SUB $1, R3, R3
 	B tail
 done:

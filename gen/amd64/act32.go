@@ -29,6 +29,17 @@ const (
 	actE5         = 0x1.1239e2p-07
 	actE6         = 0x1.6a2432p-10
 	actMagicFBits = 0x4b400000
+	// tanh32 below actTanhT32: tanh a ≈ a + a·z·P(z), z = a², P of degree
+	// 5 with these coefficients (a Lawson fit of the relative error of
+	// tanh on [0, 0.875], 2^−26.4 in float64, the coefficients then
+	// rounded to float32).
+	actTanhT32 = 0x1.cp-01
+	actTanhC0  = -0x1.555518p-02
+	actTanhC1  = 0x1.1104b4p-03
+	actTanhC2  = -0x1.b86a4p-05
+	actTanhC3  = 0x1.58582p-06
+	actTanhC4  = -0x1.caf70ap-08
+	actTanhC5  = 0x1.67658ap-10
 )
 
 // cbits32 returns the vector of the 32-bit pattern b.
@@ -167,21 +178,27 @@ func (g grp) fnmaTo(d gv, x, y any) {
 type gmask []Register
 
 // ge is x ≥ c (ordered: false for NaN).
-func (g grp) ge(x gv, c Mem) gmask {
+func (g grp) ge(x gv, c Mem) gmask { return g.cmp(cmpGE, x, c) }
+
+// lt is x < c (false for NaN).
+func (g grp) lt(x gv, c Mem) gmask { return g.cmp(cmpLT, x, c) }
+
+// cmp is the predicate pred (a VCMPPS immediate) of x and c per lane.
+func (g grp) cmp(pred uint8, x gv, c Mem) gmask {
 	m := make(gmask, g.n)
 	cc := g.k(c).(Op)
 	for i := range m {
 		if g.z {
 			k := K()
 			if _, ok := cc.(Mem); ok {
-				VCMPPS_BCST(U8(cmpGE), cc, x[i], k)
+				VCMPPS_BCST(U8(pred), cc, x[i], k)
 			} else {
-				VCMPPS(U8(cmpGE), cc, x[i], k)
+				VCMPPS(U8(pred), cc, x[i], k)
 			}
 			m[i] = k
 		} else {
 			d := YMM()
-			VCMPPS(U8(cmpGE), cc, x[i], d)
+			VCMPPS(U8(pred), cc, x[i], d)
 			m[i] = d
 		}
 	}
@@ -289,36 +306,28 @@ func (g grp) sigmoid32(x gv) gv {
 	return res
 }
 
-// tanh32 is asm.tanh32.
+// tanh32 is asm.tanh32: both branches, then a select.
 func (g grp) tanh32(x gv) gv {
 	one := cf32(1)
-	ab := g.min(g.and(x, cbits32(0x7fffffff)), cf32(actTanhHi32))
-	rh, p, k := g.expCore(g.mul(ab, cf32(-2)))
-	var sc gv
-	if g.z {
-		sc = g.emit(VSCALEFPS, gv(k), g.reg(one)) // 2ᵏ
-	} else {
-		sc = g.pow2(gv(k))
+	a := g.min(g.and(x, cbits32(0x7fffffff)), cf32(actTanhHi32))
+	small := g.lt(a, cf32(actTanhT32))
+	z := g.mul(a, a)
+	p := g.fma(cf32(actTanhC5), z, cf32(actTanhC4))
+	for _, c := range []float32{actTanhC3, actTanhC2, actTanhC1, actTanhC0} {
+		g.fmaTo(p, z, cf32(c))
 	}
-	s := g.add(rh, p)
-	se := g.sub(p, g.sub(s, rh))
-	n0 := g.sub(one, sc)
-	n0l := g.sub(g.sub(one, n0), sc)
-	eh := g.mul(sc, s)
-	el := g.mul(sc, se)
-	nh := g.sub(n0, eh)
-	nl := g.sub(g.add(g.sub(g.sub(n0, nh), eh), n0l), el)
-	d0 := g.add(sc, one)
-	d0l := g.add(g.sub(one, d0), sc)
-	dh := g.add(d0, eh)
-	dl := g.add(g.add(g.add(g.sub(d0, dh), eh), d0l), el)
-	y := g.div(one, dh)
-	q0 := g.mul(nh, y)
-	g.fnmaTo(nh, q0, dh) // nh − q0·dh: nh is not used again
-	res := g.add(nh, nl)
-	g.fnmaTo(res, q0, dl)
-	g.fmaTo(res, y, q0)
-	return g.or(res, g.and(x, cbits32(0x80000000)))
+	ys := g.fma(g.mul(a, z), p, a)
+	rh, q, k := g.expCore(g.mul(a, cf32(-2)))
+	t := g.scale(g.add(g.add(rh, q), one), k)
+	yl := g.sub(one, g.div(g.add(t, t), g.add(t, one)))
+	y := g.sel(small, ys, yl)
+	return g.or(y, g.and(x, cbits32(0x80000000)))
+}
+
+// tanhConsts are the constants of tanh32 beyond expCore's, held in
+// registers on AVX-512.
+func tanhConsts() []Mem {
+	return []Mem{cf32(actTanhC0), cf32(actTanhC1), cf32(actTanhC2), cf32(actTanhC3), cf32(actTanhC4), cf32(actTanhC5)}
 }
 
 // actLoop32 emits a float32-lane kernel of one input: n interleaved
