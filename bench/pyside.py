@@ -6,6 +6,8 @@ Prints Go benchmark lines named like the Go benchmarks of this module
     cd bench
     taskset -c 1 go test -run '^$' -bench 'Act|Normal|Uniform|MatMul' -count 5 > go.txt
     OPENBLAS_NUM_THREADS=1 taskset -c 1 python3 pyside.py -count 5 > py.txt
+
+(-bench REGEXP keeps only the matching benchmarks, as go test -bench does.)
     cat go.txt py.txt | benchstat -col /impl -
 
 Everything runs on one thread (torch.set_num_threads(1); NumPy's BLAS is
@@ -26,7 +28,12 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 MIN_SECONDS = 0.2
 
 
+FILTER = None
+
+
 def bench(name, fn, count):
+    if FILTER is not None and not FILTER.search(name):
+        return
     fn()  # warm up
     n = 1
     while True:  # grow n until one round takes MIN_SECONDS
@@ -47,9 +54,13 @@ def bench(name, fn, count):
 
 
 def main():
+    global FILTER
     count = 5
     if "-count" in sys.argv:
         count = int(sys.argv[sys.argv.index("-count") + 1])
+    if "-bench" in sys.argv:  # a regular expression, like go test -bench
+        import re
+        FILTER = re.compile(sys.argv[sys.argv.index("-bench") + 1])
     print("goos: linux\ngoarch: amd64\npkg: github.com/lanes-go/lanes/bench")
     n = 4096
     try:
