@@ -1,6 +1,7 @@
 package asm
 
 import (
+	"fmt"
 	"math"
 	"math/bits"
 	"unsafe"
@@ -290,8 +291,14 @@ func init() {
 // the common case, the first wedge test decided by its bounds and then a
 // fast-path word or the acceptance (about 95% of the rejected words), with
 // no data-dependent branches; ZigSlow does the rest. idx is scratch of at
-// least 16·len(rej) elements.
+// least 16·len(rej) elements; it panics if rej or idx is too short for
+// dst, before anything is written.
 func ZigFinish(k *Table, dst []float32, rej []uint16, idx []uint32, key, p uint64, mu, sigma float32) {
+	if g := (len(dst) + 15) / 16; len(rej) < g || len(idx) < 16*g {
+		panic(fmt.Sprintf("asm.ZigFinish: len(dst) = %d needs len(rej) ≥ %d and len(idx) ≥ %d, have %d and %d",
+			len(dst), g, 16*g, len(rej), len(idx)))
+	}
+	rej = rej[:(len(dst)+15)/16]
 	n := k.ZigWedgeF32(dst, rej, idx, ZigTable[:], ZigWedgeTable[:], key, p, mu, sigma)
 	for _, j := range idx[:n] {
 		z := ZigSlow(math.Float32bits(dst[j]), key, p+uint64(j))

@@ -521,3 +521,28 @@ func testMomentsKernel[T Float](t *testing.T) {
 		}
 	})
 }
+
+// TestZigFinishPanics: short reject or position buffers are refused before
+// anything is written.
+func TestZigFinishPanics(t *testing.T) {
+	for _, c := range []struct{ n, rej, idx int }{{17, 1, 32}, {17, 2, 31}, {16, 0, 16}, {1, 1, 15}} {
+		d := make([]float32, c.n)
+		for i := range d {
+			d[i] = 7
+		}
+		func() {
+			defer func() {
+				r := recover()
+				if s, ok := r.(string); !ok || !strings.Contains(s, "asm.ZigFinish") {
+					t.Errorf("%+v: panic %v", c, r)
+				}
+			}()
+			asm.ZigFinish(asm.Current(), d, make([]uint16, c.rej), make([]uint32, c.idx), 1, 0, 0, 1)
+		}()
+		for i, v := range d {
+			if v != 7 {
+				t.Fatalf("%+v: dst[%d] written", c, i)
+			}
+		}
+	}
+}
