@@ -3182,7 +3182,6 @@ gather16:
 	CMPQ    R11, CX
 	JB      gather16
 	BZHIQ   CX, R10, R10
-	TESTQ   R10, R10
 
 bitsLast:
 	TZCNTQ R10, R11
@@ -3208,10 +3207,6 @@ bitsLast:
 	JNZ    bitsLast
 
 wedge:
-	MOVQ         $0x0000000000000000, CX
-	VPBROADCASTQ CX, Z0
-	MOVQ         $0x0000000000000000, CX
-	VPBROADCASTQ CX, Z1
 	MOVQ         $0xf1357aea2e62a9c5, CX
 	VPBROADCASTQ CX, Z2
 	MOVQ         $0x9e3779b97f4a7c15, CX

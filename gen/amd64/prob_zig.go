@@ -248,9 +248,8 @@ func normalZigAVX2(in spec.Instance) {
 // zigWedgeAVX512 is the first slow-path attempt of the float32 ziggurat
 // (asm/prob_zig.go, zigWedgeGeneric) on eight rejected words at a time, one
 // per 64-bit lane. Pass 1 turns the reject bits into the list of positions
-// (VPCOMPRESSD of the lane numbers by each uint16 of rej, a full 64-byte
-// store at the running count: the count is at most 16 per group, so the
-// store stays inside idx[:16·len(rej)]). Pass 2 takes eight positions,
+// in idx, 64 bits at a time with general-register bit operations (see
+// below). Pass 2 takes eight positions,
 // gathers their words from dst, computes SplitMix64's outputs with VPMULLQ,
 // gathers the float64 tables (ZigWedgeTable) and the float32 fast-path
 // table of the second word (ZigTable), performs the Go code's IEEE
@@ -280,8 +279,9 @@ func zigWedgeAVX512(in spec.Instance) {
 	// steps per 64-bit mask r (TZCNT, store base+tz at idx[cnt], cnt += (r ≠
 	// 0) through the carry, BLSR) take up to four bits without a branch;
 	// a mask with more (about 4% of them) loops. A step on an empty mask
-	// stores at idx[cnt] but does not count it; cnt ≤ 64·(chunk) + 63 <
-	// 16·len(rej), so the store stays inside idx.
+	// stores at idx[cnt] but does not count it; in 64-bit chunk c,
+	// cnt < 64·c + 64 ≤ len(dst) (the last chunk: < 64·c + len(dst) mod 64),
+	// so every store stays inside idx[:16·len(rej)].
 	cnt, base := GP64(), GP64()
 	XORQ(cnt, cnt)
 	XORQ(base, base)
@@ -329,24 +329,22 @@ func zigWedgeAVX512(in spec.Instance) {
 		CMPQ(sh, rem)
 		JB(LabelRef("gather16"))
 		BZHIQ(rem, r, r)
-		TESTQ(r, r)
 		extract("bitsLast")
 	}
 
 	// Pass 2: eight positions at a time.
 	Label("wedge")
 	var (
-		pv     = q(0)
-		kg     = q(0)
-		posMul = q(0xF1357AEA2E62A9C5)
-		gamma  = q(0x9E3779B97F4A7C15)
-		m1     = q(0xBF58476D1CE4E5B9)
-		m2     = q(0x94D049BB133111EB)
-		one    = q(1)
-		c127   = q(127)
-		p53    = pd(0x1p-53)
-		half   = pd(-0.5)
-		onepd  = pd(1)
+		pv, kg  = ZMM(), ZMM() // p and key + γ
+		posMul  = q(0xF1357AEA2E62A9C5)
+		gamma   = q(0x9E3779B97F4A7C15)
+		m1      = q(0xBF58476D1CE4E5B9)
+		m2      = q(0x94D049BB133111EB)
+		one     = q(1)
+		c127    = q(127)
+		p53     = pd(0x1p-53)
+		negHalf = pd(-0.5)
+		onepd   = pd(1)
 	)
 	{
 		t := Load(Param("p"), GP64())
@@ -447,7 +445,7 @@ func zigWedgeAVX512(in spec.Instance) {
 		VMULPD(xs, x, x)
 		t := ZMM()
 		VMULPD(x, x, t)
-		VMULPD(half, t, t)
+		VMULPD(negHalf, t, t)
 		y := ZMM()
 		VMULPD(d, u, y)
 		VADDPD(y, f, y)
