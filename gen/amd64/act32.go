@@ -324,12 +324,6 @@ func (g grp) tanh32(x gv) gv {
 	return g.or(y, g.and(x, cbits32(0x80000000)))
 }
 
-// tanhConsts are the constants of tanh32 beyond expCore's, held in
-// registers on AVX-512.
-func tanhConsts() []Mem {
-	return []Mem{cf32(actTanhC0), cf32(actTanhC1), cf32(actTanhC2), cf32(actTanhC3), cf32(actTanhC4), cf32(actTanhC5)}
-}
-
 // actLoop32 emits a float32-lane kernel of one input: n interleaved
 // vectors per iteration, then one vector at a time, then one masked
 // vector. The constants hoist are loaded into registers once, before the
