@@ -18,42 +18,28 @@ func gemmTileGeneric[T Float]() (mr, nr int) { return genericMR, genericNR }
 func gemmGeneric[T Float](k int, a []T, lda int, b []T, ldb int, c []T, ldc int, alpha, beta T) {
 	var c00, c01, c02, c03 T
 	var c10, c11, c12, c13 T
+	// A(i, p) is a[p·sp + i·si]: packed (sp = 2, si = 1) or in place
+	// (sp = 1, si = lda).
+	sp, si := 2, 1
+	if lda > 0 {
+		sp, si = 1, lda
+	}
 	if k > 0 {
+		_ = a[(k-1)*sp+si]
 		_ = b[(k-1)*ldb+3]
 	}
-	// A(i, p) is a[2p+i] (packed) or a[i·lda+p] (in place): one loop each,
-	// so that the packed one keeps its single slice expression per step.
-	if lda == 0 {
-		a = a[:2*k]
-		for p := 0; p < k; p++ {
-			ap := a[2*p : 2*p+2 : 2*p+2]
-			bp := b[p*ldb : p*ldb+4 : p*ldb+4]
-			b0, b1, b2, b3 := bp[0], bp[1], bp[2], bp[3]
-			a0, a1 := ap[0], ap[1]
-			c00 += a0 * b0
-			c01 += a0 * b1
-			c02 += a0 * b2
-			c03 += a0 * b3
-			c10 += a1 * b0
-			c11 += a1 * b1
-			c12 += a1 * b2
-			c13 += a1 * b3
-		}
-	} else {
-		r0, r1 := a[:k], a[lda:lda+k]
-		for p := range r0 {
-			bp := b[p*ldb : p*ldb+4 : p*ldb+4]
-			b0, b1, b2, b3 := bp[0], bp[1], bp[2], bp[3]
-			a0, a1 := r0[p], r1[p]
-			c00 += a0 * b0
-			c01 += a0 * b1
-			c02 += a0 * b2
-			c03 += a0 * b3
-			c10 += a1 * b0
-			c11 += a1 * b1
-			c12 += a1 * b2
-			c13 += a1 * b3
-		}
+	for p := 0; p < k; p++ {
+		bp := b[p*ldb : p*ldb+4 : p*ldb+4]
+		b0, b1, b2, b3 := bp[0], bp[1], bp[2], bp[3]
+		a0, a1 := a[p*sp], a[p*sp+si]
+		c00 += a0 * b0
+		c01 += a0 * b1
+		c02 += a0 * b2
+		c03 += a0 * b3
+		c10 += a1 * b0
+		c11 += a1 * b1
+		c12 += a1 * b2
+		c13 += a1 * b3
 	}
 	storeRow(c[0:4:4], c00, c01, c02, c03, alpha, beta)
 	storeRow(c[ldc:ldc+4:ldc+4], c10, c11, c12, c13, alpha, beta)
