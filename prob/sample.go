@@ -160,10 +160,10 @@ func normal1[T Float](k *asm.Table, r *RNG, mu, sigma float64) T {
 }
 
 // normalFill fills dst with normals. float32: the words are generated into
-// dst's own memory and converted in place, in chunks of 16·len(r.scratch)
-// values (r.scratch holds the kernel's reject bits and the slow path's
-// list of positions). float64: whole blocks
-// in place (a block is two values, 16 bytes).
+// dst's own memory and converted in place, in chunks of zigChunk values
+// (r.scratch holds the kernel's reject bits and the slow path's list of
+// positions). float64: whole blocks in place (a block is two values, 16
+// bytes).
 func normalFill[T Float](k *asm.Table, r *RNG, dst []T, mu, sigma float64) {
 	if len(dst) == 0 {
 		return
