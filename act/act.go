@@ -3,12 +3,13 @@ package act
 import (
 	"fmt"
 
-	"github.com/lanes-go/lanes/asm"
+	"github.com/lanes-go/lanes/internal/asm"
 	"github.com/lanes-go/lanes/internal/cast"
+	"github.com/lanes-go/lanes/vec"
 )
 
-// Float is the element type of lanes: exactly float32 or float64.
-type Float = cast.Float
+// Float is the element type of lanes: exactly float32 or float64 (vec.Float).
+type Float = vec.Float
 
 func check2(fn string, dst, x int) {
 	if dst != x {

@@ -9,13 +9,14 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/lanes-go/lanes/asm"
+	"github.com/lanes-go/lanes/internal/asm"
 	tu "github.com/lanes-go/lanes/internal/testutil"
+	"github.com/lanes-go/lanes/isa"
 )
 
 // forISA runs f once per ISA this CPU and build can run.
-func forISA(t *testing.T, f func(t *testing.T, isa asm.ISA, k *asm.Table)) {
-	for _, isa := range asm.Available() {
+func forISA(t *testing.T, f func(t *testing.T, isa isa.ISA, k *asm.Table)) {
+	for _, isa := range isa.Available() {
 		t.Run(string(isa), func(t *testing.T) { f(t, isa, asm.Get(isa)) })
 	}
 }
@@ -135,12 +136,12 @@ func scalarRef[T Float](name string, a, b T) (T, bool) {
 
 func testLayout[T Float](t *testing.T) {
 	r := rand.New(rand.NewPCG(11, 1))
-	g := asm.Get(asm.Generic)
+	g := asm.Get(isa.Generic)
 	offs := 16
 	if !tu.Is32[T]() {
 		offs = 8
 	}
-	forISA(t, func(t *testing.T, isa asm.ISA, k *asm.Table) {
+	forISA(t, func(t *testing.T, isa isa.ISA, k *asm.Table) {
 		for _, kn := range kernels[T]() {
 			for _, n := range tu.Lengths() {
 				for off := 0; off < offs; off++ {
@@ -207,7 +208,7 @@ func testGuard[T Float](t *testing.T) {
 		t.Skip("no guard pages on this platform")
 	}
 	r := rand.New(rand.NewPCG(12, 1))
-	forISA(t, func(t *testing.T, _ asm.ISA, k *asm.Table) {
+	forISA(t, func(t *testing.T, _ isa.ISA, k *asm.Table) {
 		for _, kn := range kernels[T]() {
 			for n := 0; n <= 70; n++ {
 				for _, atEnd := range []bool{true, false} {
@@ -306,7 +307,7 @@ func testSpecials[T Float](t *testing.T) {
 			{maxT, 1}, {-maxT, -1}, {tinyT, tinyT}, {-tinyT, -tinyT}},
 		"ReLU": {{nan, nan}, {inf, inf}, {-inf, 0}, {math.Copysign(0, -1), 0}, {-1, 0}, {2, 2}, {tinyT, tinyT}},
 	}
-	forISA(t, func(t *testing.T, _ asm.ISA, k *asm.Table) {
+	forISA(t, func(t *testing.T, _ isa.ISA, k *asm.Table) {
 		for _, kn := range kernels[T]() {
 			cs, ok := cases[kn.name]
 			if !ok {
@@ -406,7 +407,7 @@ func hashKernel[T Float](k *asm.Table, kn kern[T]) string {
 }
 
 func testGolden[T Float](t *testing.T, suffix string) {
-	forISA(t, func(t *testing.T, _ asm.ISA, k *asm.Table) {
+	forISA(t, func(t *testing.T, _ isa.ISA, k *asm.Table) {
 		var sb strings.Builder
 		for _, kn := range kernels[T]() {
 			got := hashKernel(k, kn)

@@ -6,7 +6,8 @@ import (
 	"math/rand/v2"
 	"testing"
 
-	"github.com/lanes-go/lanes/asm"
+	"github.com/lanes-go/lanes/internal/asm"
+	"github.com/lanes-go/lanes/isa"
 )
 
 // Benchmarks: every function, type and available ISA, plus the plain
@@ -47,7 +48,7 @@ func benchFunc[T Float](b *testing.B, name string, run func(k *asm.Table, dst, x
 	for _, n := range benchSizes {
 		x := benchInputs[T](name, n)
 		dst := make([]T, n)
-		for _, isa := range asm.Available() {
+		for _, isa := range isa.Available() {
 			k := asm.Get(isa)
 			b.Run(fmt.Sprintf("n=%d/impl=%s", n, isa), func(b *testing.B) {
 				b.SetBytes(int64(n) * int64(sizeOf[T]()))

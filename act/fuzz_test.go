@@ -5,19 +5,20 @@ import (
 	"math"
 	"testing"
 
-	"github.com/lanes-go/lanes/asm"
+	"github.com/lanes-go/lanes/internal/asm"
 	tu "github.com/lanes-go/lanes/internal/testutil"
+	"github.com/lanes-go/lanes/isa"
 )
 
 // The fuzz targets feed arbitrary bit patterns to every kernel and require
 // every ISA to return the generic kernel's bits (NaN payloads aside).
 
 func fuzzCheck[T Float](t *testing.T, a, b []T) {
-	g := asm.Get(asm.Generic)
+	g := asm.Get(isa.Generic)
 	want, got := make([]T, len(a)), make([]T, len(a))
 	for _, kn := range kernels[T]() {
 		kn.run(g, want, a, b)
-		for _, isa := range asm.Available() {
+		for _, isa := range isa.Available() {
 			kn.run(asm.Get(isa), got, a, b)
 			for i := range got {
 				if !tu.Same(got[i], want[i]) {

@@ -3,7 +3,7 @@ package act
 import (
 	"math"
 
-	"github.com/lanes-go/lanes/asm"
+	"github.com/lanes-go/lanes/internal/asm"
 	"github.com/lanes-go/lanes/internal/cast"
 )
 

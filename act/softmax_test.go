@@ -6,8 +6,9 @@ import (
 	"math/rand/v2"
 	"testing"
 
-	"github.com/lanes-go/lanes/asm"
+	"github.com/lanes-go/lanes/internal/asm"
 	tu "github.com/lanes-go/lanes/internal/testutil"
+	"github.com/lanes-go/lanes/isa"
 )
 
 // softmaxRef returns the exact-to-2⁻⁹⁰ softmax, log-softmax, and L = ln Σ
@@ -50,7 +51,7 @@ func softmaxInputs[T Float](r *rand.Rand, n int, spread float64) []T {
 func testSoftmax[T Float](t *testing.T) {
 	r := rand.New(rand.NewPCG(21, 21))
 	u, eta := tu.Unit[T](), tu.Eta[T]()
-	forISA(t, func(t *testing.T, _ asm.ISA, k *asm.Table) {
+	forISA(t, func(t *testing.T, _ isa.ISA, k *asm.Table) {
 		for _, n := range tu.Lengths() {
 			if n == 0 || n > 5000 {
 				continue
@@ -149,7 +150,7 @@ func TestSoftmax(t *testing.T) {
 func testSoftmaxGrad[T Float](t *testing.T) {
 	r := rand.New(rand.NewPCG(22, 22))
 	u := tu.Unit[T]()
-	forISA(t, func(t *testing.T, _ asm.ISA, k *asm.Table) {
+	forISA(t, func(t *testing.T, _ isa.ISA, k *asm.Table) {
 		for _, n := range tu.Lengths() {
 			y, dy := make([]T, n), make([]T, n)
 			tu.Fill(r, y, tu.Normal)
@@ -197,8 +198,8 @@ func TestSoftmaxGrad(t *testing.T) {
 // γₙ bound of a sum, on every ISA, and expSum's sum is expSub's.
 func testExpSum[T Float](t *testing.T) {
 	r := rand.New(rand.NewPCG(23, 23))
-	g := asm.Get(asm.Generic)
-	forISA(t, func(t *testing.T, _ asm.ISA, k *asm.Table) {
+	g := asm.Get(isa.Generic)
+	forISA(t, func(t *testing.T, _ isa.ISA, k *asm.Table) {
 		for _, n := range tu.Lengths() {
 			x := softmaxInputs[T](r, n, 20)
 			c := T(r.Float64())
@@ -227,7 +228,7 @@ func testExpSumGuard[T Float](t *testing.T) {
 	if !tu.GuardPages {
 		t.Skip("no guard pages on this platform")
 	}
-	forISA(t, func(t *testing.T, _ asm.ISA, k *asm.Table) {
+	forISA(t, func(t *testing.T, _ isa.ISA, k *asm.Table) {
 		for n := 0; n <= 70; n++ {
 			for _, atEnd := range []bool{true, false} {
 				x := tu.Guarded[T](t, n, atEnd)

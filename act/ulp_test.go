@@ -7,8 +7,9 @@ import (
 	"strconv"
 	"testing"
 
-	"github.com/lanes-go/lanes/asm"
+	"github.com/lanes-go/lanes/internal/asm"
 	tu "github.com/lanes-go/lanes/internal/testutil"
+	"github.com/lanes-go/lanes/isa"
 )
 
 // ---- float32: against float64 math ---------------------------------------
@@ -114,7 +115,7 @@ func (w *worst) add(ulp, in, out float64) {
 func check32(t *testing.T, name string, xs []float32) worst {
 	t.Helper()
 	g := make([]float32, len(xs))
-	kernel32(asm.Get(asm.Generic), name)(g, xs)
+	kernel32(asm.Get(isa.Generic), name)(g, xs)
 	var w worst
 	for i, x := range xs {
 		u := ulp32(g[i], ref32(name, float64(x)))
@@ -124,7 +125,7 @@ func check32(t *testing.T, name string, xs []float32) worst {
 		}
 	}
 	d := make([]float32, len(xs))
-	for _, isa := range asm.Available() {
+	for _, isa := range isa.Available() {
 		kernel32(asm.Get(isa), name)(d, xs)
 		for i := range d {
 			if !tu.Same(d[i], g[i]) {
@@ -192,7 +193,7 @@ func TestExhaustive32(t *testing.T) {
 					w = cw
 				}
 			}
-			t.Logf("exhaustive %s float32 (%d inputs, stride %d), ISAs %v bit-identical: max %.4f ULP at x = %v (%#x) → %v", name, n, stride, asm.Available(), w.ulp, float32(w.in), math.Float32bits(float32(w.in)), float32(w.out))
+			t.Logf("exhaustive %s float32 (%d inputs, stride %d), ISAs %v bit-identical: max %.4f ULP at x = %v (%#x) → %v", name, n, stride, isa.Available(), w.ulp, float32(w.in), math.Float32bits(float32(w.in)), float32(w.out))
 		})
 	}
 }
@@ -265,7 +266,7 @@ func in64(name string, x float64) bool {
 func check64(t *testing.T, name string, xs []float64) worst {
 	t.Helper()
 	g := make([]float64, len(xs))
-	kernel64(asm.Get(asm.Generic), name)(g, xs)
+	kernel64(asm.Get(isa.Generic), name)(g, xs)
 	var w worst
 	for i, x := range xs {
 		if !in64(name, x) {
@@ -286,7 +287,7 @@ func check64(t *testing.T, name string, xs []float64) worst {
 		}
 	}
 	d := make([]float64, len(xs))
-	for _, isa := range asm.Available() {
+	for _, isa := range isa.Available() {
 		kernel64(asm.Get(isa), name)(d, xs)
 		for i := range d {
 			if !tu.Same(d[i], g[i]) {

@@ -10,7 +10,8 @@ import (
 	"gonum.org/v1/gonum/blas/blas32"
 	"gonum.org/v1/gonum/floats"
 
-	"github.com/lanes-go/lanes/asm"
+	"github.com/lanes-go/lanes/internal/asm"
+	"github.com/lanes-go/lanes/isa"
 	"github.com/lanes-go/lanes/vec"
 )
 
@@ -53,7 +54,7 @@ func bench[T vec.Float](b *testing.B, typ string, streams int, impls func(n int)
 // and returns the closure to time, so it costs one call like every other impl.
 func perISA[T vec.Float](mk func(t *asm.Table) func(x, y, d []T)) []impl[T] {
 	var out []impl[T]
-	for _, isa := range asm.Available() {
+	for _, isa := range isa.Available() {
 		out = append(out, impl[T]{string(isa), mk(asm.Get(isa))})
 	}
 	return out

@@ -6,9 +6,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/lanes-go/lanes/asm"
+	"github.com/lanes-go/lanes/internal/asm"
 	"github.com/lanes-go/lanes/internal/cast"
 	tu "github.com/lanes-go/lanes/internal/testutil"
+	"github.com/lanes-go/lanes/isa"
 	"github.com/lanes-go/lanes/vec"
 )
 
@@ -31,7 +32,7 @@ func peak[T vec.Float](k *asm.Table) float64 {
 }
 
 func BenchmarkPeakFMA(b *testing.B) {
-	for _, isa := range asm.Available() {
+	for _, isa := range isa.Available() {
 		k := asm.Get(isa)
 		b.Run(fmt.Sprintf("%s/f32", isa), func(b *testing.B) { benchPeak(b, k.PeakFMAF32) })
 		b.Run(fmt.Sprintf("%s/f64", isa), func(b *testing.B) { benchPeak(b, k.PeakFMAF64) })
@@ -62,7 +63,7 @@ func BenchmarkGemm(b *testing.B) {
 		{64, 784, 256, 2}, // backward δ·Wᵀ: 64×256 · (784×256)ᵀ
 		{784, 256, 64, 1}, // backward Xᵀ·δ: (64×784)ᵀ · 64×256
 	}
-	for _, isa := range asm.Available() {
+	for _, isa := range isa.Available() {
 		k := asm.Get(isa)
 		benchGemm[float32](b, string(isa)+"/f32", k, shapes)
 		benchGemm[float64](b, string(isa)+"/f64", k, shapes)

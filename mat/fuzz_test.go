@@ -4,8 +4,9 @@ import (
 	"math/rand/v2"
 	"testing"
 
-	"github.com/lanes-go/lanes/asm"
+	"github.com/lanes-go/lanes/internal/asm"
 	tu "github.com/lanes-go/lanes/internal/testutil"
+	"github.com/lanes-go/lanes/isa"
 )
 
 // FuzzGemm checks random shapes, transposes, alpha/beta and input kinds on
@@ -23,7 +24,7 @@ func FuzzGemm(f *testing.F) {
 		alpha := []float64{1, -0.5, 0, 3}[flags>>2&3]
 		beta := []float64{0, 1, -2, 0.5}[flags>>4&3]
 		kind := []tu.Kind{tu.Normal, tu.Special, tu.Tiny, tu.Normal}[flags>>6]
-		for _, isa := range asm.Available() {
+		for _, isa := range isa.Available() {
 			tab := asm.Get(isa)
 			gemmCase[float32](t, tab, r, 1+int(seed%3), tA, tB, int(m%70), int(n%70), int(k%70), float32(alpha), float32(beta), kind)
 			gemmCase[float64](t, tab, r, 1+int(seed%3), tA, tB, int(m%70), int(n%70), int(k%70), alpha, beta, kind)

@@ -8,8 +8,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/lanes-go/lanes/asm"
+	"github.com/lanes-go/lanes/internal/asm"
 	tu "github.com/lanes-go/lanes/internal/testutil"
+	"github.com/lanes-go/lanes/isa"
 	"github.com/lanes-go/lanes/vec"
 )
 
@@ -486,7 +487,7 @@ func TestGemmPublic(t *testing.T) {
 // (sharing the worker pool and the buffer free lists) and checks each
 // against the single-threaded result.
 func TestGemmConcurrent(t *testing.T) {
-	k := asm.Get(asm.Available()[0])
+	k := asm.Get(isa.Available()[0])
 	r := rand.New(rand.NewPCG(15, 16))
 	a, b := newPadded[float32](r, 90, 70, 1, tu.Normal), newPadded[float32](r, 70, 110, 2, tu.Normal)
 	want := New[float32](90, 110)

@@ -3,7 +3,7 @@ package mat
 import (
 	"fmt"
 
-	"github.com/lanes-go/lanes/asm"
+	"github.com/lanes-go/lanes/internal/asm"
 	"github.com/lanes-go/lanes/internal/cast"
 	"github.com/lanes-go/lanes/vec"
 )

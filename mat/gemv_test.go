@@ -6,7 +6,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
-	"github.com/lanes-go/lanes/asm"
+	"github.com/lanes-go/lanes/internal/asm"
 	tu "github.com/lanes-go/lanes/internal/testutil"
 	"github.com/lanes-go/lanes/vec"
 )

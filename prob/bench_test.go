@@ -5,7 +5,8 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/lanes-go/lanes/asm"
+	"github.com/lanes-go/lanes/internal/asm"
+	"github.com/lanes-go/lanes/isa"
 )
 
 // Benchmarks per ISA (impl=<isa>) against math/rand/v2 with PCG
@@ -14,7 +15,7 @@ import (
 const benchN = 4096
 
 func benchISAs(b *testing.B, f func(b *testing.B, k *asm.Table)) {
-	for _, isa := range asm.Available() {
+	for _, isa := range isa.Available() {
 		b.Run("impl="+string(isa), func(b *testing.B) { f(b, asm.Get(isa)) })
 	}
 }

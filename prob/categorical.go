@@ -5,7 +5,7 @@ import (
 	"math"
 	"math/bits"
 
-	"github.com/lanes-go/lanes/asm"
+	"github.com/lanes-go/lanes/internal/asm"
 )
 
 // Categorical is the distribution on the categories 0 .. len(P)−1 with

@@ -8,7 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/lanes-go/lanes/asm"
+	"github.com/lanes-go/lanes/internal/asm"
+	"github.com/lanes-go/lanes/isa"
 )
 
 func mustPanic(t *testing.T, want string, f func()) {
@@ -188,7 +189,7 @@ func TestMeanVariance(t *testing.T) {
 			x64[i] = 1e8 + rr.NormFloat64()
 			x32[i] = float32(1e4 + rr.NormFloat64()) // float32: 1e4 + noise keeps the noise representable
 		}
-		for _, isa := range asm.Available() {
+		for _, isa := range isa.Available() {
 			k := asm.Get(isa)
 			checkMV(t, k, x64)
 			checkMV(t, k, x32)

@@ -5,8 +5,9 @@ import (
 	"math"
 	"testing"
 
-	"github.com/lanes-go/lanes/asm"
+	"github.com/lanes-go/lanes/internal/asm"
 	tu "github.com/lanes-go/lanes/internal/testutil"
+	"github.com/lanes-go/lanes/isa"
 )
 
 // Fuzz targets: every ISA's kernels against the generic ones on fuzzed
@@ -16,11 +17,11 @@ func FuzzPhilox(f *testing.F) {
 	f.Add(uint64(0), uint64(0), uint64(0), uint8(17))
 	f.Add(uint64(1<<32-3), uint64(5), uint64(1<<63), uint8(40))
 	f.Add(uint64(1<<64-2), uint64(1<<64-1), uint64(1<<64-1), uint8(9))
-	gen := asm.Get(asm.Generic)
+	gen := asm.Get(isa.Generic)
 	f.Fuzz(func(t *testing.T, block, stream, key uint64, nb uint8) {
 		want := make([]uint32, 4*int(nb))
 		gen.Philox(want, block, stream, key)
-		for _, isa := range asm.Available() {
+		for _, isa := range isa.Available() {
 			got := make([]uint32, len(want))
 			asm.Get(isa).Philox(got, block, stream, key)
 			for i := range want {
@@ -44,7 +45,7 @@ func words(b []byte) []uint32 {
 func FuzzNormalKernel(f *testing.F) {
 	f.Add(make([]byte, 48), 0.0, 1.0)
 	f.Add([]byte("\xff\xff\xff\xff\xff\xff\xff\xff\x00\x00\x00\x00\x00\x00\x00\xe0 and some more bytes..."), -3.5, 1e-3)
-	gen := asm.Get(asm.Generic)
+	gen := asm.Get(isa.Generic)
 	f.Fuzz(func(t *testing.T, b []byte, mu, sigma float64) {
 		w := words(b)
 		n := len(w) / 2
@@ -52,8 +53,8 @@ func FuzzNormalKernel(f *testing.F) {
 		gen.NormalF64(w64, w, mu, sigma)
 		m32, s32 := float32(mu), float32(sigma)
 		w32, r32 := make([]float32, len(w)), make([]uint16, (len(w)+15)/16)
-		gen.NormalZigF32(w32, w, r32, asm.ZigTable[:], m32, s32)
-		for _, isa := range asm.Available() {
+		gen.NormalZigF32(w32, w, r32, zigTable[:], m32, s32)
+		for _, isa := range isa.Available() {
 			k := asm.Get(isa)
 			g64 := make([]float64, n)
 			k.NormalF64(g64, w, mu, sigma)
@@ -63,7 +64,7 @@ func FuzzNormalKernel(f *testing.F) {
 				}
 			}
 			g32, q32 := make([]float32, len(w)), make([]uint16, len(r32))
-			k.NormalZigF32(g32, w, q32, asm.ZigTable[:], m32, s32)
+			k.NormalZigF32(g32, w, q32, zigTable[:], m32, s32)
 			for i := range w32 {
 				if math.Float32bits(g32[i]) != math.Float32bits(w32[i]) || q32[i/16] != r32[i/16] {
 					t.Fatalf("%s: zig mu=%v sigma=%v [%d]: %v, generic %v", isa, m32, s32, i, g32[i], w32[i])
@@ -76,7 +77,7 @@ func FuzzNormalKernel(f *testing.F) {
 func FuzzUniformKernel(f *testing.F) {
 	f.Add(make([]byte, 64), 0.0, 1.0)
 	f.Add([]byte("\xff\xff\xff\xff\xff\xff\xff\xff some words for the fuzzer to mutate"), -1e10, 3.0)
-	gen := asm.Get(asm.Generic)
+	gen := asm.Get(isa.Generic)
 	f.Fuzz(func(t *testing.T, b []byte, lo, hi float64) {
 		if !(lo < hi) || math.IsInf(hi-lo, 0) || float32(lo) >= float32(hi) || math.IsInf(float64(float32(hi)-float32(lo)), 0) {
 			return // invalid ranges are rejected before the kernel
@@ -89,7 +90,7 @@ func FuzzUniformKernel(f *testing.F) {
 		want64, want32 := make([]float64, n), make([]float32, 2*n)
 		gen.UniformF64(want64, w, lo, hi-lo, hi, b64)
 		gen.UniformF32(want32, w, l32, h32-l32, h32, b32)
-		for _, isa := range asm.Available() {
+		for _, isa := range isa.Available() {
 			k := asm.Get(isa)
 			g64, g32 := make([]float64, n), make([]float32, 2*n)
 			k.UniformF64(g64, w, lo, hi-lo, hi, b64)

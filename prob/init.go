@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"math"
 
-	"github.com/lanes-go/lanes/asm"
+	"github.com/lanes-go/lanes/internal/asm"
 )
 
 // Xavier fills w with Glorot/Xavier uniform initial weights for a layer with

@@ -10,8 +10,9 @@ import (
 	"testing"
 	"unsafe"
 
-	"github.com/lanes-go/lanes/asm"
+	"github.com/lanes-go/lanes/internal/asm"
 	tu "github.com/lanes-go/lanes/internal/testutil"
+	"github.com/lanes-go/lanes/isa"
 )
 
 type kat struct {
@@ -160,7 +161,7 @@ func TestNormalKernel(t *testing.T) {
 }
 
 func testNormalKernel[T Float](t *testing.T) {
-	gen := asm.Get(asm.Generic)
+	gen := asm.Get(isa.Generic)
 	call := func(k *asm.Table, dst []T, w []uint32) {
 		k.NormalF64(any(dst).([]float64), w, -1.5, 0.25)
 	}
@@ -212,7 +213,7 @@ func zigWords(rr *rand.Rand, n int) []uint32 {
 		w[i] = rr.Uint32()
 		if rr.IntN(3) == 0 {
 			l := uint32(rr.IntN(128))
-			kk := asm.ZigTable[128+l]
+			kk := zigTable[128+l]
 			var u uint32
 			switch rr.IntN(4) {
 			case 0:
@@ -231,12 +232,12 @@ func zigWords(rr *rand.Rand, n int) []uint32 {
 }
 
 // TestNormalZigKernel compares every ISA's ziggurat fast-path kernel with
-// the generic one (values and reject bits, which must also equal ZigFast's
+// the generic one (values and reject bits, which must also equal zigFast's
 // verdict), for every length 0..300 and large ones, separately and in place,
 // with the input, output and reject bits against guard pages, and with
 // non-trivial mu and sigma.
 func TestNormalZigKernel(t *testing.T) {
-	gen := asm.Get(asm.Generic)
+	gen := asm.Get(isa.Generic)
 	rr := rand.New(rand.NewPCG(12, 13))
 	tu.ForISA(t, func(t *testing.T, k *asm.Table) {
 		for _, n := range append(seq(0, 300), 1000, 4099) {
@@ -244,15 +245,15 @@ func TestNormalZigKernel(t *testing.T) {
 			mu, sigma := float32(-1.5), float32(0.375)
 			want := make([]float32, n)
 			wantRej := make([]uint16, (n+15)/16)
-			gen.NormalZigF32(want, w, wantRej, asm.ZigTable[:], mu, sigma)
+			gen.NormalZigF32(want, w, wantRej, zigTable[:], mu, sigma)
 			for i, v := range w {
-				z, ok := asm.ZigFast(v)
+				z, ok := zigFast(v)
 				rejected := wantRej[i/16]>>(i%16)&1 != 0
 				if ok == rejected {
-					t.Fatalf("n=%d [%d]: generic reject bit %v, ZigFast ok=%v", n, i, rejected, ok)
+					t.Fatalf("n=%d [%d]: generic reject bit %v, zigFast ok=%v", n, i, rejected, ok)
 				}
 				if ok && math.Float32bits(want[i]) != math.Float32bits(mu+float32(sigma*z)) {
-					t.Fatalf("n=%d [%d]: generic %v, ZigFast gives %v", n, i, want[i], mu+float32(sigma*z))
+					t.Fatalf("n=%d [%d]: generic %v, zigFast gives %v", n, i, want[i], mu+float32(sigma*z))
 				}
 				if !ok && math.Float32bits(want[i]) != v {
 					t.Fatalf("n=%d [%d]: rejected lane holds %#x, want the word %#x", n, i, math.Float32bits(want[i]), v)
@@ -268,7 +269,7 @@ func TestNormalZigKernel(t *testing.T) {
 				gw := tu.Guarded[uint32](t, n, atEnd)
 				gr := tu.Guarded[uint16](t, (n+15)/16, atEnd)
 				copy(gw, w)
-				k.NormalZigF32(got, gw, gr, asm.ZigTable[:], mu, sigma)
+				k.NormalZigF32(got, gw, gr, zigTable[:], mu, sigma)
 				for i := range want {
 					if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
 						t.Fatalf("n=%d: [%d] = %#x, generic %#x", n, i, math.Float32bits(got[i]), math.Float32bits(want[i]))
@@ -291,7 +292,7 @@ func TestNormalZigKernel(t *testing.T) {
 				rbuf[i] = 0xbeef
 			}
 			d := unsafe.Slice((*float32)(unsafe.Pointer(&buf[4])), n)
-			k.NormalZigF32(d, buf[4:4+n], rbuf[4:4+len(wantRej)], asm.ZigTable[:], mu, sigma)
+			k.NormalZigF32(d, buf[4:4+n], rbuf[4:4+len(wantRej)], zigTable[:], mu, sigma)
 			for i := range want {
 				if math.Float32bits(d[i]) != math.Float32bits(want[i]) {
 					t.Fatalf("n=%d in place: [%d] = %#x, generic %#x", n, i, math.Float32bits(d[i]), math.Float32bits(want[i]))
@@ -307,26 +308,26 @@ func TestNormalZigKernel(t *testing.T) {
 }
 
 // TestZigWedgeKernel checks every ISA's first slow-path attempt
-// (ZigWedgeF32) against asm.ZigSlow: after the kernel, every rejected lane
-// either holds mu + float32(sigma·ZigSlow(word)) or still holds its word and
+// (ZigWedgeF32) against zigSlow: after the kernel, every rejected lane
+// either holds mu + float32(sigma·zigSlow(word)) or still holds its word and
 // is listed in idx[:n], in increasing order, and only undecided lanes are
-// listed (their number equals the generic kernel's); after asm.ZigFinish
-// every rejected lane holds ZigSlow's value. Accepted lanes are untouched,
+// listed (their number equals the generic kernel's); after zigFinish
+// every rejected lane holds zigSlow's value. Accepted lanes are untouched,
 // reject bits past len(dst) are ignored, and dst, rej and idx lie against
 // guard pages.
 func TestZigWedgeKernel(t *testing.T) {
-	gen := asm.Get(asm.Generic)
+	gen := asm.Get(isa.Generic)
 	rr := rand.New(rand.NewPCG(14, 15))
 	tu.ForISA(t, func(t *testing.T, k *asm.Table) {
 		for _, n := range append(seq(0, 130), 255, 256, 257, 1000, 4099, 16384) {
 			w := zigWords(rr, n)
 			mu, sigma := float32(0.25), float32(-1.75)
-			key, p := asm.ZigKey(rr.Uint64(), rr.Uint64()), rr.Uint64()
+			key, p := zigKey(rr.Uint64(), rr.Uint64()), rr.Uint64()
 			d0 := make([]float32, n)
 			rej0 := make([]uint16, (n+15)/16)
-			gen.NormalZigF32(d0, w, rej0, asm.ZigTable[:], mu, sigma)
+			gen.NormalZigF32(d0, w, rej0, zigTable[:], mu, sigma)
 			nGen := gen.ZigWedgeF32(append([]float32(nil), d0...), rej0, make([]uint32, 16*len(rej0)),
-				asm.ZigTable[:], asm.ZigWedgeTable[:], key, p, mu, sigma)
+				zigTable[:], zigWedgeTable[:], key, p, mu, sigma)
 			for _, atEnd := range []bool{true, false} {
 				d := tu.Guarded[float32](t, n, atEnd)
 				rej := tu.Guarded[uint16](t, len(rej0), atEnd)
@@ -336,7 +337,7 @@ func TestZigWedgeKernel(t *testing.T) {
 				if n%16 != 0 {
 					rej[len(rej)-1] |= 0xffff << (n % 16) // must be ignored
 				}
-				got := k.ZigWedgeF32(d, rej, idx, asm.ZigTable[:], asm.ZigWedgeTable[:], key, p, mu, sigma)
+				got := k.ZigWedgeF32(d, rej, idx, zigTable[:], zigWedgeTable[:], key, p, mu, sigma)
 				if n == 16384 && atEnd {
 					t.Logf("n=%d: %d rejected words left undecided", n, got)
 				}
@@ -356,7 +357,7 @@ func TestZigWedgeKernel(t *testing.T) {
 					rejected := rej0[j/16]>>(j%16)&1 != 0
 					final := d0[j]
 					if rejected {
-						final = mu + float32(sigma*asm.ZigSlow(w[j], key, p+uint64(j)))
+						final = mu + float32(sigma*zigSlow(w[j], key, p+uint64(j)))
 					}
 					switch {
 					case listed[uint32(j)]:
@@ -368,14 +369,14 @@ func TestZigWedgeKernel(t *testing.T) {
 					}
 				}
 				copy(d, d0)
-				asm.ZigFinish(k, d, rej, idx, key, p, mu, sigma)
+				zigFinish(k, d, rej, idx, key, p, mu, sigma)
 				for j := range n {
 					want := d0[j]
 					if rej0[j/16]>>(j%16)&1 != 0 {
-						want = mu + float32(sigma*asm.ZigSlow(w[j], key, p+uint64(j)))
+						want = mu + float32(sigma*zigSlow(w[j], key, p+uint64(j)))
 					}
 					if math.Float32bits(d[j]) != math.Float32bits(want) {
-						t.Fatalf("n=%d: ZigFinish [%d] = %v, want %v", n, j, d[j], want)
+						t.Fatalf("n=%d: zigFinish [%d] = %v, want %v", n, j, d[j], want)
 					}
 				}
 			}
@@ -401,7 +402,7 @@ func TestUniformKernel(t *testing.T) {
 }
 
 func testUniformKernel[T Float](t *testing.T) {
-	gen := asm.Get(asm.Generic)
+	gen := asm.Get(isa.Generic)
 	words := 1
 	if !tu.Is32[T]() {
 		words = 2
@@ -471,7 +472,7 @@ func TestMomentsKernel(t *testing.T) {
 }
 
 func testMomentsKernel[T Float](t *testing.T) {
-	gen := asm.Get(asm.Generic)
+	gen := asm.Get(isa.Generic)
 	rr := rand.New(rand.NewPCG(12, 13))
 	const u = 0x1p-53
 	tu.ForISA(t, func(t *testing.T, k *asm.Table) {
@@ -533,11 +534,11 @@ func TestZigFinishPanics(t *testing.T) {
 		func() {
 			defer func() {
 				r := recover()
-				if s, ok := r.(string); !ok || !strings.Contains(s, "asm.ZigFinish") {
+				if s, ok := r.(string); !ok || !strings.Contains(s, "zigFinish") {
 					t.Errorf("%+v: panic %v", c, r)
 				}
 			}()
-			asm.ZigFinish(asm.Current(), d, make([]uint16, c.rej), make([]uint32, c.idx), 1, 0, 0, 1)
+			zigFinish(asm.Current(), d, make([]uint16, c.rej), make([]uint32, c.idx), 1, 0, 0, 1)
 		}()
 		for i, v := range d {
 			if v != 7 {

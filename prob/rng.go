@@ -4,7 +4,7 @@ import (
 	"math/rand/v2"
 	"unsafe"
 
-	"github.com/lanes-go/lanes/asm"
+	"github.com/lanes-go/lanes/internal/asm"
 )
 
 // Philox4x32-10 constants (Salmon et al., SC'11; Random123).

@@ -4,12 +4,13 @@ import (
 	"math"
 	"unsafe"
 
-	"github.com/lanes-go/lanes/asm"
+	"github.com/lanes-go/lanes/internal/asm"
 	"github.com/lanes-go/lanes/internal/cast"
+	"github.com/lanes-go/lanes/vec"
 )
 
-// Float is the element type of lanes: exactly float32 or float64.
-type Float interface{ float32 | float64 }
+// Float is the element type of lanes: exactly float32 or float64 (vec.Float).
+type Float = vec.Float
 
 // The samplers turn stream words into values. Each draws a fixed number of
 // words per value from the RNG's position, so the values depend on the
@@ -108,8 +109,8 @@ func b2u(b bool) uint32 {
 // float32: the ziggurat of package asm (asm/prob_zig.go), one word per
 // value: value j of a call is the normal of the word at position p+j. The
 // fast path (97.2% of words) is the kernel NormalZigF32; the words it
-// rejects are finished by asm.ZigFinish (kernel ZigWedgeF32, then
-// asm.ZigSlow for the few it leaves; asm.ZigSlow alone for a single value),
+// rejects are finished by zigFinish (kernel ZigWedgeF32, then
+// zigSlow for the few it leaves; zigSlow alone for a single value),
 // whose extra randomness comes from a SplitMix64 stream private to the
 // value, started from the seed, the stream and the word's position, so the
 // value depends only on (seed, stream, position) and the RNG's stream
@@ -139,9 +140,9 @@ func normal1[T Float](k *asm.Table, r *RNG, mu, sigma float64) T {
 	if cast.Is32[T]() {
 		p := r.wordPos()
 		w := r.Uint32()
-		z, ok := asm.ZigFast(w)
+		z, ok := zigFast(w)
 		if !ok {
-			z = asm.ZigSlow(w, asm.ZigKey(r.key, r.stream), p)
+			z = zigSlow(w, zigKey(r.key, r.stream), p)
 		}
 		m, s := float32(mu), float32(sigma)
 		return T(m + float32(s*z))
@@ -176,13 +177,13 @@ func normalFill[T Float](k *asm.Table, r *RNG, dst []T, mu, sigma float64) {
 		r.fill(k, w)
 		rej := unsafe.Slice((*uint16)(unsafe.Pointer(&r.scratch[0])), zigChunk/16)
 		idx := r.scratch[zigChunk/32:]
-		key := asm.ZigKey(r.key, r.stream)
+		key := zigKey(r.key, r.stream)
 		for c := 0; c < len(d); c += zigChunk {
 			dc := d[c:min(c+zigChunk, len(d))]
 			wc := w[c : c+len(dc)]
 			rc := rej[:(len(dc)+15)/16]
-			k.NormalZigF32(dc, wc, rc, asm.ZigTable[:], m, s)
-			asm.ZigFinish(k, dc, rc, idx, key, p+uint64(c), m, s)
+			k.NormalZigF32(dc, wc, rc, zigTable[:], m, s)
+			zigFinish(k, dc, rc, idx, key, p+uint64(c), m, s)
 		}
 		return
 	}

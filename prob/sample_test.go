@@ -10,8 +10,9 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/lanes-go/lanes/asm"
+	"github.com/lanes-go/lanes/internal/asm"
 	tu "github.com/lanes-go/lanes/internal/testutil"
+	"github.com/lanes-go/lanes/isa"
 )
 
 // A sampler fills dst from r with the kernels of k.
@@ -46,7 +47,7 @@ func TestSamplersBitIdentical(t *testing.T) {
 }
 
 func testBitIdentical[T Float](t *testing.T) {
-	gen := asm.Get(asm.Generic)
+	gen := asm.Get(isa.Generic)
 	for _, s := range samplers[T]() {
 		for _, n := range []int{0, 1, 2, 3, 5, 7, 8, 31, 64, 255, 1024, 3001} {
 			for _, start := range []uint64{0, 1, 2, 3, 5} {

@@ -5,8 +5,9 @@ import (
 	"math"
 	"testing"
 
-	"github.com/lanes-go/lanes/asm"
+	"github.com/lanes-go/lanes/internal/asm"
 	tu "github.com/lanes-go/lanes/internal/testutil"
+	"github.com/lanes-go/lanes/isa"
 )
 
 // floats32 splits fuzz bytes into two float32 slices of equal length
@@ -45,7 +46,7 @@ func FuzzDot(f *testing.F) {
 				y[i] = -1e16
 			}
 		}
-		for _, isa := range asm.Available() {
+		for _, isa := range isa.Available() {
 			k := asm.Get(isa)
 			checkReduction(t, string(isa)+" Dot", dot(k, x, y), x, y)
 			checkReduction(t, string(isa)+" Sum", sum(k, x), x, ones[float32](len(x)))
@@ -62,13 +63,13 @@ func FuzzDot(f *testing.F) {
 // aside) for Add, Sub, Mul, Scale and Axpy.
 func FuzzElementwise(f *testing.F) {
 	seeds(f)
-	g := asm.Get(asm.Generic)
+	g := asm.Get(isa.Generic)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		x, y := floats32(data)
 		want, got := make([]float32, len(x)), make([]float32, len(x))
 		for _, e := range elementwiseKernels[float32]() {
 			e.run(g, want, x, y)
-			for _, isa := range asm.Available() {
+			for _, isa := range isa.Available() {
 				e.run(asm.Get(isa), got, x, y)
 				for i := range got {
 					if !tu.Same(got[i], want[i]) {

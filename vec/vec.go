@@ -24,7 +24,7 @@ import (
 	"fmt"
 	"math"
 
-	"github.com/lanes-go/lanes/asm"
+	"github.com/lanes-go/lanes/internal/asm"
 	"github.com/lanes-go/lanes/internal/cast"
 )
 

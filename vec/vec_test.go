@@ -7,8 +7,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/lanes-go/lanes/asm"
+	"github.com/lanes-go/lanes/internal/asm"
 	tu "github.com/lanes-go/lanes/internal/testutil"
+	"github.com/lanes-go/lanes/isa"
 )
 
 // offsets are the sub-slice starts tried: every lane position of the widest
@@ -161,7 +162,7 @@ func TestSum(t *testing.T) {
 // must agree with the generic kernel bit for bit, whatever its order.
 func TestDotExact(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 3))
-	g := asm.Get(asm.Generic)
+	g := asm.Get(isa.Generic)
 	tu.ForISA(t, func(t *testing.T, k *asm.Table) {
 		for n := 0; n < 700; n++ {
 			x, y := make([]float32, n), make([]float32, n)

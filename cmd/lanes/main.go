@@ -17,7 +17,8 @@ import (
 
 	"github.com/klauspost/cpuid/v2"
 
-	"github.com/lanes-go/lanes/asm"
+	"github.com/lanes-go/lanes/internal/asm"
+	"github.com/lanes-go/lanes/isa"
 )
 
 func main() {
@@ -63,8 +64,8 @@ func info(w *os.File) {
 		}
 	}
 	fmt.Fprintf(w, "Features   %s\n", strings.Join(feats, " "))
-	fmt.Fprintf(w, "ISAs       %v (best first)\n", asm.Available())
-	fmt.Fprintf(w, "Active     %s: %s\n", asm.Active(), asm.Reason())
+	fmt.Fprintf(w, "ISAs       %v (best first)\n", isa.Available())
+	fmt.Fprintf(w, "Active     %s: %s\n", isa.Active(), isa.Reason())
 }
 
 func orUnknown(s string) string {
@@ -110,7 +111,7 @@ func bench(w *os.File, n int, per time.Duration) {
 	for i := range x {
 		x[i], y[i] = float32(i%17)/17, float32(i%13)/13
 	}
-	isas := asm.Available()
+	isas := isa.Available()
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintf(tw, "n=%d\t", n)
 	for _, isa := range isas {

@@ -10,7 +10,7 @@ import (
 // value of the constant of the same name in asm/act_generic.go, which the
 // generic kernels use: the bodies are bit-identical only if they are.
 func TestActConsts(t *testing.T) {
-	n, bad, err := spec.SameConsts("act", []string{"act.go", "act32.go"}, []string{"../../asm/act_generic.go"})
+	n, bad, err := spec.SameConsts("act", []string{"act.go", "act32.go"}, []string{"../../internal/asm/act_generic.go"})
 	if err != nil {
 		t.Fatal(err)
 	}

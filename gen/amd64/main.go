@@ -1,7 +1,7 @@
 // Command amd64 generates the AVX2+FMA and AVX-512 bodies of the lanes kernels
 // with avo. One run writes one feature (a family of kernels from gen/spec):
 //
-//	go run -C ../gen/amd64 . -feature vec -out ../../asm/vec_amd64.s -stubs ../../asm/vec_amd64.go -pkg asm
+//	go run -C ../../gen/amd64 . -feature vec -out ../../internal/asm/vec_amd64.s -stubs ../../internal/asm/vec_amd64.go -pkg asm
 //
 // Each feature registers its generator in features (see vec.go); the kernels
 // it must emit are the spec.Feature list, so the generator cannot skip one.

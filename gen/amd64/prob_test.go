@@ -16,7 +16,7 @@ var evexOnly = regexp.MustCompile(`\b([XY](1[6-9]|2[0-9]|3[01])|Z[0-9]+|K[0-7])\
 // TestAVX2BodiesAreVEX checks every AVX2 function of the generated prob
 // assembly for EVEX-only operands.
 func TestAVX2BodiesAreVEX(t *testing.T) {
-	src, err := os.ReadFile("../../asm/prob_amd64.s")
+	src, err := os.ReadFile("../../internal/asm/prob_amd64.s")
 	if err != nil {
 		t.Skip(err)
 	}

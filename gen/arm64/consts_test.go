@@ -11,7 +11,7 @@ import (
 // generic kernels use: the bodies are bit-identical only if they are.
 // actSign and actAbs are this generator's own bit masks.
 func TestActConsts(t *testing.T) {
-	n, bad, err := spec.SameConsts("act", []string{"act.go"}, []string{"../../asm/act_generic.go"}, "actSign", "actAbs")
+	n, bad, err := spec.SameConsts("act", []string{"act.go"}, []string{"../../internal/asm/act_generic.go"}, "actSign", "actAbs")
 	if err != nil {
 		t.Fatal(err)
 	}

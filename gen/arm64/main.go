@@ -4,7 +4,7 @@
 // assembler does not know (encode.go). One run writes one feature (a family of
 // kernels from gen/spec):
 //
-//	go run -C ../gen/arm64 . -feature vec -out ../../asm/vec_arm64.s -stubs ../../asm/vec_arm64.go -pkg asm
+//	go run -C ../../gen/arm64 . -feature vec -out ../../internal/asm/vec_arm64.s -stubs ../../internal/asm/vec_arm64.go -pkg asm
 //
 // Each feature registers its body emitter in features (see vec.go); the
 // kernels it must emit are the spec.Feature list, so it cannot skip one.
@@ -44,7 +44,7 @@ func run(feature, out, stubs, pkg string) error {
 	}
 	// The command line is rebuilt from the flags, not taken from os.Args,
 	// so the header does not depend on how the program was started.
-	cmd := fmt.Sprintf("go run -C ../gen/arm64 . -feature %s -out %s -stubs %s -pkg %s", feature, out, stubs, pkg)
+	cmd := fmt.Sprintf("go run -C ../../gen/arm64 . -feature %s -out %s -stubs %s -pkg %s", feature, out, stubs, pkg)
 	s, g, err := generate(feature, pkg, cmd)
 	if err != nil {
 		return err

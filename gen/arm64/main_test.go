@@ -17,9 +17,9 @@ import (
 
 // The go:generate line in asm/asm.go runs in gen/arm64 with these flags.
 func goGenerate(feature string) (cmd, out, stubs string) {
-	out = "../../asm/" + feature + "_arm64.s"
-	stubs = "../../asm/" + feature + "_arm64.go"
-	cmd = fmt.Sprintf("go run -C ../gen/arm64 . -feature %s -out %s -stubs %s -pkg asm", feature, out, stubs)
+	out = "../../internal/asm/" + feature + "_arm64.s"
+	stubs = "../../internal/asm/" + feature + "_arm64.go"
+	cmd = fmt.Sprintf("go run -C ../../gen/arm64 . -feature %s -out %s -stubs %s -pkg asm", feature, out, stubs)
 	return cmd, out, stubs
 }
 

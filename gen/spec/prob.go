@@ -31,7 +31,7 @@ func init() {
 			Types:  []Type{F32},
 			ISAs:   []ISA{AVX2, AVX512, NEON},
 			Doc: "dst[i] = mu + sigma·z, z = ±float32(w[i]>>8)·W[w[i]&127] when w[i]>>8 < K[w[i]&127] (the ziggurat's fast path; " +
-				"tab = asm.ZigTable holds W then K), else dst[i] = the bits of w[i] and bit i%16 of rej[i/16] is set " +
+				"tab = the ziggurat table of package prob, W then K), else dst[i] = the bits of w[i] and bit i%16 of rej[i/16] is set " +
 				"(rej gets ⌈len(dst)/16⌉ elements; len(w) ≥ len(dst); dst may start where w starts)",
 		},
 		Kernel{
@@ -42,7 +42,7 @@ func init() {
 			Types:   []Type{F32},
 			ISAs:    []ISA{AVX512},
 			Doc: "the first slow-path attempt of every word that normalZig rejected (bit j%16 of rej[j/16] set, j < len(dst): " +
-				"dst[j] holds the word; tab = asm.ZigTable, ftab = asm.ZigWedgeTable; key and p as for asm.ZigSlow, p the position of dst[0]): " +
+				"dst[j] holds the word; tab and ftab the tables of package prob; key and p those of the private stream of the value at dst[0], p the position of dst[0]): " +
 				"dst[j] = mu + sigma·z when that attempt decides, else dst[j] keeps the word and j goes to idx[0:n] in increasing order " +
 				"(len(rej) = ⌈len(dst)/16⌉, len(idx) ≥ 16·len(rej))",
 		},

@@ -5,7 +5,10 @@ package cast
 
 import "unsafe"
 
-// Float is the element type constraint of lanes: exactly float32 or float64.
+// Float is the element type constraint of the internal packages: exactly
+// float32 or float64. It is the twin of the public vec.Float, which the
+// internal packages cannot import (vec imports them); the two have the
+// same type set, so a type parameter of one satisfies the other.
 type Float interface{ float32 | float64 }
 
 // Is32 reports whether T is float32. It is a constant per instantiation, so

@@ -8,12 +8,13 @@ import (
 	"math/rand/v2"
 	"testing"
 
-	"github.com/lanes-go/lanes/asm"
+	"github.com/lanes-go/lanes/internal/asm"
 	"github.com/lanes-go/lanes/internal/cast"
+	"github.com/lanes-go/lanes/isa"
 )
 
-// Float is float32 | float64.
-type Float interface{ float32 | float64 }
+// Float is float32 | float64 (the internal twin of vec.Float).
+type Float = cast.Float
 
 // Lengths is the standard sweep: every length 0..300, then large ones that
 // are not multiples of any vector width or unroll. With -short (the race
@@ -62,7 +63,7 @@ func Is32[T Float]() bool { return cast.Is32[T]() }
 // ForISA runs f as a subtest once per ISA this CPU and build can run, with
 // that ISA's kernel table.
 func ForISA(t *testing.T, f func(t *testing.T, k *asm.Table)) {
-	for _, isa := range asm.Available() {
+	for _, isa := range isa.Available() {
 		t.Run(string(isa), func(t *testing.T) { f(t, asm.Get(isa)) })
 	}
 }

@@ -1,5 +1,0 @@
-//go:build purego
-
-package asm
-
-const purego = true

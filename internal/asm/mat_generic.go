@@ -1,0 +1,116 @@
+package asm
+
+import (
+	"runtime"
+
+	"github.com/lanes-go/lanes/internal/kconst"
+)
+
+// Generic (pure-Go) mat kernels. See gen/spec/mat.go for their contract.
+
+// genericMR and genericNR are the tile of gemmGeneric: 8 accumulators plus
+// the 6 values of one k step fit the 15 floating-point registers Go's
+// amd64 ABI leaves (X15 is reserved); a 4×4 tile spilled and ran at half
+// the speed (measured: 4.1 vs 7.5 GFLOPS float32 on a 3.5 GHz core).
+const genericMR, genericNR = kconst.GemmGenericMR, kconst.GemmGenericNR
+
+func gemmTileGeneric[T Float]() (mr, nr int) { return genericMR, genericNR }
+
+// gemmGeneric is the 2×4 micro-kernel in Go. acc += a·b may or may not be
+// fused, depending on the compiler and architecture (the Go spec allows
+// either); the error bound of package mat holds in both cases.
+func gemmGeneric[T Float](k int, a []T, lda int, b []T, ldb int, c []T, ldc int, alpha, beta T) {
+	var c00, c01, c02, c03 T
+	var c10, c11, c12, c13 T
+	// A(i, p) is a[p·sp + i·si]: packed (sp = 2, si = 1) or in place
+	// (sp = 1, si = lda).
+	sp, si := 2, 1
+	if lda > 0 {
+		sp, si = 1, lda
+	}
+	if k > 0 {
+		_ = a[(k-1)*sp+si]
+		_ = b[(k-1)*ldb+3]
+	}
+	for p := 0; p < k; p++ {
+		bp := b[p*ldb : p*ldb+4 : p*ldb+4]
+		b0, b1, b2, b3 := bp[0], bp[1], bp[2], bp[3]
+		a0, a1 := a[p*sp], a[p*sp+si]
+		c00 += a0 * b0
+		c01 += a0 * b1
+		c02 += a0 * b2
+		c03 += a0 * b3
+		c10 += a1 * b0
+		c11 += a1 * b1
+		c12 += a1 * b2
+		c13 += a1 * b3
+	}
+	storeRow(c[0:4:4], c00, c01, c02, c03, alpha, beta)
+	storeRow(c[ldc:ldc+4:ldc+4], c10, c11, c12, c13, alpha, beta)
+}
+
+func storeRow[T Float](r []T, x0, x1, x2, x3, alpha, beta T) {
+	r = r[:4]
+	x0, x1, x2, x3 = T(alpha*x0), T(alpha*x1), T(alpha*x2), T(alpha*x3)
+	if beta == 0 {
+		r[0], r[1], r[2], r[3] = x0, x1, x2, x3
+		return
+	}
+	r[0] = beta*r[0] + x0
+	r[1] = beta*r[1] + x1
+	r[2] = beta*r[2] + x2
+	r[3] = beta*r[3] + x3
+}
+
+// gemmPackAGeneric packs genericMR rows: dst[p·2+i] = a[i·lda+p].
+func gemmPackAGeneric[T Float](k int, a []T, lda int, dst []T) {
+	r0 := a[0:k]
+	r1 := a[lda : lda+k]
+	dst = dst[:2*k]
+	for p := range r0 {
+		d := dst[2*p : 2*p+2 : 2*p+2]
+		d[0], d[1] = r0[p], r1[p]
+	}
+}
+
+// gemmPackBGeneric packs genericNR columns: dst[p·4+j] = b[p·ldb+j].
+func gemmPackBGeneric[T Float](k int, b []T, ldb int, dst []T) {
+	dst = dst[:4*k]
+	for p := 0; p < k; p++ {
+		s := b[p*ldb : p*ldb+4 : p*ldb+4]
+		d := dst[4*p : 4*p+4 : 4*p+4]
+		d[0], d[1], d[2], d[3] = s[0], s[1], s[2], s[3]
+	}
+}
+
+// gemmPackBTGeneric packs genericNR rows of b: dst[p·4+j] = b[j·ldb+p].
+func gemmPackBTGeneric[T Float](k int, b []T, ldb int, dst []T) {
+	r0 := b[0*ldb : 0*ldb+k]
+	r1 := b[1*ldb : 1*ldb+k]
+	r2 := b[2*ldb : 2*ldb+k]
+	r3 := b[3*ldb : 3*ldb+k]
+	dst = dst[:4*k]
+	for p := range r0 {
+		d := dst[4*p : 4*p+4 : 4*p+4]
+		d[0], d[1], d[2], d[3] = r0[p], r1[p], r2[p], r3[p]
+	}
+}
+
+// peakFMAGeneric runs n iterations of 8 independent multiply-add chains and
+// returns the floating-point operations done (2 per multiply-add).
+func peakFMAGeneric[T Float](n int) int {
+	x0, x1, x2, x3, x4, x5, x6, x7 := T(1), T(2), T(3), T(4), T(5), T(6), T(7), T(8)
+	m, d := T(0.999), T(0.001)
+	for i := 0; i < n; i++ {
+		x0 = x0*m + d
+		x1 = x1*m + d
+		x2 = x2*m + d
+		x3 = x3*m + d
+		x4 = x4*m + d
+		x5 = x5*m + d
+		x6 = x6*m + d
+		x7 = x7*m + d
+	}
+	runtime.KeepAlive(x0 + x1 + x2 + x3 + x4 + x5 + x6 + x7) // the chains must be computed
+	return 16 * n
+}
