@@ -8,64 +8,19 @@ import (
 	. "github.com/mmcloughlin/avo/operand"
 	. "github.com/mmcloughlin/avo/reg"
 
+	"github.com/lanes-go/lanes/gen/alg"
+	k "github.com/lanes-go/lanes/internal/kconst"
 	"github.com/lanes-go/lanes/gen/spec"
 )
 
-// The act kernels. Their bodies perform, lane by lane, exactly the IEEE
-// operations of the generic kernels in asm/act_generic.go, in the same order
-// (read the two side by side): that is what makes every ISA return the same
-// bits. float32 Exp, Sigmoid and Tanh are in act32.go (float32 lanes); the
-// other float32 kernels compute in float64 lanes (VCVTPS2PD in, VCVTPD2PS
-// out), as the generic kernels do. Constants are 64-byte read-only vectors
-// used as memory operands, so the register allocator only holds values.
-
-// Constants of asm/act_generic.go (the same literals).
-const (
-	actLog2e        = 0x1.71547652b82fep0
-	actMagic        = 0x1.8p52
-	actLn2          = 0x1.62e42fefa39efp-1
-	actLn2Hi        = 0x1.62e42feep-1
-	actLn2Lo        = 0x1.a39ef35793c76p-33
-	actLg1          = 6.666666666666735130e-01
-	actLg2          = 3.999999999940941908e-01
-	actLg3          = 2.857142874366239149e-01
-	actLg4          = 2.222219843214978396e-01
-	actLg5          = 1.818357216161805012e-01
-	actLg6          = 1.531383769920937332e-01
-	actLg7          = 1.479819860511658591e-01
-	actLgF1         = 0x1.555554p-1
-	actLgF2         = 0x1.999c26p-2
-	actLgF3         = 0x1.23d3dcp-2
-	actLgF4         = 0x1.f13c4cp-3
-	actSqrtHalfBits = 0x3fe6a09e667f3bcd
-	actLogShift     = 0x3ff0000000000000 - actSqrtHalfBits
-	actMantMask     = 0x000fffffffffffff
-	actExpoBits     = 0x4330000000000000
-	actExpoBias     = 0x1p52 + 1023
-	actMagicBits    = 0x4338000000000000
-	actDefaultNaN   = 0x7ff8000000000000
-	actTiny64       = 0x1p-1022
-	actNormalize    = 0x1p54
-	actExpLo64      = -746.0
-	actExpHi64      = 710.0
-	actExpLo32      = -104.0
-	actExpHi32      = 89.0
-	actTanhHi64     = 19.5
-	actTanhHi32     = 10.0
-)
-
-// Taylor coefficients 1/n! of eˣ, n = 0..14.
-var actC = [15]float64{1, 1, 1.0 / 2, 1.0 / 6, 1.0 / 24, 1.0 / 120, 1.0 / 720, 1.0 / 5040, 1.0 / 40320,
-	1.0 / 362880, 1.0 / 3628800, 1.0 / 39916800, 1.0 / 479001600, 1.0 / 6227020800, 1.0 / 87178291200}
-
-// VCMPPD predicates.
-const (
-	cmpEQ    = 0x00 // ordered, quiet
-	cmpLT    = 0x01 // ordered
-	cmpUnord = 0x03
-	cmpGE    = 0x0d // ordered
-	cmpGT    = 0x0e // ordered
-)
+// The act kernels. Exp, Sigmoid, Tanh and Log are the algorithms of
+// gen/alg on the avx backend (avx.go): float32 Exp, Sigmoid and Tanh in
+// float32 lanes with several vectors interleaved, the float64 ones in
+// float64 lanes, and float32 Log and the float32 pieces of Softmax in
+// float64 lanes (VCVTPS2PD in, VCVTPD2PS out). The one-instruction kernels
+// (ReLU and its kin, the gradients, the Softmax pieces) are written here.
+// Constants are 64-byte read-only vectors used as memory operands or
+// broadcast into registers held for the whole loop.
 
 // actData is the cache of constant vectors, by bit pattern and lane size.
 var actData = map[[2]uint64]Mem{}
@@ -118,405 +73,41 @@ func iota(size int) Mem {
 	return m
 }
 
-// ax emits float64-lane vector code for one ISA; every method returns a
-// fresh virtual register.
-type ax struct {
-	z    bool               // AVX-512 (ZMM, opmasks); else AVX2 (YMM, vector masks)
-	pool map[Mem]VecVirtual // constants held in registers for the whole loop
+// ---- the loops ---------------------------------------------------------------
+
+// lanes describes how an act kernel holds its data: wide (float32 data in
+// float64 lanes) or native (the element type's own lanes).
+type lanes struct {
+	z    bool // AVX-512
+	v    vk   // the native vector kind
+	wide bool // float32 data computed in float64 lanes
+	t    spec.Type
 }
 
-// k maps a constant held in the pool to its register.
-func (a ax) k(o Op) Op {
-	if m, ok := o.(Mem); ok {
-		if r, ok := a.pool[m]; ok {
-			return r
-		}
+func newLanes(isa spec.ISA, t spec.Type, wide bool) lanes {
+	return lanes{z: isa == spec.AVX512, v: newVK(isa, t), wide: wide && t.Size == 4, t: t}
+}
+
+// ops is the avx backend for the lanes' arithmetic, n vectors at a time.
+func (l lanes) ops(n int) avx {
+	size := l.t.Size
+	if l.wide {
+		size = 8
 	}
-	return o
+	return avx{z: l.z, size: size, n: n}
 }
 
-func (a ax) v() VecVirtual {
-	if a.z {
+func (l lanes) vec() VecVirtual {
+	if l.z {
 		return ZMM()
 	}
 	return YMM()
 }
 
-// reg loads the constant v into a register.
-func (a ax) reg(v float64) VecVirtual {
-	if r, ok := a.pool[cf(v)]; ok {
-		return r
-	}
-	d := a.v()
-	VMOVUPD(cf(v), d)
-	return d
-}
-
-func (a ax) add(x, y Op) VecVirtual { d := a.v(); VADDPD(a.k(y), x, d); return d } // x + y
-func (a ax) sub(x, y Op) VecVirtual { d := a.v(); VSUBPD(a.k(y), x, d); return d } // x − y
-func (a ax) mul(x, y Op) VecVirtual { d := a.v(); VMULPD(a.k(y), x, d); return d } // x·y
-func (a ax) div(x, y Op) VecVirtual { d := a.v(); VDIVPD(a.k(y), x, d); return d } // x/y
-
-// rsub is c − x for a constant c (the constant must be the first source).
-func (a ax) rsub(c float64, x Op) VecVirtual { return a.sub(a.reg(c), x) }
-
-// fma is x·y + z in one rounding; at most one of x, y is a Mem.
-func (a ax) fma(x, y, z Op) VecVirtual {
-	x, y, z = a.k(x), a.k(y), a.k(z)
-	d := a.v()
-	if _, ok := y.(Mem); ok {
-		x, y = y, x
-	}
-	if m, ok := x.(Mem); ok {
-		VMOVUPD(m, d)
-	} else {
-		VMOVAPD(x, d)
-	}
-	VFMADD213PD(z, y, d) // d = y·d + z
-	return d
-}
-
-// fmaTo is d = d·y + z in place (a Horner step).
-func (a ax) fmaTo(d VecVirtual, y, z Op) { VFMADD213PD(a.k(z), a.k(y), d) }
-
-// fnma is z − x·y in one rounding; x is a register.
-func (a ax) fnma(x, y, z Op) VecVirtual {
-	d := a.v()
-	VMOVAPD(x, d)
-	VFNMADD213PD(a.k(z), a.k(y), d)
-	return d
-}
-
-// The integer and bitwise ops on the 64-bit lanes.
-func (a ax) and(x, y Op) VecVirtual { d := a.v(); VANDPD(a.k(y), x, d); return d }
-func (a ax) or(x, y Op) VecVirtual  { d := a.v(); VORPD(a.k(y), x, d); return d }
-func (a ax) paddq(x, y Op) VecVirtual {
-	d := a.v()
-	VPADDQ(a.k(y), x, d)
-	return d
-}
-func (a ax) psubq(x, y Op) VecVirtual { d := a.v(); VPSUBQ(a.k(y), x, d); return d }
-func (a ax) psrlq(n int, x Op) VecVirtual {
-	d := a.v()
-	VPSRLQ(U8(n), x, d)
-	return d
-}
-func (a ax) psllq(n int, x Op) VecVirtual {
-	d := a.v()
-	VPSLLQ(U8(n), x, d)
-	return d
-}
-func (a ax) pand(x, y Op) VecVirtual {
-	d := a.v()
-	if a.z {
-		VPANDQ(y, x, d)
-	} else {
-		VPAND(y, x, d)
-	}
-	return d
-}
-func (a ax) por(x, y Op) VecVirtual {
-	d := a.v()
-	if a.z {
-		VPORQ(y, x, d)
-	} else {
-		VPOR(y, x, d)
-	}
-	return d
-}
-
-// sar1 is k >> 1 (arithmetic) on the low 32 bits of each lane at least,
-// which is all pow2 uses: AVX2 has no 64-bit arithmetic shift.
-func (a ax) sar1(x Op) VecVirtual {
-	d := a.v()
-	if a.z {
-		VPSRAQ(U8(1), x, d)
-	} else {
-		VPSRAD(U8(1), x, d)
-	}
-	return d
-}
-
-// pow2 is 2ᵏ from the integer k in the low bits of each lane:
-// (k + 1023) << 52.
-func (a ax) pow2(k Op) VecVirtual { return a.psllq(52, a.paddq(k, cbits(1023))) }
-
-// mask is a lane predicate: an opmask (AVX-512) or a vector of all-ones
-// lanes (AVX2).
-type mask struct{ r Register }
-
-// cmp is the predicate x pred y.
-func (a ax) cmp(pred int, x, y Op) mask {
-	if a.z {
-		k := K()
-		VCMPPD(U8(pred), y, x, k)
-		return mask{k}
-	}
-	d := YMM()
-	VCMPPD(U8(pred), y, x, d)
-	return mask{d}
-}
-
-// sel is m ? t : f.
-func (a ax) sel(m mask, t, f Op) VecVirtual {
-	d := a.v()
-	if a.z {
-		VBLENDMPD(t, f, m.r, d)
-	} else {
-		VBLENDVPD(m.r, t, f, d)
-	}
-	return d
-}
-
-// clampLo is "if x < lo { x = lo }" (NaN stays): MAXPD returns its second
-// source when the first is not greater, NaN included.
-func (a ax) clampLo(x Op, lo float64) VecVirtual { d := a.v(); VMAXPD(x, a.reg(lo), d); return d }
-
-// clampHi is "if x > hi { x = hi }" (NaN stays).
-func (a ax) clampHi(x Op, hi float64) VecVirtual { d := a.v(); VMINPD(x, a.reg(hi), d); return d }
-
-func (a ax) abs(x Op) VecVirtual { return a.and(x, cbits(0x7fffffffffffffff)) }
-
-// neg is −x (exact: the sign bit flipped).
-func (a ax) neg(x Op) VecVirtual { d := a.v(); VXORPD(a.k(cbits(0x8000000000000000)), x, d); return d }
-
-// copysign is math.Copysign(q, x).
-func (a ax) copysign(q, x Op) VecVirtual {
-	return a.or(a.and(q, cbits(0x7fffffffffffffff)), a.and(x, cbits(0x8000000000000000)))
-}
-
-// scale is v·2ᵏ rounded once (asm.scale2): VSCALEFPD with k as a float64 on
-// AVX-512, two exact-then-rounding products on AVX2 (ki: k in the low bits).
-func (a ax) scale(v, kf, ki Op) VecVirtual {
-	if a.z {
-		d := a.v()
-		VSCALEFPD(kf, v, d)
-		return d
-	}
-	k1 := a.sar1(ki)
-	return a.mul(a.mul(v, a.pow2(k1)), a.pow2(a.psubq(ki, k1)))
-}
-
-// pow2k is 2ᵏ (k small enough for a normal result).
-func (a ax) pow2k(kf, ki Op) VecVirtual {
-	if a.z {
-		d := a.v()
-		VSCALEFPD(kf, a.reg(1), d)
-		return d
-	}
-	return a.pow2(ki)
-}
-
-// ---- the exponential reductions (asm.expParts64, asm.expParts32) ----------
-
-type expParts struct {
-	r, w   VecVirtual // float64: r, w; float32: r, q
-	kf, ki VecVirtual // k as a float64 and in the low bits of each lane
-}
-
-func (a ax) expParts64(x VecVirtual) expParts {
-	x = a.clampHi(a.clampLo(x, actExpLo64), actExpHi64)
-	t := a.fma(x, cf(actLog2e), cf(actMagic))
-	kf := a.sub(t, cf(actMagic))
-	hi := a.fma(kf, cf(-actLn2Hi), x)
-	lo := a.mul(kf, cf(actLn2Lo))
-	r := a.sub(hi, lo)
-	rlo := a.sub(a.sub(hi, r), lo)
-	r2 := a.mul(r, r)
-	q := a.fma(cf(actC[14]), r, cf(actC[13]))
-	for n := 12; n >= 2; n-- {
-		a.fmaTo(q, r, cf(actC[n]))
-	}
-	w := a.fma(r2, q, a.fma(rlo, r, rlo))
-	var ki VecVirtual
-	if !a.z {
-		ki = a.psubq(t, cbits(actMagicBits))
-	}
-	return expParts{r, w, kf, ki}
-}
-
-func (a ax) expSplit64(r, w VecVirtual) (s, c VecVirtual) {
-	s = a.add(r, cf(1))
-	c = a.add(a.add(a.rsub(1, s), r), w)
-	return s, c
-}
-
-func (a ax) expParts32(x VecVirtual) expParts {
-	x = a.clampHi(a.clampLo(x, actExpLo32), actExpHi32)
-	t := a.fma(x, cf(actLog2e), cf(actMagic))
-	kf := a.sub(t, cf(actMagic))
-	r := a.fma(kf, cf(-actLn2), x)
-	q := a.fma(cf(actC[8]), r, cf(actC[7]))
-	for n := 6; n >= 1; n-- {
-		a.fmaTo(q, r, cf(actC[n]))
-	}
-	var ki VecVirtual
-	if !a.z {
-		ki = a.psubq(t, cbits(actMagicBits))
-	}
-	return expParts{r, q, kf, ki}
-}
-
-// ---- the functions, float64 lanes -----------------------------------------
-
-// exp64Consts are the constants of exp64, held in registers on AVX-512.
-func exp64Consts() []Mem {
-	m := []Mem{cf(actExpLo64), cf(actExpHi64), cf(actLog2e), cf(actMagic), cf(-actLn2Hi), cf(actLn2Lo), cf(1)}
-	for n := 2; n <= 14; n++ {
-		m = append(m, cf(actC[n]))
-	}
-	return m
-}
-
-func (a ax) exp64(x VecVirtual) VecVirtual {
-	p := a.expParts64(x)
-	s, c := a.expSplit64(p.r, p.w)
-	return a.scale(a.add(s, c), p.kf, p.ki)
-}
-
-func (a ax) sigmoid64(x VecVirtual) VecVirtual {
-	na := a.or(x, cbits(0x8000000000000000)) // −|x|
-	p := a.expParts64(na)
-	s, c := a.expSplit64(p.r, p.w)
-	mh := a.add(s, c)
-	ml := a.sub(c, a.sub(mh, s))
-	eh := a.scale(mh, p.kf, p.ki)
-	el := a.scale(ml, p.kf, p.ki)
-	dh := a.add(eh, cf(1))
-	dl := a.add(a.add(a.rsub(1, dh), eh), el)
-	y0 := a.div(a.reg(1), dh)
-	rr := a.fnma(dh, y0, cf(1))
-	rr = a.fnma(dl, y0, rr)
-	pos := a.fma(y0, rr, y0)
-	pp := a.mul(mh, y0)
-	pe := a.fma(mh, y0, a.neg(pp))
-	lo := a.fma(pp, rr, pe)
-	lo = a.fma(ml, y0, lo)
-	neg := a.scale(a.add(pp, lo), p.kf, p.ki)
-	return a.sel(a.cmp(cmpGE, x, a.reg(0)), pos, neg)
-}
-
-func (a ax) tanh64(x VecVirtual) VecVirtual {
-	ab := a.clampHi(a.abs(x), actTanhHi64)
-	p := a.expParts64(a.mul(ab, cf(-2)))
-	sc := a.pow2k(p.kf, p.ki)
-	th := a.add(p.r, p.w)
-	tl := a.sub(p.w, a.sub(th, p.r))
-	e := a.mul(sc, th)
-	el := a.mul(sc, tl)
-	n0 := a.rsub(1, sc)
-	n0l := a.sub(a.rsub(1, n0), sc)
-	nh := a.sub(n0, e)
-	nl := a.add(a.sub(a.sub(n0, nh), e), a.sub(n0l, el))
-	d0 := a.add(sc, cf(1))
-	d0l := a.add(a.rsub(1, d0), sc)
-	dh := a.add(d0, e)
-	dl := a.add(a.add(a.sub(d0, dh), e), a.add(el, d0l))
-	inv := a.div(a.reg(1), dh)
-	q0 := a.mul(nh, inv)
-	rr := a.fnma(q0, dh, nh)
-	rr = a.add(rr, nl)
-	rr = a.fnma(q0, dl, rr)
-	q := a.fma(rr, inv, q0)
-	return a.copysign(q, x)
-}
-
-// logFix applies the special cases of log in the generic's order of
-// precedence (they exclude each other): +Inf → x, ±0 → −Inf, x < 0 → NaN,
-// NaN → x.
-func (a ax) logFix(x, y VecVirtual) VecVirtual {
-	y = a.sel(a.cmp(cmpEQ, x, cf(math.Inf(1))), x, y)
-	y = a.sel(a.cmp(cmpEQ, x, a.reg(0)), cf(math.Inf(-1)), y)
-	y = a.sel(a.cmp(cmpLT, x, a.reg(0)), cbits(actDefaultNaN), y)
-	return a.sel(a.cmp(cmpUnord, x, x), x, y)
-}
-
-// logSplit returns kf and m with x = 2^kf·m, m ∈ [√2/2, √2), x normal.
-func (a ax) logSplit(x VecVirtual) (kf, m VecVirtual) {
-	ix := a.paddq(x, cbits(actLogShift))
-	kf = a.sub(a.por(a.psrlq(52, ix), cbits(actExpoBits)), cf(actExpoBias))
-	m = a.paddq(a.pand(ix, cbits(actMantMask)), cbits(actSqrtHalfBits))
-	return kf, m
-}
-
-func (a ax) log64(x VecVirtual) VecVirtual {
-	sub := a.cmp(cmpLT, x, cf(actTiny64))
-	xs := a.sel(sub, a.mul(x, cf(actNormalize)), x)
-	kadj := a.sel(sub, cf(54), a.reg(0))
-	kf, m := a.logSplit(xs)
-	kf = a.sub(kf, kadj)
-	f := a.sub(m, cf(1))
-	hf := a.mul(f, cf(0.5))
-	h := a.mul(hf, f)
-	hl := a.fma(hf, f, a.neg(h))
-	d := a.add(f, cf(2))
-	s := a.div(f, d)
-	z := a.mul(s, s)
-	w := a.mul(z, z)
-	t1 := a.fma(cf(actLg6), w, cf(actLg4))
-	a.fmaTo(t1, w, cf(actLg2))
-	t1 = a.mul(w, t1)
-	t2 := a.fma(cf(actLg7), w, cf(actLg5))
-	a.fmaTo(t2, w, cf(actLg3))
-	a.fmaTo(t2, w, cf(actLg1))
-	t2 = a.mul(z, t2)
-	r := a.add(t1, t2)
-	u := a.fma(s, a.add(h, r), a.neg(hl))
-	vh := a.sub(f, h)
-	vl := a.sub(a.sub(f, vh), h)
-	A := a.mul(kf, cf(actLn2Hi))
-	hi := a.add(A, vh)
-	lo := a.add(a.sub(A, hi), vh)
-	y := a.add(hi, a.add(lo, a.add(vl, a.fma(kf, cf(actLn2Lo), u))))
-	return a.logFix(x, y)
-}
-
-// ---- float32 functions in float64 lanes -------------------------------------
-
-func (a ax) exp32(x VecVirtual) VecVirtual {
-	p := a.expParts32(x)
-	e := a.fma(p.w, p.r, cf(1))
-	if a.z {
-		d := a.v()
-		VSCALEFPD(p.kf, e, d)
-		return d
-	}
-	return a.mul(e, a.pow2(p.ki))
-}
-
-func (a ax) log32(x VecVirtual) VecVirtual {
-	kf, m := a.logSplit(x)
-	f := a.sub(m, cf(1))
-	s := a.div(f, a.add(f, cf(2)))
-	z := a.mul(s, s)
-	r := a.fma(cf(actLgF4), z, cf(actLgF3))
-	a.fmaTo(r, z, cf(actLgF2))
-	a.fmaTo(r, z, cf(actLgF1))
-	r = a.mul(r, z)
-	h := a.mul(a.mul(f, cf(0.5)), f)
-	lm := a.add(f, a.fma(s, a.add(h, r), a.neg(h)))
-	y := a.fma(kf, cf(actLn2), lm)
-	return a.logFix(x, y)
-}
-
-// ---- the loop -----------------------------------------------------------------
-
-// lanes describes how an act kernel holds its data: wide (float32 data in
-// float64 lanes) or native (the element type's own lanes).
-type lanes struct {
-	a    ax
-	v    vk   // the native vector kind (for native kernels)
-	wide bool // float32 data computed in float64 lanes
-	t    spec.Type
-}
-
-// unit is the number of elements one body step handles.
+// unit is the number of elements one vector handles.
 func (l lanes) unit() int {
-	if l.wide || l.t.Size == 8 {
-		if l.a.z {
-			return 8
-		}
-		return 4
+	if l.wide {
+		return l.v.bytes / 8
 	}
 	return l.v.lanes
 }
@@ -528,7 +119,7 @@ type tail struct {
 }
 
 func (l lanes) tailMask(r Register) tail {
-	if l.a.z {
+	if l.z {
 		g := GP32()
 		MOVL(U32(0xffffffff), g)
 		BZHIL(r.(GPVirtual).As32(), g, g)
@@ -558,13 +149,12 @@ func (l lanes) tailMask(r Register) tail {
 }
 
 func (l lanes) load(m Mem, tl *tail) VecVirtual {
-	a := l.a
 	if l.wide {
-		d := a.v()
+		d := l.vec()
 		switch {
 		case tl == nil:
 			VCVTPS2PD(m, d)
-		case a.z:
+		case l.z:
 			y := YMM()
 			VMOVUPS_Z(m, tl.k, y)
 			VCVTPS2PD(y, d)
@@ -580,7 +170,7 @@ func (l lanes) load(m Mem, tl *tail) VecVirtual {
 		l.v.MOVU(m, d)
 		return d
 	}
-	if a.z {
+	if l.z {
 		d := l.v.vec()
 		l.v.MOVUZ(m, tl.k, d)
 		return d
@@ -595,9 +185,8 @@ func (l lanes) load(m Mem, tl *tail) VecVirtual {
 }
 
 func (l lanes) store(v VecVirtual, m Mem, tl *tail) {
-	a := l.a
 	if l.wide {
-		if a.z {
+		if l.z {
 			y := YMM()
 			VCVTPD2PS(v, y)
 			if tl == nil {
@@ -619,7 +208,7 @@ func (l lanes) store(v VecVirtual, m Mem, tl *tail) {
 	switch {
 	case tl == nil:
 		l.v.MOVU(v, m)
-	case a.z:
+	case l.z:
 		l.v.MOVU(v, tl.k, m)
 	case l.t.Size == 4:
 		VMASKMOVPS(v, tl.m, m)
@@ -629,117 +218,171 @@ func (l lanes) store(v VecVirtual, m Mem, tl *tail) {
 }
 
 // actLoop emits an element-wise kernel: dst[i] = body(inputs[i]...) over
-// blocks of unroll units, single units, then one masked unit. Every unit
-// loads all its inputs before it stores, so dst may alias an input.
-func actLoop(in spec.Instance, isa spec.ISA, wide bool, unroll int, inputs []string, body func(l lanes, ins []VecVirtual) VecVirtual) {
-	actLoopH(in, isa, wide, unroll, inputs, nil, body)
-}
-
-// actLoopH is actLoop with the constants hoist held in registers for the
-// whole loop.
-func actLoopH(in spec.Instance, isa spec.ISA, wide bool, unroll int, inputs []string, hoist []Mem, body func(l lanes, ins []VecVirtual) VecVirtual) {
-	l := lanes{a: ax{z: isa == spec.AVX512}, v: newVK(isa, in.T), wide: wide && in.T.Size == 4, t: in.T}
+// blocks of n vectors (the body's operations interleaved across them),
+// then single vectors, then one masked vector. Every step loads all its
+// inputs before it stores, so dst may alias an input. The constants hoist
+// are held in registers for the whole loop.
+func actLoop(in spec.Instance, isa spec.ISA, wide bool, n int, inputs []string, hoist []any, body func(o avx, ins []gv) gv) {
+	l := newLanes(isa, in.T, wide)
+	o := l.ops(1)
 	if len(hoist) > 0 {
-		l.a.pool = map[Mem]VecVirtual{}
-		for _, m := range hoist {
-			r := l.a.v()
-			VMOVUPD(m, r)
-			l.a.pool[m] = r
-		}
-	}
-	if in.T.Size == 8 {
-		l.wide = false
+		o = o.hoist(hoist...)
 	}
 	dst := Load(Param("dst").Base(), GP64())
 	var bases []Register
 	for _, p := range inputs {
 		bases = append(bases, Load(Param(p).Base(), GP64()))
 	}
-	n := Load(Param("dst").Len(), GP64())
+	cnt := Load(Param("dst").Len(), GP64())
 	i := GP64()
 	XORQ(i, i)
 	u := l.unit()
-	step := func(off int, tl *tail) {
-		ins := make([]VecVirtual, len(bases))
+	step := func(o avx, tl *tail) {
+		ins := make([]gv, len(bases))
 		for j, b := range bases {
-			ins[j] = l.load(l.v.at(b, i, off), tl)
-		}
-		l.store(body(l, ins), l.v.at(dst, i, off), tl)
-	}
-	if unroll > 1 {
-		loop("blocks", i, n, unroll*u, func() {
-			for j := 0; j < unroll; j++ {
-				step(j*u, nil)
+			ins[j] = make(gv, o.n)
+			for v := range o.n {
+				ins[j][v] = l.load(l.v.at(b, i, v*u), tl)
 			}
-		})
+		}
+		for v, y := range body(o, ins) {
+			l.store(y, l.v.at(dst, i, v*u), tl)
+		}
 	}
-	loop("units", i, n, u, func() { step(0, nil) })
+	if n > 1 {
+		loopAny("blocks", i, cnt, n*u, func() { step(o.with(n), nil) })
+	}
+	loop("units", i, cnt, u, func() { step(o, nil) })
 	r := GP64()
-	MOVQ(n, r)
+	MOVQ(cnt, r)
 	SUBQ(i, r)
 	JZ(LabelRef("done"))
 	tl := l.tailMask(r)
-	step(0, &tl)
+	step(o, &tl)
 	Label("done")
 	VZEROUPPER()
 	RET()
 }
 
+// loopAny emits "for ; i+step <= n; i += step { body() }" for any step.
+func loopAny(name string, i, n Register, step int, body func()) {
+	end := GP64()
+	MOVQ(n, end)
+	SUBQ(U32(step), end)
+	CMPQ(i, end)
+	JG(LabelRef(name + "_done"))
+	Label(name)
+	body()
+	ADDQ(U32(step), i)
+	CMPQ(i, end)
+	JLE(LabelRef(name))
+	Label(name + "_done")
+}
+
+// unary adapts an alg function of one value to an actLoop body.
+func unary(f func(alg.Ops[any], any) any) func(o avx, ins []gv) gv {
+	return func(o avx, ins []gv) gv { return f(o, ins[0]).(gv) }
+}
+
+// native adapts a body written on single registers of the element type's
+// lanes (l.v) to actLoop: it is emitted once per vector.
+func native(f func(ins []VecVirtual) VecVirtual) func(o avx, ins []gv) gv {
+	return func(o avx, ins []gv) gv {
+		out := make(gv, o.n)
+		for v := range out {
+			args := make([]VecVirtual, len(ins))
+			for j := range ins {
+				args[j] = ins[j][v]
+			}
+			out[v] = f(args)
+		}
+		return out
+	}
+}
+
+// expCore32Consts are the constants of the float32-lane exponential
+// (alg's expCore32), held in registers: constants as memory operands, even
+// 4-byte broadcasts, made the loop 25% slower than registers on Zen 4.
+func expCore32Consts(o avx) []any {
+	return []any{o.F(k.Log2eF32), o.F(k.MagicF32), o.F(-k.Ln2HiF32), o.F(-k.Ln2LoF32),
+		o.F(k.E2), o.F(k.E3), o.F(k.E4), o.F(k.E5), o.F(k.E6)}
+}
+
+// exp64Consts are the constants of alg.Exp64, held in registers on AVX-512.
+func exp64Consts(o avx) []any {
+	m := []any{o.F(k.ExpLo64), o.F(k.ExpHi64), o.F(k.Log2e), o.F(k.Magic), o.F(-k.Ln2Hi), o.F(k.Ln2Lo), o.F(1)}
+	for n := 2; n <= 14; n++ {
+		m = append(m, o.F(k.ExpC[n]))
+	}
+	return m
+}
+
+// lanes32 emits a float32-lane kernel of alg with n512 (AVX-512, 32
+// registers) or n2 (AVX2, 16 registers) vectors interleaved; the constants
+// (all of them on AVX-512, the first six on AVX2) are held in registers.
+func lanes32(in spec.Instance, isa spec.ISA, n512, n2 int, hoist []any, f func(alg.Ops[any], any) any) {
+	n, h := n2, hoist[:min(len(hoist), 6)]
+	if isa == spec.AVX512 {
+		n, h = n512, hoist
+	}
+	actLoop(in, isa, false, n, []string{"x"}, h, unary(f))
+}
+
 func init() {
 	features["act"] = func(in spec.Instance, isa spec.ISA) {
 		f64 := in.T.Size == 8
-		pick := func(f32, f64f func(ax, VecVirtual) VecVirtual) func(l lanes, ins []VecVirtual) VecVirtual {
-			return func(l lanes, ins []VecVirtual) VecVirtual {
-				if f64 {
-					return f64f(l.a, ins[0])
-				}
-				return f32(l.a, ins[0])
+		o32 := avx{size: 4} // for the constants' addresses only
+		pick := func(f32, f64f func(alg.Ops[any], any) any) func(o avx, ins []gv) gv {
+			if f64 {
+				return unary(f64f)
 			}
+			return unary(f32)
 		}
 		switch in.Name {
 		case "exp":
 			if !f64 {
-				act32Kernel(in, isa, 2, 1, append(expConsts(), cf32(actExpLo32), cf32(actExpHi32), cf32(1)), grp.exp32)
+				lanes32(in, isa, 2, 1, append(expCore32Consts(o32), o32.F(k.ExpLo32), o32.F(k.ExpHi32), o32.F(1)), alg.Exp32[any])
 				return
 			}
 			if isa == spec.AVX512 {
-				actLoopH(in, isa, false, 2, []string{"x"}, exp64Consts(), func(l lanes, ins []VecVirtual) VecVirtual { return l.a.exp64(ins[0]) })
+				actLoop(in, isa, false, 2, []string{"x"}, exp64Consts(avx{size: 8}), unary(alg.Exp64[any]))
 				return
 			}
-			actLoop(in, isa, true, 1, []string{"x"}, pick(ax.exp32, ax.exp64))
+			actLoop(in, isa, true, 1, []string{"x"}, nil, unary(alg.Exp64[any]))
 		case "log":
-			actLoop(in, isa, true, 1, []string{"x"}, pick(ax.log32, ax.log64))
+			actLoop(in, isa, true, 1, []string{"x"}, nil, pick(alg.LogW32[any], alg.Log64[any]))
 		case "sigmoid":
 			if !f64 {
-				act32Kernel(in, isa, 2, 1, append(expConsts(), cf32(actExpLo32)), grp.sigmoid32)
+				lanes32(in, isa, 2, 1, append(expCore32Consts(o32), o32.F(k.ExpLo32)), alg.Sigmoid32[any])
 				return
 			}
-			actLoop(in, isa, true, 1, []string{"x"}, func(l lanes, ins []VecVirtual) VecVirtual { return l.a.sigmoid64(ins[0]) })
+			actLoop(in, isa, true, 1, []string{"x"}, nil, unary(alg.Sigmoid64[any]))
 		case "tanh":
 			if !f64 {
-				act32Kernel(in, isa, 2, 1, append(expConsts(), cf32(1)), grp.tanh32)
+				lanes32(in, isa, 2, 1, append(expCore32Consts(o32), o32.F(1)), alg.Tanh32[any])
 				return
 			}
-			actLoop(in, isa, true, 1, []string{"x"}, func(l lanes, ins []VecVirtual) VecVirtual { return l.a.tanh64(ins[0]) })
+			actLoop(in, isa, true, 1, []string{"x"}, nil, unary(alg.Tanh64[any]))
 		case "sigmoidGrad":
 			// dy·(y·(1−y)), in float64 lanes for float32.
-			actLoop(in, isa, true, 2, []string{"y", "dy"}, func(l lanes, ins []VecVirtual) VecVirtual {
+			actLoop(in, isa, true, 2, []string{"y", "dy"}, nil, func(o avx, ins []gv) gv {
 				y := ins[0]
-				return l.a.mul(ins[1], l.a.mul(y, l.a.rsub(1, y)))
+				return o.Mul(ins[1], o.Mul(y, o.Sub(o.F(1), y))).(gv)
 			})
 		case "tanhGrad":
 			// dy·fma(−y, y, 1).
-			actLoop(in, isa, true, 2, []string{"y", "dy"}, func(l lanes, ins []VecVirtual) VecVirtual {
+			actLoop(in, isa, true, 2, []string{"y", "dy"}, nil, func(o avx, ins []gv) gv {
 				y := ins[0]
-				return l.a.mul(ins[1], l.a.fnma(y, y, cf(1)))
+				return o.Mul(ins[1], o.FNMA(y, y, o.F(1))).(gv)
 			})
 		case "relu":
-			actLoop(in, isa, false, 4, []string{"x"}, func(l lanes, ins []VecVirtual) VecVirtual {
+			l := newLanes(isa, in.T, false)
+			actLoop(in, isa, false, 4, []string{"x"}, nil, native(func(ins []VecVirtual) VecVirtual {
 				x := ins[0]
 				v := l.v
 				z := v.vec()
 				v.XOR(z, z, z)
-				if l.a.z {
+				if l.z {
 					k := K()
 					v.CMP(U8(0x06), z, x, k) // !(x <= 0): x > 0 or NaN
 					d := v.vec()
@@ -759,22 +402,23 @@ func init() {
 					VANDPD(x, m, d)
 				}
 				return d
-			})
+			}))
 		case "leakyRelu":
-			alpha := newVK(isa, in.T).broadcast("alpha")
-			actLoop(in, isa, false, 4, []string{"x"}, func(l lanes, ins []VecVirtual) VecVirtual {
+			l := newLanes(isa, in.T, false)
+			alpha := l.v.broadcast("alpha")
+			actLoop(in, isa, false, 4, []string{"x"}, nil, native(func(ins []VecVirtual) VecVirtual {
 				x := ins[0]
-				v := l.v
-				ax := v.vec()
-				v.MUL(alpha, x, ax)
+				ax := l.v.vec()
+				l.v.MUL(alpha, x, ax)
 				return nativeSel(l, cmpGT, x, x, ax)
-			})
+			}))
 		case "reluGrad", "leakyReluGrad":
+			l := newLanes(isa, in.T, false)
 			var alpha VecVirtual
 			if in.Name == "leakyReluGrad" {
-				alpha = newVK(isa, in.T).broadcast("alpha")
+				alpha = l.v.broadcast("alpha")
 			}
-			actLoop(in, isa, false, 4, []string{"x", "dy"}, func(l lanes, ins []VecVirtual) VecVirtual {
+			actLoop(in, isa, false, 4, []string{"x", "dy"}, nil, native(func(ins []VecVirtual) VecVirtual {
 				x, dy := ins[0], ins[1]
 				v := l.v
 				other := v.vec()
@@ -785,7 +429,7 @@ func init() {
 				}
 				y := nativeSel(l, cmpGT, x, dy, other)
 				return nativeSel(l, cmpUnord, x, x, y)
-			})
+			}))
 		case "expSub":
 			expSumLoop(in, isa, true)
 		case "expSum":
@@ -793,21 +437,21 @@ func init() {
 		case "subSub":
 			v := newVK(isa, in.T)
 			av, bv := v.broadcast("a"), v.broadcast("b")
-			actLoop(in, isa, false, 4, []string{"x"}, func(l lanes, ins []VecVirtual) VecVirtual {
+			actLoop(in, isa, false, 4, []string{"x"}, nil, native(func(ins []VecVirtual) VecVirtual {
 				t, d := v.vec(), v.vec()
 				v.SUB(av, ins[0], t)
 				v.SUB(bv, t, d)
 				return d
-			})
+			}))
 		case "mulSub":
 			v := newVK(isa, in.T)
 			dv := v.broadcast("d")
-			actLoop(in, isa, false, 4, []string{"y", "dy"}, func(l lanes, ins []VecVirtual) VecVirtual {
+			actLoop(in, isa, false, 4, []string{"y", "dy"}, nil, native(func(ins []VecVirtual) VecVirtual {
 				t, d := v.vec(), v.vec()
 				v.SUB(dv, ins[1], t)
 				v.MUL(t, ins[0], d)
 				return d
-			})
+			}))
 		default:
 			panic("gen/amd64: no act body for " + in.Name)
 		}
@@ -825,7 +469,7 @@ func nativeSel(l lanes, pred int, x, t, f VecVirtual) VecVirtual {
 		y = z
 	}
 	d := v.vec()
-	if l.a.z {
+	if l.z {
 		k := K()
 		v.CMP(U8(pred), y, x, k)
 		if v.f32() {
@@ -851,13 +495,13 @@ func nativeSel(l lanes, pred int, x, t, f VecVirtual) VecVirtual {
 // tail adds only its valid lanes.
 func expSumLoop(in spec.Instance, isa spec.ISA, store bool) {
 	f32 := in.T.Size == 4
-	l := lanes{a: ax{z: isa == spec.AVX512}, v: newVK(isa, in.T), wide: f32, t: in.T}
-	a := l.a
+	l := newLanes(isa, in.T, true)
+	o := l.ops(1)
 	cx := Load(Param("c"), XMM())
 	if f32 {
 		VCVTSS2SD(cx, cx, cx)
 	}
-	cb := a.v()
+	cb := l.vec()
 	VBROADCASTSD(cx, cb)
 	var dst Register
 	first := "x"
@@ -867,18 +511,18 @@ func expSumLoop(in spec.Instance, isa spec.ISA, store bool) {
 	}
 	x := Load(Param("x").Base(), GP64())
 	n := Load(Param(first).Len(), GP64())
-	acc := a.v()
+	acc := l.vec()
 	VXORPD(acc, acc, acc)
 	i := GP64()
 	XORQ(i, i)
 	step := func(tl *tail) {
-		d := a.sub(l.load(l.v.at(x, i, 0), tl), cb)
+		d := o.Sub(gv{l.load(l.v.at(x, i, 0), tl)}, gv{cb})
 		var e VecVirtual
 		if f32 {
-			e = a.exp32(d)
+			e = alg.ExpW32[any](o, d).(gv)[0]
 			// Round to float32, store, widen again for the sum.
 			var y VecVirtual
-			if a.z {
+			if l.z {
 				y = YMM()
 				VCVTPD2PS(e, y)
 			} else {
@@ -890,16 +534,16 @@ func expSumLoop(in spec.Instance, isa spec.ISA, store bool) {
 				switch {
 				case tl == nil:
 					VMOVUPS(y, m)
-				case a.z:
+				case l.z:
 					VMOVUPS(y, tl.k, m)
 				default:
 					VMASKMOVPS(y, tl.m, m)
 				}
 			}
-			e = a.v()
+			e = l.vec()
 			VCVTPS2PD(y, e)
 		} else {
-			e = a.exp64(d)
+			e = alg.Exp64[any](o, d).(gv)[0]
 			if store {
 				l.store(e, l.v.at(dst, i, 0), tl)
 			}
@@ -907,7 +551,7 @@ func expSumLoop(in spec.Instance, isa spec.ISA, store bool) {
 		switch {
 		case tl == nil:
 			VADDPD(e, acc, acc)
-		case a.z:
+		case l.z:
 			VADDPD(e, acc, tl.k, acc)
 		default:
 			m := tl.m
@@ -915,7 +559,7 @@ func expSumLoop(in spec.Instance, isa spec.ISA, store bool) {
 				m = YMM()
 				VPMOVSXDQ(tl.m, m)
 			}
-			VADDPD(a.and(e, m), acc, acc)
+			VADDPD(o.And(gv{e}, gv{m}).(gv)[0], acc, acc)
 		}
 	}
 	loop("units", i, n, l.unit(), func() { step(nil) })
