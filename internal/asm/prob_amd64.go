@@ -24,17 +24,17 @@ func normalF64AVX2(dst []float64, w []uint32, mu float64, sigma float64)
 //go:noescape
 func normalF64AVX512(dst []float64, w []uint32, mu float64, sigma float64)
 
-// normalZigF32AVX2 computes dst[i] = mu + sigma·z, z = ±float32(w[i]>>8)·W[w[i]&127] when w[i]>>8 < K[w[i]&127] (the ziggurat's fast path; tab = asm.ZigTable holds W then K), else dst[i] = the bits of w[i] and bit i%16 of rej[i/16] is set (rej gets ⌈len(dst)/16⌉ elements; len(w) ≥ len(dst); dst may start where w starts) with avx2.
+// normalZigF32AVX2 computes dst[i] = mu + sigma·z, z = ±float32(w[i]>>8)·W[w[i]&127] when w[i]>>8 < K[w[i]&127] (the ziggurat's fast path; tab = the ziggurat table of package prob, W then K), else dst[i] = the bits of w[i] and bit i%16 of rej[i/16] is set (rej gets ⌈len(dst)/16⌉ elements; len(w) ≥ len(dst); dst may start where w starts) with avx2.
 //
 //go:noescape
 func normalZigF32AVX2(dst []float32, w []uint32, rej []uint16, tab []uint32, mu float32, sigma float32)
 
-// normalZigF32AVX512 computes dst[i] = mu + sigma·z, z = ±float32(w[i]>>8)·W[w[i]&127] when w[i]>>8 < K[w[i]&127] (the ziggurat's fast path; tab = asm.ZigTable holds W then K), else dst[i] = the bits of w[i] and bit i%16 of rej[i/16] is set (rej gets ⌈len(dst)/16⌉ elements; len(w) ≥ len(dst); dst may start where w starts) with avx512.
+// normalZigF32AVX512 computes dst[i] = mu + sigma·z, z = ±float32(w[i]>>8)·W[w[i]&127] when w[i]>>8 < K[w[i]&127] (the ziggurat's fast path; tab = the ziggurat table of package prob, W then K), else dst[i] = the bits of w[i] and bit i%16 of rej[i/16] is set (rej gets ⌈len(dst)/16⌉ elements; len(w) ≥ len(dst); dst may start where w starts) with avx512.
 //
 //go:noescape
 func normalZigF32AVX512(dst []float32, w []uint32, rej []uint16, tab []uint32, mu float32, sigma float32)
 
-// zigWedgeF32AVX512 computes the first slow-path attempt of every word that normalZig rejected (bit j%16 of rej[j/16] set, j < len(dst): dst[j] holds the word; tab = asm.ZigTable, ftab = asm.ZigWedgeTable; key and p as for asm.ZigSlow, p the position of dst[0]): dst[j] = mu + sigma·z when that attempt decides, else dst[j] keeps the word and j goes to idx[0:n] in increasing order (len(rej) = ⌈len(dst)/16⌉, len(idx) ≥ 16·len(rej)) with avx512.
+// zigWedgeF32AVX512 computes the first slow-path attempt of every word that normalZig rejected (bit j%16 of rej[j/16] set, j < len(dst): dst[j] holds the word; tab and ftab the tables of package prob; key and p those of the private stream of the value at dst[0], p the position of dst[0]): dst[j] = mu + sigma·z when that attempt decides, else dst[j] keeps the word and j goes to idx[0:n] in increasing order (len(rej) = ⌈len(dst)/16⌉, len(idx) ≥ 16·len(rej)) with avx512.
 //
 //go:noescape
 func zigWedgeF32AVX512(dst []float32, rej []uint16, idx []uint32, tab []uint32, ftab []float64, key uint64, p uint64, mu float32, sigma float32) (n int)
