@@ -9,8 +9,8 @@ import (
 	. "github.com/mmcloughlin/avo/reg"
 
 	"github.com/lanes-go/lanes/gen/alg"
-	k "github.com/lanes-go/lanes/internal/kconst"
 	"github.com/lanes-go/lanes/gen/spec"
+	k "github.com/lanes-go/lanes/internal/kconst"
 )
 
 // The act kernels. Exp, Sigmoid, Tanh and Log are the algorithms of

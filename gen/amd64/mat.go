@@ -8,6 +8,7 @@ import (
 	. "github.com/mmcloughlin/avo/reg"
 
 	"github.com/lanes-go/lanes/gen/spec"
+	"github.com/lanes-go/lanes/internal/kconst"
 )
 
 // The GEMM micro-kernel tiles (MR rows × NR columns of C), for the register
@@ -34,15 +35,15 @@ import (
 const (
 	// gemmPrefetchLog: B rows are prefetched 1<<gemmPrefetchLog k steps ahead.
 	gemmPrefetchLog = 3
-	mrAVX512        = 6
-	rowVecsAVX512   = 4
-	mrAVX2          = 6
-	rowVecsAVX2     = 2
+	mrAVX512        = kconst.GemmMR
+	rowVecsAVX512   = kconst.GemmRowVecsAVX512
+	mrAVX2          = kconst.GemmMR
+	rowVecsAVX2     = kconst.GemmRowVecsAVX2
 )
 
 // peakAccs is the number of independent FMA chains of peakFMA: more than
 // pipes × latency (2 × 4), so the FMA pipes, not the chains, limit it.
-const peakAccs = 12
+const peakAccs = kconst.GemmPeakAccs
 
 func gemmTile(v vk) (mr, nr int) {
 	if v.isa == spec.AVX512 {

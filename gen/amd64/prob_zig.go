@@ -8,7 +8,12 @@ import (
 	. "github.com/mmcloughlin/avo/reg"
 
 	"github.com/lanes-go/lanes/gen/spec"
+	"github.com/lanes-go/lanes/internal/kconst"
 )
+
+// zigLayers is the number of layers of the ziggurat: the tables hold W then K
+// (tab, 4-byte entries) and X·2⁻²⁴, F, F[i−1]−F[i], 1/F, ln F (ftab, 8-byte).
+const zigLayers = kconst.ZigLayers
 
 // The fast path of the float32 ziggurat (asm/prob_zig.go, normalZigGeneric):
 // per word w, layer i = w & 127, u = w >> 8; if u < K[i] the value is
@@ -40,7 +45,7 @@ func normalZigAVX512(in spec.Instance) {
 	for j := range tw {
 		tw[j], tk[j] = ZMM(), ZMM()
 		VMOVDQU32(Mem{Base: tab, Disp: 64 * j}, tw[j])
-		VMOVDQU32(Mem{Base: tab, Disp: 512 + 64*j}, tk[j])
+		VMOVDQU32(Mem{Base: tab, Disp: 4*zigLayers + 64*j}, tk[j])
 	}
 	bcast := func(c uint32) VecVirtual {
 		r := GP32()
@@ -161,7 +166,7 @@ func normalZigAVX2(in spec.Instance) {
 		VPGATHERDD(ones, Mem{Base: tab, Index: idx, Scale: 4}, wv)
 		VPCMPEQD(ones, ones, ones)
 		VPXOR(kv, kv, kv)
-		VPGATHERDD(ones, Mem{Base: tab, Index: idx, Scale: 4, Disp: 512}, kv)
+		VPGATHERDD(ones, Mem{Base: tab, Index: idx, Scale: 4, Disp: 4 * zigLayers}, kv)
 		u := YMM()
 		VPSRLD(U8(8), x, u)
 		acc := YMM()
@@ -336,10 +341,10 @@ func zigWedgeAVX512(in spec.Instance) {
 	Label("wedge")
 	var (
 		pv, kg  = ZMM(), ZMM() // p and key + γ
-		posMul  = q(0xF1357AEA2E62A9C5)
-		gamma   = q(0x9E3779B97F4A7C15)
-		m1      = q(0xBF58476D1CE4E5B9)
-		m2      = q(0x94D049BB133111EB)
+		posMul  = q(kconst.ZigPosMul)
+		gamma   = q(kconst.SplitMixGamma)
+		m1      = q(kconst.SplitMixM1)
+		m2      = q(kconst.SplitMixM2)
 		one     = q(1)
 		c127    = q(127)
 		p53     = pd(0x1p-53)
@@ -351,7 +356,7 @@ func zigWedgeAVX512(in spec.Instance) {
 		VPBROADCASTQ(t, pv)
 		k := Load(Param("key"), GP64())
 		g := GP64()
-		MOVQ(U64(0x9E3779B97F4A7C15), g)
+		MOVQ(U64(kconst.SplitMixGamma), g)
 		ADDQ(g, k)
 		VPBROADCASTQ(k, kg)
 	}
@@ -434,10 +439,10 @@ func zigWedgeAVX512(in spec.Instance) {
 		VPORQ(one, ii, K3, ii)
 
 		xs := gather(0, ii)
-		f := gather(8*128, ii)
-		d := gather(2*8*128, ii)
-		invF := gather(3*8*128-8, ii)
-		l := gather(4*8*128-8, ii)
+		f := gather(8*zigLayers, ii)
+		d := gather(2*8*zigLayers, ii)
+		invF := gather(3*8*zigLayers-8, ii)
+		l := gather(4*8*zigLayers-8, ii)
 
 		x := ZMM()
 		VPSRLQ(U8(8), w, x)
@@ -471,7 +476,7 @@ func zigWedgeAVX512(in spec.Instance) {
 		k2, ww2 := YMM(), YMM()
 		VPXORD(k2, k2, k2)
 		KXNORB(K0, K0, K4)
-		VPGATHERDD(Mem{Base: tab, Index: l2, Scale: 4, Disp: 4 * 128}, K4, k2)
+		VPGATHERDD(Mem{Base: tab, Index: l2, Scale: 4, Disp: 4 * zigLayers}, K4, k2)
 		VPXORD(ww2, ww2, ww2)
 		KXNORB(K0, K0, K4)
 		VPGATHERDD(Mem{Base: tab, Index: l2, Scale: 4}, K4, ww2)
