@@ -12,3 +12,19 @@ func TestActEncode(t *testing.T) {
 		}
 	}
 }
+
+// TestSshrEncode decodes SSHR (alg's SarI) for every shift and both
+// arrangements.
+func TestSshrEncode(t *testing.T) {
+	for _, arr := range []Arr{D2, S4} {
+		bits := 64
+		if arr == S4 {
+			bits = 32
+		}
+		for sh := 1; sh <= bits; sh++ {
+			for _, d := range regs {
+				check(t, sshr.Encode(arr, d, 31-d, sh))
+			}
+		}
+	}
+}

@@ -24,14 +24,14 @@ loop:
 	MOVD $0x4b400000, R9
 	VDUP R9, V2.S4
 	VMOV V2.B16, V3.B16
-	VFMLA V1.S4, V0.S4, V3.S4
+	VFMLA V0.S4, V1.S4, V3.S4
 	MOVD $0x4b400000, R9
 	VDUP R9, V2.S4
 	WORD $0x4ea2d461 // fsub v1.4s, v3.4s, v2.4s
 	MOVD $0xbf317218, R9
 	VDUP R9, V2.S4
 	VMOV V0.B16, V4.B16
-	VFMLA V2.S4, V1.S4, V4.S4
+	VFMLA V1.S4, V2.S4, V4.S4
 	MOVD $0x3102e308, R9
 	VDUP R9, V0.S4
 	WORD $0x6e20dc22 // fmul v2.4s, v1.4s, v0.4s
@@ -93,14 +93,14 @@ tail:
 	MOVD $0x4b400000, R9
 	VDUP R9, V2.S4
 	VMOV V2.B16, V3.B16
-	VFMLA V1.S4, V0.S4, V3.S4
+	VFMLA V0.S4, V1.S4, V3.S4
 	MOVD $0x4b400000, R9
 	VDUP R9, V2.S4
 	WORD $0x4ea2d461 // fsub v1.4s, v3.4s, v2.4s
 	MOVD $0xbf317218, R9
 	VDUP R9, V2.S4
 	VMOV V0.B16, V4.B16
-	VFMLA V2.S4, V1.S4, V4.S4
+	VFMLA V1.S4, V2.S4, V4.S4
 	MOVD $0x3102e308, R9
 	VDUP R9, V0.S4
 	WORD $0x6e20dc22 // fmul v2.4s, v1.4s, v0.4s
@@ -246,6 +246,8 @@ loop:
 	MOVD $0x3ff0000000000000, R9
 	VDUP R9, V5.D2
 	WORD $0x4e65d403 // fadd v3.2d, v0.2d, v5.2d
+	MOVD $0x3ff0000000000000, R9
+	VDUP R9, V5.D2
 	WORD $0x4ee3d4a2 // fsub v2.2d, v5.2d, v3.2d
 	WORD $0x4e60d445 // fadd v5.2d, v2.2d, v0.2d
 	WORD $0x4e64d4a0 // fadd v0.2d, v5.2d, v4.2d
@@ -354,6 +356,8 @@ tail:
 	MOVD $0x3ff0000000000000, R9
 	VDUP R9, V5.D2
 	WORD $0x4e65d403 // fadd v3.2d, v0.2d, v5.2d
+	MOVD $0x3ff0000000000000, R9
+	VDUP R9, V5.D2
 	WORD $0x4ee3d4a2 // fsub v2.2d, v5.2d, v3.2d
 	WORD $0x4e60d445 // fadd v5.2d, v2.2d, v0.2d
 	WORD $0x4e64d4a0 // fadd v0.2d, v5.2d, v4.2d
@@ -431,108 +435,116 @@ loop:
 	WORD $0x6e63dca8 // fmul v8.2d, v5.2d, v3.2d
 	WORD $0x6e65dd03 // fmul v3.2d, v8.2d, v5.2d
 	WORD $0x4e67d468 // fadd v8.2d, v3.2d, v7.2d
-	WORD $0x6ee0f867 // fneg v7.2d, v3.2d
-	VMOV V7.B16, V3.B16
-	VFMLA V8.D2, V4.D2, V3.D2
-	WORD $0x4e63d4a7 // fadd v7.2d, v5.2d, v3.2d
+	MOVD $0x8000000000000000, R9
+	VDUP R9, V7.D2
+	VEOR V7.B16, V3.B16, V6.B16
+	VMOV V6.B16, V7.B16
+	VFMLA V8.D2, V4.D2, V7.D2
+	WORD $0x4e67d4a6 // fadd v6.2d, v5.2d, v7.2d
 	MOVD $0x3fe62e42fefa39ef, R9
-	VDUP R9, V3.D2
-	VMOV V7.B16, V5.B16
-	VFMLA V3.D2, V0.D2, V5.D2
-	MOVD $0x0, R9
 	VDUP R9, V7.D2
+	VMOV V6.B16, V5.B16
+	VFMLA V7.D2, V0.D2, V5.D2
 	MOVD $0x7ff0000000000000, R9
-	VDUP R9, V3.D2
-	WORD $0x4e63e420 // fcmeq v0.2d, v1.2d, v3.2d
-	VMOV V0.B16, V3.B16
-	VBSL V5.B16, V1.B16, V3.B16
-	WORD $0x4e67e425 // fcmeq v5.2d, v1.2d, v7.2d
+	VDUP R9, V6.D2
+	WORD $0x4e66e427 // fcmeq v7.2d, v1.2d, v6.2d
+	VMOV V7.B16, V6.B16
+	VBSL V5.B16, V1.B16, V6.B16
+	MOVD $0x0, R9
+	VDUP R9, V5.D2
+	WORD $0x4e65e427 // fcmeq v7.2d, v1.2d, v5.2d
 	MOVD $0xfff0000000000000, R9
-	VDUP R9, V0.D2
-	VMOV V5.B16, V8.B16
-	VBSL V3.B16, V0.B16, V8.B16
-	WORD $0x6ee1e4e3 // fcmgt v3.2d, v7.2d, v1.2d
+	VDUP R9, V5.D2
+	VMOV V7.B16, V0.B16
+	VBSL V6.B16, V5.B16, V0.B16
+	MOVD $0x0, R9
+	VDUP R9, V6.D2
+	WORD $0x6ee1e4c5 // fcmgt v5.2d, v6.2d, v1.2d
 	MOVD $0x7ff8000000000000, R9
-	VDUP R9, V7.D2
-	VMOV V3.B16, V0.B16
-	VBSL V8.B16, V7.B16, V0.B16
-	WORD $0x4e61e428 // fcmeq v8.2d, v1.2d, v1.2d
-	VMOV V8.B16, V7.B16
-	VBSL V1.B16, V0.B16, V7.B16
+	VDUP R9, V6.D2
+	VMOV V5.B16, V7.B16
+	VBSL V0.B16, V6.B16, V7.B16
+	WORD $0x4e61e420 // fcmeq v0.2d, v1.2d, v1.2d
+	VMOV V0.B16, V6.B16
+	VBSL V1.B16, V7.B16, V6.B16
 	MOVD $0x95f619980c433, R9
 	VDUP R9, V1.D2
-	VADD V1.D2, V2.D2, V0.D2
-	VUSHR $52, V0.D2, V1.D2
+	VADD V1.D2, V2.D2, V7.D2
+	VUSHR $52, V7.D2, V1.D2
 	MOVD $0x4330000000000000, R9
-	VDUP R9, V8.D2
-	VORR V8.B16, V1.B16, V3.B16
+	VDUP R9, V0.D2
+	VORR V0.B16, V1.B16, V5.B16
 	MOVD $0x43300000000003ff, R9
-	VDUP R9, V8.D2
-	WORD $0x4ee8d461 // fsub v1.2d, v3.2d, v8.2d
+	VDUP R9, V0.D2
+	WORD $0x4ee0d4a1 // fsub v1.2d, v5.2d, v0.2d
 	MOVD $0xfffffffffffff, R9
-	VDUP R9, V8.D2
-	VAND V8.B16, V0.B16, V3.B16
+	VDUP R9, V0.D2
+	VAND V0.B16, V7.B16, V5.B16
 	MOVD $0x3fe6a09e667f3bcd, R9
-	VDUP R9, V8.D2
-	VADD V8.D2, V3.D2, V0.D2
+	VDUP R9, V0.D2
+	VADD V0.D2, V5.D2, V7.D2
 	MOVD $0x3ff0000000000000, R9
-	VDUP R9, V8.D2
-	WORD $0x4ee8d403 // fsub v3.2d, v0.2d, v8.2d
+	VDUP R9, V0.D2
+	WORD $0x4ee0d4e5 // fsub v5.2d, v7.2d, v0.2d
 	MOVD $0x4000000000000000, R9
-	VDUP R9, V8.D2
-	WORD $0x4e68d460 // fadd v0.2d, v3.2d, v8.2d
-	WORD $0x6e60fc68 // fdiv v8.2d, v3.2d, v0.2d
-	WORD $0x6e68dd00 // fmul v0.2d, v8.2d, v8.2d
+	VDUP R9, V0.D2
+	WORD $0x4e60d4a7 // fadd v7.2d, v5.2d, v0.2d
+	WORD $0x6e67fca0 // fdiv v0.2d, v5.2d, v7.2d
+	WORD $0x6e60dc07 // fmul v7.2d, v0.2d, v0.2d
 	MOVD $0x3fcf13c4c0000000, R9
-	VDUP R9, V5.D2
+	VDUP R9, V8.D2
 	MOVD $0x3fd23d3dc0000000, R9
 	VDUP R9, V4.D2
-	VMOV V4.B16, V6.B16
-	VFMLA V0.D2, V5.D2, V6.D2
+	VMOV V4.B16, V3.B16
+	VFMLA V7.D2, V8.D2, V3.D2
 	MOVD $0x3fd999c260000000, R9
 	VDUP R9, V4.D2
-	VMOV V4.B16, V5.B16
-	VFMLA V0.D2, V6.D2, V5.D2
+	VMOV V4.B16, V8.B16
+	VFMLA V7.D2, V3.D2, V8.D2
 	MOVD $0x3fe5555540000000, R9
 	VDUP R9, V4.D2
-	VMOV V4.B16, V6.B16
-	VFMLA V0.D2, V5.D2, V6.D2
-	WORD $0x6e60dcc4 // fmul v4.2d, v6.2d, v0.2d
-	MOVD $0x3fe0000000000000, R9
-	VDUP R9, V0.D2
-	WORD $0x6e60dc66 // fmul v6.2d, v3.2d, v0.2d
-	WORD $0x6e63dcc0 // fmul v0.2d, v6.2d, v3.2d
-	WORD $0x4e64d406 // fadd v6.2d, v0.2d, v4.2d
-	WORD $0x6ee0f804 // fneg v4.2d, v0.2d
-	VMOV V4.B16, V0.B16
-	VFMLA V6.D2, V8.D2, V0.D2
-	WORD $0x4e60d464 // fadd v4.2d, v3.2d, v0.2d
-	MOVD $0x3fe62e42fefa39ef, R9
-	VDUP R9, V0.D2
 	VMOV V4.B16, V3.B16
-	VFMLA V0.D2, V1.D2, V3.D2
-	MOVD $0x0, R9
+	VFMLA V7.D2, V8.D2, V3.D2
+	WORD $0x6e67dc64 // fmul v4.2d, v3.2d, v7.2d
+	MOVD $0x3fe0000000000000, R9
+	VDUP R9, V7.D2
+	WORD $0x6e67dca3 // fmul v3.2d, v5.2d, v7.2d
+	WORD $0x6e65dc67 // fmul v7.2d, v3.2d, v5.2d
+	WORD $0x4e64d4e3 // fadd v3.2d, v7.2d, v4.2d
+	MOVD $0x8000000000000000, R9
 	VDUP R9, V4.D2
+	VEOR V4.B16, V7.B16, V8.B16
+	VMOV V8.B16, V4.B16
+	VFMLA V3.D2, V0.D2, V4.D2
+	WORD $0x4e64d4a8 // fadd v8.2d, v5.2d, v4.2d
+	MOVD $0x3fe62e42fefa39ef, R9
+	VDUP R9, V4.D2
+	VMOV V8.B16, V5.B16
+	VFMLA V4.D2, V1.D2, V5.D2
 	MOVD $0x7ff0000000000000, R9
-	VDUP R9, V0.D2
-	WORD $0x4e60e441 // fcmeq v1.2d, v2.2d, v0.2d
-	VMOV V1.B16, V0.B16
-	VBSL V3.B16, V2.B16, V0.B16
-	WORD $0x4e64e443 // fcmeq v3.2d, v2.2d, v4.2d
+	VDUP R9, V8.D2
+	WORD $0x4e68e444 // fcmeq v4.2d, v2.2d, v8.2d
+	VMOV V4.B16, V8.B16
+	VBSL V5.B16, V2.B16, V8.B16
+	MOVD $0x0, R9
+	VDUP R9, V5.D2
+	WORD $0x4e65e444 // fcmeq v4.2d, v2.2d, v5.2d
 	MOVD $0xfff0000000000000, R9
-	VDUP R9, V1.D2
-	VMOV V3.B16, V6.B16
-	VBSL V0.B16, V1.B16, V6.B16
-	WORD $0x6ee2e480 // fcmgt v0.2d, v4.2d, v2.2d
+	VDUP R9, V5.D2
+	VMOV V4.B16, V1.B16
+	VBSL V8.B16, V5.B16, V1.B16
+	MOVD $0x0, R9
+	VDUP R9, V8.D2
+	WORD $0x6ee2e505 // fcmgt v5.2d, v8.2d, v2.2d
 	MOVD $0x7ff8000000000000, R9
-	VDUP R9, V4.D2
-	VMOV V0.B16, V1.B16
-	VBSL V6.B16, V4.B16, V1.B16
-	WORD $0x4e62e446 // fcmeq v6.2d, v2.2d, v2.2d
-	VMOV V6.B16, V4.B16
-	VBSL V2.B16, V1.B16, V4.B16
-	WORD $0x0e6168e2 // fcvtn v2.2s, v7.2d
-	WORD $0x4e616882 // fcvtn2 v2.4s, v4.2d
+	VDUP R9, V8.D2
+	VMOV V5.B16, V4.B16
+	VBSL V1.B16, V8.B16, V4.B16
+	WORD $0x4e62e441 // fcmeq v1.2d, v2.2d, v2.2d
+	VMOV V1.B16, V8.B16
+	VBSL V2.B16, V4.B16, V8.B16
+	WORD $0x0e6168c2 // fcvtn v2.2s, v6.2d
+	WORD $0x4e616902 // fcvtn2 v2.4s, v8.2d
 	VST1.P [V2.S4], 16(R2)
 	SUB $4, R3, R3
 	B loop
@@ -584,35 +596,39 @@ tail:
 	WORD $0x6e62dc87 // fmul v7.2d, v4.2d, v2.2d
 	WORD $0x6e64dce2 // fmul v2.2d, v7.2d, v4.2d
 	WORD $0x4e66d447 // fadd v7.2d, v2.2d, v6.2d
-	WORD $0x6ee0f846 // fneg v6.2d, v2.2d
-	VMOV V6.B16, V2.B16
-	VFMLA V7.D2, V3.D2, V2.D2
-	WORD $0x4e62d486 // fadd v6.2d, v4.2d, v2.2d
+	MOVD $0x8000000000000000, R9
+	VDUP R9, V6.D2
+	VEOR V6.B16, V2.B16, V5.B16
+	VMOV V5.B16, V6.B16
+	VFMLA V7.D2, V3.D2, V6.D2
+	WORD $0x4e66d485 // fadd v5.2d, v4.2d, v6.2d
 	MOVD $0x3fe62e42fefa39ef, R9
-	VDUP R9, V2.D2
-	VMOV V6.B16, V4.B16
-	VFMLA V2.D2, V0.D2, V4.D2
-	MOVD $0x0, R9
 	VDUP R9, V6.D2
+	VMOV V5.B16, V4.B16
+	VFMLA V6.D2, V0.D2, V4.D2
 	MOVD $0x7ff0000000000000, R9
-	VDUP R9, V2.D2
-	WORD $0x4e62e420 // fcmeq v0.2d, v1.2d, v2.2d
-	VMOV V0.B16, V2.B16
-	VBSL V4.B16, V1.B16, V2.B16
-	WORD $0x4e66e424 // fcmeq v4.2d, v1.2d, v6.2d
+	VDUP R9, V5.D2
+	WORD $0x4e65e426 // fcmeq v6.2d, v1.2d, v5.2d
+	VMOV V6.B16, V5.B16
+	VBSL V4.B16, V1.B16, V5.B16
+	MOVD $0x0, R9
+	VDUP R9, V4.D2
+	WORD $0x4e64e426 // fcmeq v6.2d, v1.2d, v4.2d
 	MOVD $0xfff0000000000000, R9
-	VDUP R9, V0.D2
-	VMOV V4.B16, V7.B16
-	VBSL V2.B16, V0.B16, V7.B16
-	WORD $0x6ee1e4c2 // fcmgt v2.2d, v6.2d, v1.2d
+	VDUP R9, V4.D2
+	VMOV V6.B16, V0.B16
+	VBSL V5.B16, V4.B16, V0.B16
+	MOVD $0x0, R9
+	VDUP R9, V5.D2
+	WORD $0x6ee1e4a4 // fcmgt v4.2d, v5.2d, v1.2d
 	MOVD $0x7ff8000000000000, R9
-	VDUP R9, V6.D2
-	VMOV V2.B16, V0.B16
-	VBSL V7.B16, V6.B16, V0.B16
-	WORD $0x4e61e427 // fcmeq v7.2d, v1.2d, v1.2d
-	VMOV V7.B16, V6.B16
-	VBSL V1.B16, V0.B16, V6.B16
-	WORD $0x0e6168c1 // fcvtn v1.2s, v6.2d
+	VDUP R9, V5.D2
+	VMOV V4.B16, V6.B16
+	VBSL V0.B16, V5.B16, V6.B16
+	WORD $0x4e61e420 // fcmeq v0.2d, v1.2d, v1.2d
+	VMOV V0.B16, V5.B16
+	VBSL V1.B16, V6.B16, V5.B16
+	WORD $0x0e6168a1 // fcvtn v1.2s, v5.2d
 	FMOVS.P F1, 4(R2)
 	SUB $1, R3, R3
 	B tail
@@ -666,14 +682,16 @@ loop:
 	VDUP R9, V5.D2
 	WORD $0x6e65dc83 // fmul v3.2d, v4.2d, v5.2d
 	WORD $0x6e64dc65 // fmul v5.2d, v3.2d, v4.2d
-	WORD $0x6ee0f8a2 // fneg v2.2d, v5.2d
-	VMOV V2.B16, V6.B16
-	VFMLA V4.D2, V3.D2, V6.D2
-	MOVD $0x4000000000000000, R9
+	MOVD $0x8000000000000000, R9
 	VDUP R9, V2.D2
-	WORD $0x4e62d483 // fadd v3.2d, v4.2d, v2.2d
-	WORD $0x6e63fc82 // fdiv v2.2d, v4.2d, v3.2d
-	WORD $0x6e62dc43 // fmul v3.2d, v2.2d, v2.2d
+	VEOR V2.B16, V5.B16, V6.B16
+	VMOV V6.B16, V2.B16
+	VFMLA V4.D2, V3.D2, V2.D2
+	MOVD $0x4000000000000000, R9
+	VDUP R9, V6.D2
+	WORD $0x4e66d483 // fadd v3.2d, v4.2d, v6.2d
+	WORD $0x6e63fc86 // fdiv v6.2d, v4.2d, v3.2d
+	WORD $0x6e66dcc3 // fmul v3.2d, v6.2d, v6.2d
 	WORD $0x6e63dc67 // fmul v7.2d, v3.2d, v3.2d
 	MOVD $0x3fc39a09d078c69f, R9
 	VDUP R9, V8.D2
@@ -703,46 +721,50 @@ loop:
 	WORD $0x6e6bdc6a // fmul v10.2d, v3.2d, v11.2d
 	WORD $0x4e6ad52b // fadd v11.2d, v9.2d, v10.2d
 	WORD $0x4e6bd4aa // fadd v10.2d, v5.2d, v11.2d
-	WORD $0x6ee0f8cb // fneg v11.2d, v6.2d
-	VMOV V11.B16, V6.B16
-	VFMLA V10.D2, V2.D2, V6.D2
-	WORD $0x4ee5d48b // fsub v11.2d, v4.2d, v5.2d
-	WORD $0x4eebd48a // fsub v10.2d, v4.2d, v11.2d
+	MOVD $0x8000000000000000, R9
+	VDUP R9, V11.D2
+	VEOR V11.B16, V2.B16, V9.B16
+	VMOV V9.B16, V11.B16
+	VFMLA V10.D2, V6.D2, V11.D2
+	WORD $0x4ee5d489 // fsub v9.2d, v4.2d, v5.2d
+	WORD $0x4ee9d48a // fsub v10.2d, v4.2d, v9.2d
 	WORD $0x4ee5d544 // fsub v4.2d, v10.2d, v5.2d
 	MOVD $0x3fe62e42fee00000, R9
 	VDUP R9, V5.D2
 	WORD $0x6e65dc2a // fmul v10.2d, v1.2d, v5.2d
-	WORD $0x4e6bd545 // fadd v5.2d, v10.2d, v11.2d
-	WORD $0x4ee5d542 // fsub v2.2d, v10.2d, v5.2d
-	WORD $0x4e6bd44a // fadd v10.2d, v2.2d, v11.2d
+	WORD $0x4e69d545 // fadd v5.2d, v10.2d, v9.2d
+	WORD $0x4ee5d546 // fsub v6.2d, v10.2d, v5.2d
+	WORD $0x4e69d4ca // fadd v10.2d, v6.2d, v9.2d
 	MOVD $0x3dea39ef35793c76, R9
-	VDUP R9, V11.D2
-	VMOV V6.B16, V2.B16
-	VFMLA V11.D2, V1.D2, V2.D2
-	WORD $0x4e62d486 // fadd v6.2d, v4.2d, v2.2d
-	WORD $0x4e66d542 // fadd v2.2d, v10.2d, v6.2d
-	WORD $0x4e62d4a6 // fadd v6.2d, v5.2d, v2.2d
-	MOVD $0x0, R9
-	VDUP R9, V2.D2
+	VDUP R9, V9.D2
+	VMOV V11.B16, V6.B16
+	VFMLA V9.D2, V1.D2, V6.D2
+	WORD $0x4e66d48b // fadd v11.2d, v4.2d, v6.2d
+	WORD $0x4e6bd546 // fadd v6.2d, v10.2d, v11.2d
+	WORD $0x4e66d4ab // fadd v11.2d, v5.2d, v6.2d
 	MOVD $0x7ff0000000000000, R9
-	VDUP R9, V5.D2
-	WORD $0x4e65e40a // fcmeq v10.2d, v0.2d, v5.2d
-	VMOV V10.B16, V5.B16
-	VBSL V6.B16, V0.B16, V5.B16
-	WORD $0x4e62e406 // fcmeq v6.2d, v0.2d, v2.2d
+	VDUP R9, V6.D2
+	WORD $0x4e66e405 // fcmeq v5.2d, v0.2d, v6.2d
+	VMOV V5.B16, V6.B16
+	VBSL V11.B16, V0.B16, V6.B16
+	MOVD $0x0, R9
+	VDUP R9, V11.D2
+	WORD $0x4e6be405 // fcmeq v5.2d, v0.2d, v11.2d
 	MOVD $0xfff0000000000000, R9
-	VDUP R9, V10.D2
-	VMOV V6.B16, V4.B16
-	VBSL V5.B16, V10.B16, V4.B16
-	WORD $0x6ee0e445 // fcmgt v5.2d, v2.2d, v0.2d
-	MOVD $0x7ff8000000000000, R9
-	VDUP R9, V2.D2
+	VDUP R9, V11.D2
 	VMOV V5.B16, V10.B16
-	VBSL V4.B16, V2.B16, V10.B16
-	WORD $0x4e60e404 // fcmeq v4.2d, v0.2d, v0.2d
-	VMOV V4.B16, V2.B16
-	VBSL V0.B16, V10.B16, V2.B16
-	VST1.P [V2.D2], 16(R2)
+	VBSL V6.B16, V11.B16, V10.B16
+	MOVD $0x0, R9
+	VDUP R9, V6.D2
+	WORD $0x6ee0e4cb // fcmgt v11.2d, v6.2d, v0.2d
+	MOVD $0x7ff8000000000000, R9
+	VDUP R9, V6.D2
+	VMOV V11.B16, V5.B16
+	VBSL V10.B16, V6.B16, V5.B16
+	WORD $0x4e60e40a // fcmeq v10.2d, v0.2d, v0.2d
+	VMOV V10.B16, V6.B16
+	VBSL V0.B16, V5.B16, V6.B16
+	VST1.P [V6.D2], 16(R2)
 	SUB $2, R3, R3
 	B loop
 tail:
@@ -786,14 +808,16 @@ tail:
 	VDUP R9, V5.D2
 	WORD $0x6e65dc83 // fmul v3.2d, v4.2d, v5.2d
 	WORD $0x6e64dc65 // fmul v5.2d, v3.2d, v4.2d
-	WORD $0x6ee0f8a2 // fneg v2.2d, v5.2d
-	VMOV V2.B16, V6.B16
-	VFMLA V4.D2, V3.D2, V6.D2
-	MOVD $0x4000000000000000, R9
+	MOVD $0x8000000000000000, R9
 	VDUP R9, V2.D2
-	WORD $0x4e62d483 // fadd v3.2d, v4.2d, v2.2d
-	WORD $0x6e63fc82 // fdiv v2.2d, v4.2d, v3.2d
-	WORD $0x6e62dc43 // fmul v3.2d, v2.2d, v2.2d
+	VEOR V2.B16, V5.B16, V6.B16
+	VMOV V6.B16, V2.B16
+	VFMLA V4.D2, V3.D2, V2.D2
+	MOVD $0x4000000000000000, R9
+	VDUP R9, V6.D2
+	WORD $0x4e66d483 // fadd v3.2d, v4.2d, v6.2d
+	WORD $0x6e63fc86 // fdiv v6.2d, v4.2d, v3.2d
+	WORD $0x6e66dcc3 // fmul v3.2d, v6.2d, v6.2d
 	WORD $0x6e63dc67 // fmul v7.2d, v3.2d, v3.2d
 	MOVD $0x3fc39a09d078c69f, R9
 	VDUP R9, V8.D2
@@ -823,46 +847,50 @@ tail:
 	WORD $0x6e6bdc6a // fmul v10.2d, v3.2d, v11.2d
 	WORD $0x4e6ad52b // fadd v11.2d, v9.2d, v10.2d
 	WORD $0x4e6bd4aa // fadd v10.2d, v5.2d, v11.2d
-	WORD $0x6ee0f8cb // fneg v11.2d, v6.2d
-	VMOV V11.B16, V6.B16
-	VFMLA V10.D2, V2.D2, V6.D2
-	WORD $0x4ee5d48b // fsub v11.2d, v4.2d, v5.2d
-	WORD $0x4eebd48a // fsub v10.2d, v4.2d, v11.2d
+	MOVD $0x8000000000000000, R9
+	VDUP R9, V11.D2
+	VEOR V11.B16, V2.B16, V9.B16
+	VMOV V9.B16, V11.B16
+	VFMLA V10.D2, V6.D2, V11.D2
+	WORD $0x4ee5d489 // fsub v9.2d, v4.2d, v5.2d
+	WORD $0x4ee9d48a // fsub v10.2d, v4.2d, v9.2d
 	WORD $0x4ee5d544 // fsub v4.2d, v10.2d, v5.2d
 	MOVD $0x3fe62e42fee00000, R9
 	VDUP R9, V5.D2
 	WORD $0x6e65dc2a // fmul v10.2d, v1.2d, v5.2d
-	WORD $0x4e6bd545 // fadd v5.2d, v10.2d, v11.2d
-	WORD $0x4ee5d542 // fsub v2.2d, v10.2d, v5.2d
-	WORD $0x4e6bd44a // fadd v10.2d, v2.2d, v11.2d
+	WORD $0x4e69d545 // fadd v5.2d, v10.2d, v9.2d
+	WORD $0x4ee5d546 // fsub v6.2d, v10.2d, v5.2d
+	WORD $0x4e69d4ca // fadd v10.2d, v6.2d, v9.2d
 	MOVD $0x3dea39ef35793c76, R9
-	VDUP R9, V11.D2
-	VMOV V6.B16, V2.B16
-	VFMLA V11.D2, V1.D2, V2.D2
-	WORD $0x4e62d486 // fadd v6.2d, v4.2d, v2.2d
-	WORD $0x4e66d542 // fadd v2.2d, v10.2d, v6.2d
-	WORD $0x4e62d4a6 // fadd v6.2d, v5.2d, v2.2d
-	MOVD $0x0, R9
-	VDUP R9, V2.D2
+	VDUP R9, V9.D2
+	VMOV V11.B16, V6.B16
+	VFMLA V9.D2, V1.D2, V6.D2
+	WORD $0x4e66d48b // fadd v11.2d, v4.2d, v6.2d
+	WORD $0x4e6bd546 // fadd v6.2d, v10.2d, v11.2d
+	WORD $0x4e66d4ab // fadd v11.2d, v5.2d, v6.2d
 	MOVD $0x7ff0000000000000, R9
-	VDUP R9, V5.D2
-	WORD $0x4e65e40a // fcmeq v10.2d, v0.2d, v5.2d
-	VMOV V10.B16, V5.B16
-	VBSL V6.B16, V0.B16, V5.B16
-	WORD $0x4e62e406 // fcmeq v6.2d, v0.2d, v2.2d
+	VDUP R9, V6.D2
+	WORD $0x4e66e405 // fcmeq v5.2d, v0.2d, v6.2d
+	VMOV V5.B16, V6.B16
+	VBSL V11.B16, V0.B16, V6.B16
+	MOVD $0x0, R9
+	VDUP R9, V11.D2
+	WORD $0x4e6be405 // fcmeq v5.2d, v0.2d, v11.2d
 	MOVD $0xfff0000000000000, R9
-	VDUP R9, V10.D2
-	VMOV V6.B16, V4.B16
-	VBSL V5.B16, V10.B16, V4.B16
-	WORD $0x6ee0e445 // fcmgt v5.2d, v2.2d, v0.2d
-	MOVD $0x7ff8000000000000, R9
-	VDUP R9, V2.D2
+	VDUP R9, V11.D2
 	VMOV V5.B16, V10.B16
-	VBSL V4.B16, V2.B16, V10.B16
-	WORD $0x4e60e404 // fcmeq v4.2d, v0.2d, v0.2d
-	VMOV V4.B16, V2.B16
-	VBSL V0.B16, V10.B16, V2.B16
-	FMOVD.P F2, 8(R2)
+	VBSL V6.B16, V11.B16, V10.B16
+	MOVD $0x0, R9
+	VDUP R9, V6.D2
+	WORD $0x6ee0e4cb // fcmgt v11.2d, v6.2d, v0.2d
+	MOVD $0x7ff8000000000000, R9
+	VDUP R9, V6.D2
+	VMOV V11.B16, V5.B16
+	VBSL V10.B16, V6.B16, V5.B16
+	WORD $0x4e60e40a // fcmeq v10.2d, v0.2d, v0.2d
+	VMOV V10.B16, V6.B16
+	VBSL V0.B16, V5.B16, V6.B16
+	FMOVD.P F6, 8(R2)
 	SUB $1, R3, R3
 	B tail
 done:
@@ -879,84 +907,84 @@ loop:
 	VLD1.P 16(R0), [V0.S4]
 	MOVD $0x3f800000, R9
 	VDUP R9, V1.S4
+	MOVD $0x0, R9
+	VDUP R9, V2.S4
+	WORD $0x6e22e403 // fcmge v3.4s, v0.4s, v2.4s
 	MOVD $0x80000000, R9
 	VDUP R9, V2.S4
-	VORR V2.B16, V0.B16, V3.B16
+	VORR V2.B16, V0.B16, V4.B16
 	MOVD $0xc2d00000, R9
 	VDUP R9, V2.S4
-	WORD $0x4e22f464 // fmax v4.4s, v3.4s, v2.4s
+	WORD $0x4e22f480 // fmax v0.4s, v4.4s, v2.4s
 	MOVD $0x3fb8aa3b, R9
 	VDUP R9, V2.S4
 	MOVD $0x4b400000, R9
-	VDUP R9, V3.S4
-	VMOV V3.B16, V5.B16
-	VFMLA V2.S4, V4.S4, V5.S4
-	MOVD $0x4b400000, R9
-	VDUP R9, V3.S4
-	WORD $0x4ea3d4a2 // fsub v2.4s, v5.4s, v3.4s
-	MOVD $0xbf317218, R9
-	VDUP R9, V3.S4
-	VMOV V4.B16, V6.B16
-	VFMLA V3.S4, V2.S4, V6.S4
-	MOVD $0x3102e308, R9
 	VDUP R9, V4.S4
-	WORD $0x6e24dc43 // fmul v3.4s, v2.4s, v4.4s
-	WORD $0x4e23d4c4 // fadd v4.4s, v6.4s, v3.4s
-	WORD $0x6e24dc82 // fmul v2.4s, v4.4s, v4.4s
+	VMOV V4.B16, V5.B16
+	VFMLA V0.S4, V2.S4, V5.S4
+	MOVD $0x4b400000, R9
+	VDUP R9, V4.S4
+	WORD $0x4ea4d4a2 // fsub v2.4s, v5.4s, v4.4s
+	MOVD $0xbf317218, R9
+	VDUP R9, V4.S4
+	VMOV V0.B16, V6.B16
+	VFMLA V2.S4, V4.S4, V6.S4
+	MOVD $0x3102e308, R9
+	VDUP R9, V0.S4
+	WORD $0x6e20dc44 // fmul v4.4s, v2.4s, v0.4s
+	WORD $0x4e24d4c0 // fadd v0.4s, v6.4s, v4.4s
+	WORD $0x6e20dc02 // fmul v2.4s, v0.4s, v0.4s
 	MOVD $0x3e2aaa49, R9
 	VDUP R9, V7.S4
 	MOVD $0x3efffffe, R9
 	VDUP R9, V8.S4
 	VMOV V8.B16, V9.B16
-	VFMLA V4.S4, V7.S4, V9.S4
+	VFMLA V0.S4, V7.S4, V9.S4
 	MOVD $0x3c091cf1, R9
 	VDUP R9, V8.S4
 	MOVD $0x3d2aac79, R9
 	VDUP R9, V7.S4
 	VMOV V7.B16, V10.B16
-	VFMLA V4.S4, V8.S4, V10.S4
+	VFMLA V0.S4, V8.S4, V10.S4
 	MOVD $0x3ab51219, R9
 	VDUP R9, V7.S4
-	VMOV V10.B16, V4.B16
-	VFMLA V2.S4, V7.S4, V4.S4
+	VMOV V10.B16, V0.B16
+	VFMLA V2.S4, V7.S4, V0.S4
 	VMOV V9.B16, V10.B16
-	VFMLA V2.S4, V4.S4, V10.S4
-	VMOV V3.B16, V9.B16
+	VFMLA V2.S4, V0.S4, V10.S4
+	VMOV V4.B16, V9.B16
 	VFMLA V2.S4, V10.S4, V9.S4
 	MOVD $0x4b400000, R9
-	VDUP R9, V3.S4
-	VSUB V3.S4, V5.S4, V2.S4
-	WORD $0x4e29d4c3 // fadd v3.4s, v6.4s, v9.4s
-	WORD $0x4e21d469 // fadd v9.4s, v3.4s, v1.4s
-	WORD $0x4f3f0443 // sshr v3.4s, v2.4s, #1
+	VDUP R9, V4.S4
+	VSUB V4.S4, V5.S4, V2.S4
+	WORD $0x4e29d4c4 // fadd v4.4s, v6.4s, v9.4s
+	WORD $0x4e21d489 // fadd v9.4s, v4.4s, v1.4s
+	WORD $0x4f3f0444 // sshr v4.4s, v2.4s, #1
 	MOVD $0x7f, R9
 	VDUP R9, V6.S4
-	VADD V6.S4, V3.S4, V5.S4
+	VADD V6.S4, V4.S4, V5.S4
 	VSHL $23, V5.S4, V6.S4
 	WORD $0x6e26dd25 // fmul v5.4s, v9.4s, v6.4s
-	VSUB V3.S4, V2.S4, V6.S4
+	VSUB V4.S4, V2.S4, V6.S4
 	MOVD $0x7f, R9
-	VDUP R9, V3.S4
-	VADD V3.S4, V6.S4, V2.S4
-	VSHL $23, V2.S4, V3.S4
-	WORD $0x6e23dca2 // fmul v2.4s, v5.4s, v3.4s
+	VDUP R9, V4.S4
+	VADD V4.S4, V6.S4, V2.S4
+	VSHL $23, V2.S4, V4.S4
+	WORD $0x6e24dca2 // fmul v2.4s, v5.4s, v4.4s
+	VMOV V3.B16, V4.B16
+	VBSL V2.B16, V1.B16, V4.B16
 	WORD $0x4e21d443 // fadd v3.4s, v2.4s, v1.4s
 	WORD $0x4ea3d425 // fsub v5.4s, v1.4s, v3.4s
 	WORD $0x4e22d4a6 // fadd v6.4s, v5.4s, v2.4s
-	MOVD $0x0, R9
-	VDUP R9, V5.S4
-	WORD $0x6e25e409 // fcmge v9.4s, v0.4s, v5.4s
-	VMOV V9.B16, V5.B16
-	VBSL V2.B16, V1.B16, V5.B16
 	WORD $0x6e23fc22 // fdiv v2.4s, v1.4s, v3.4s
-	WORD $0x6e22dca1 // fmul v1.4s, v5.4s, v2.4s
-	VMOV V5.B16, V9.B16
-	VFMLS V3.S4, V1.S4, V9.S4
-	VMOV V9.B16, V5.B16
-	VFMLS V6.S4, V1.S4, V5.S4
-	VMOV V1.B16, V9.B16
-	VFMLA V2.S4, V5.S4, V9.S4
-	VST1.P [V9.S4], 16(R2)
+	WORD $0x6e22dc81 // fmul v1.4s, v4.4s, v2.4s
+	VMOV V4.B16, V5.B16
+	VFMLS V3.S4, V1.S4, V5.S4
+	VMOV V5.B16, V4.B16
+	VFMLS V6.S4, V1.S4, V4.S4
+	VMOV V1.B16, V5.B16
+	VFMLA V2.S4, V4.S4, V5.S4
+	VST1.P [V5.S4], 16(R2)
 	SUB $4, R3, R3
 	B loop
 tail:
@@ -964,84 +992,84 @@ tail:
 	FMOVS.P 4(R0), F0
 	MOVD $0x3f800000, R9
 	VDUP R9, V1.S4
+	MOVD $0x0, R9
+	VDUP R9, V2.S4
+	WORD $0x6e22e403 // fcmge v3.4s, v0.4s, v2.4s
 	MOVD $0x80000000, R9
 	VDUP R9, V2.S4
-	VORR V2.B16, V0.B16, V3.B16
+	VORR V2.B16, V0.B16, V4.B16
 	MOVD $0xc2d00000, R9
 	VDUP R9, V2.S4
-	WORD $0x4e22f464 // fmax v4.4s, v3.4s, v2.4s
+	WORD $0x4e22f480 // fmax v0.4s, v4.4s, v2.4s
 	MOVD $0x3fb8aa3b, R9
 	VDUP R9, V2.S4
 	MOVD $0x4b400000, R9
-	VDUP R9, V3.S4
-	VMOV V3.B16, V5.B16
-	VFMLA V2.S4, V4.S4, V5.S4
-	MOVD $0x4b400000, R9
-	VDUP R9, V3.S4
-	WORD $0x4ea3d4a2 // fsub v2.4s, v5.4s, v3.4s
-	MOVD $0xbf317218, R9
-	VDUP R9, V3.S4
-	VMOV V4.B16, V6.B16
-	VFMLA V3.S4, V2.S4, V6.S4
-	MOVD $0x3102e308, R9
 	VDUP R9, V4.S4
-	WORD $0x6e24dc43 // fmul v3.4s, v2.4s, v4.4s
-	WORD $0x4e23d4c4 // fadd v4.4s, v6.4s, v3.4s
-	WORD $0x6e24dc82 // fmul v2.4s, v4.4s, v4.4s
+	VMOV V4.B16, V5.B16
+	VFMLA V0.S4, V2.S4, V5.S4
+	MOVD $0x4b400000, R9
+	VDUP R9, V4.S4
+	WORD $0x4ea4d4a2 // fsub v2.4s, v5.4s, v4.4s
+	MOVD $0xbf317218, R9
+	VDUP R9, V4.S4
+	VMOV V0.B16, V6.B16
+	VFMLA V2.S4, V4.S4, V6.S4
+	MOVD $0x3102e308, R9
+	VDUP R9, V0.S4
+	WORD $0x6e20dc44 // fmul v4.4s, v2.4s, v0.4s
+	WORD $0x4e24d4c0 // fadd v0.4s, v6.4s, v4.4s
+	WORD $0x6e20dc02 // fmul v2.4s, v0.4s, v0.4s
 	MOVD $0x3e2aaa49, R9
 	VDUP R9, V7.S4
 	MOVD $0x3efffffe, R9
 	VDUP R9, V8.S4
 	VMOV V8.B16, V9.B16
-	VFMLA V4.S4, V7.S4, V9.S4
+	VFMLA V0.S4, V7.S4, V9.S4
 	MOVD $0x3c091cf1, R9
 	VDUP R9, V8.S4
 	MOVD $0x3d2aac79, R9
 	VDUP R9, V7.S4
 	VMOV V7.B16, V10.B16
-	VFMLA V4.S4, V8.S4, V10.S4
+	VFMLA V0.S4, V8.S4, V10.S4
 	MOVD $0x3ab51219, R9
 	VDUP R9, V7.S4
-	VMOV V10.B16, V4.B16
-	VFMLA V2.S4, V7.S4, V4.S4
+	VMOV V10.B16, V0.B16
+	VFMLA V2.S4, V7.S4, V0.S4
 	VMOV V9.B16, V10.B16
-	VFMLA V2.S4, V4.S4, V10.S4
-	VMOV V3.B16, V9.B16
+	VFMLA V2.S4, V0.S4, V10.S4
+	VMOV V4.B16, V9.B16
 	VFMLA V2.S4, V10.S4, V9.S4
 	MOVD $0x4b400000, R9
-	VDUP R9, V3.S4
-	VSUB V3.S4, V5.S4, V2.S4
-	WORD $0x4e29d4c3 // fadd v3.4s, v6.4s, v9.4s
-	WORD $0x4e21d469 // fadd v9.4s, v3.4s, v1.4s
-	WORD $0x4f3f0443 // sshr v3.4s, v2.4s, #1
+	VDUP R9, V4.S4
+	VSUB V4.S4, V5.S4, V2.S4
+	WORD $0x4e29d4c4 // fadd v4.4s, v6.4s, v9.4s
+	WORD $0x4e21d489 // fadd v9.4s, v4.4s, v1.4s
+	WORD $0x4f3f0444 // sshr v4.4s, v2.4s, #1
 	MOVD $0x7f, R9
 	VDUP R9, V6.S4
-	VADD V6.S4, V3.S4, V5.S4
+	VADD V6.S4, V4.S4, V5.S4
 	VSHL $23, V5.S4, V6.S4
 	WORD $0x6e26dd25 // fmul v5.4s, v9.4s, v6.4s
-	VSUB V3.S4, V2.S4, V6.S4
+	VSUB V4.S4, V2.S4, V6.S4
 	MOVD $0x7f, R9
-	VDUP R9, V3.S4
-	VADD V3.S4, V6.S4, V2.S4
-	VSHL $23, V2.S4, V3.S4
-	WORD $0x6e23dca2 // fmul v2.4s, v5.4s, v3.4s
+	VDUP R9, V4.S4
+	VADD V4.S4, V6.S4, V2.S4
+	VSHL $23, V2.S4, V4.S4
+	WORD $0x6e24dca2 // fmul v2.4s, v5.4s, v4.4s
+	VMOV V3.B16, V4.B16
+	VBSL V2.B16, V1.B16, V4.B16
 	WORD $0x4e21d443 // fadd v3.4s, v2.4s, v1.4s
 	WORD $0x4ea3d425 // fsub v5.4s, v1.4s, v3.4s
 	WORD $0x4e22d4a6 // fadd v6.4s, v5.4s, v2.4s
-	MOVD $0x0, R9
-	VDUP R9, V5.S4
-	WORD $0x6e25e409 // fcmge v9.4s, v0.4s, v5.4s
-	VMOV V9.B16, V5.B16
-	VBSL V2.B16, V1.B16, V5.B16
 	WORD $0x6e23fc22 // fdiv v2.4s, v1.4s, v3.4s
-	WORD $0x6e22dca1 // fmul v1.4s, v5.4s, v2.4s
-	VMOV V5.B16, V9.B16
-	VFMLS V3.S4, V1.S4, V9.S4
-	VMOV V9.B16, V5.B16
-	VFMLS V6.S4, V1.S4, V5.S4
-	VMOV V1.B16, V9.B16
-	VFMLA V2.S4, V5.S4, V9.S4
-	FMOVS.P F9, 4(R2)
+	WORD $0x6e22dc81 // fmul v1.4s, v4.4s, v2.4s
+	VMOV V4.B16, V5.B16
+	VFMLS V3.S4, V1.S4, V5.S4
+	VMOV V5.B16, V4.B16
+	VFMLS V6.S4, V1.S4, V4.S4
+	VMOV V1.B16, V5.B16
+	VFMLA V2.S4, V4.S4, V5.S4
+	FMOVS.P F5, 4(R2)
 	SUB $1, R3, R3
 	B tail
 done:
@@ -1145,6 +1173,8 @@ loop:
 	MOVD $0x3ff0000000000000, R9
 	VDUP R9, V6.D2
 	WORD $0x4e66d444 // fadd v4.2d, v2.2d, v6.2d
+	MOVD $0x3ff0000000000000, R9
+	VDUP R9, V6.D2
 	WORD $0x4ee4d4c3 // fsub v3.2d, v6.2d, v4.2d
 	WORD $0x4e62d466 // fadd v6.2d, v3.2d, v2.2d
 	WORD $0x4e65d4c2 // fadd v2.2d, v6.2d, v5.2d
@@ -1178,43 +1208,51 @@ loop:
 	MOVD $0x3ff0000000000000, R9
 	VDUP R9, V6.D2
 	WORD $0x4e66d4e2 // fadd v2.2d, v7.2d, v6.2d
+	MOVD $0x3ff0000000000000, R9
+	VDUP R9, V6.D2
 	WORD $0x4ee2d4c3 // fsub v3.2d, v6.2d, v2.2d
-	WORD $0x4e67d469 // fadd v9.2d, v3.2d, v7.2d
-	WORD $0x4e68d527 // fadd v7.2d, v9.2d, v8.2d
-	WORD $0x6e62fcc8 // fdiv v8.2d, v6.2d, v2.2d
-	VMOV V6.B16, V9.B16
-	VFMLS V8.D2, V2.D2, V9.D2
-	VMOV V9.B16, V6.B16
-	VFMLS V8.D2, V7.D2, V6.D2
-	VMOV V8.B16, V9.B16
-	VFMLA V6.D2, V8.D2, V9.D2
-	WORD $0x6e68dca7 // fmul v7.2d, v5.2d, v8.2d
-	WORD $0x6ee0f8e2 // fneg v2.2d, v7.2d
-	VMOV V2.B16, V3.B16
-	VFMLA V8.D2, V5.D2, V3.D2
-	VMOV V3.B16, V2.B16
-	VFMLA V6.D2, V7.D2, V2.D2
-	VMOV V2.B16, V3.B16
-	VFMLA V8.D2, V4.D2, V3.D2
-	WORD $0x4e63d4e2 // fadd v2.2d, v7.2d, v3.2d
-	WORD $0x4f7f0423 // sshr v3.2d, v1.2d, #1
+	WORD $0x4e67d466 // fadd v6.2d, v3.2d, v7.2d
+	WORD $0x4e68d4c7 // fadd v7.2d, v6.2d, v8.2d
+	MOVD $0x3ff0000000000000, R9
+	VDUP R9, V8.D2
+	WORD $0x6e62fd06 // fdiv v6.2d, v8.2d, v2.2d
+	MOVD $0x3ff0000000000000, R9
+	VDUP R9, V8.D2
+	VMOV V8.B16, V3.B16
+	VFMLS V6.D2, V2.D2, V3.D2
+	VMOV V3.B16, V8.B16
+	VFMLS V6.D2, V7.D2, V8.D2
+	VMOV V6.B16, V3.B16
+	VFMLA V8.D2, V6.D2, V3.D2
+	WORD $0x6e66dca7 // fmul v7.2d, v5.2d, v6.2d
+	MOVD $0x8000000000000000, R9
+	VDUP R9, V2.D2
+	VEOR V2.B16, V7.B16, V9.B16
+	VMOV V9.B16, V2.B16
+	VFMLA V6.D2, V5.D2, V2.D2
+	VMOV V2.B16, V9.B16
+	VFMLA V8.D2, V7.D2, V9.D2
+	VMOV V9.B16, V2.B16
+	VFMLA V6.D2, V4.D2, V2.D2
+	WORD $0x4e62d4e9 // fadd v9.2d, v7.2d, v2.2d
+	WORD $0x4f7f0422 // sshr v2.2d, v1.2d, #1
 	MOVD $0x3ff, R9
 	VDUP R9, V7.D2
-	VADD V7.D2, V3.D2, V8.D2
-	VSHL $52, V8.D2, V7.D2
-	WORD $0x6e67dc48 // fmul v8.2d, v2.2d, v7.2d
-	VSUB V3.D2, V1.D2, V7.D2
+	VADD V7.D2, V2.D2, V6.D2
+	VSHL $52, V6.D2, V7.D2
+	WORD $0x6e67dd26 // fmul v6.2d, v9.2d, v7.2d
+	VSUB V2.D2, V1.D2, V7.D2
 	MOVD $0x3ff, R9
-	VDUP R9, V3.D2
-	VADD V3.D2, V7.D2, V1.D2
-	VSHL $52, V1.D2, V3.D2
-	WORD $0x6e63dd01 // fmul v1.2d, v8.2d, v3.2d
+	VDUP R9, V2.D2
+	VADD V2.D2, V7.D2, V1.D2
+	VSHL $52, V1.D2, V2.D2
+	WORD $0x6e62dcc1 // fmul v1.2d, v6.2d, v2.2d
 	MOVD $0x0, R9
-	VDUP R9, V3.D2
-	WORD $0x6e63e408 // fcmge v8.2d, v0.2d, v3.2d
-	VMOV V8.B16, V3.B16
-	VBSL V1.B16, V9.B16, V3.B16
-	VST1.P [V3.D2], 16(R2)
+	VDUP R9, V2.D2
+	WORD $0x6e62e406 // fcmge v6.2d, v0.2d, v2.2d
+	VMOV V6.B16, V2.B16
+	VBSL V1.B16, V3.B16, V2.B16
+	VST1.P [V2.D2], 16(R2)
 	SUB $2, R3, R3
 	B loop
 tail:
@@ -1309,6 +1347,8 @@ tail:
 	MOVD $0x3ff0000000000000, R9
 	VDUP R9, V6.D2
 	WORD $0x4e66d444 // fadd v4.2d, v2.2d, v6.2d
+	MOVD $0x3ff0000000000000, R9
+	VDUP R9, V6.D2
 	WORD $0x4ee4d4c3 // fsub v3.2d, v6.2d, v4.2d
 	WORD $0x4e62d466 // fadd v6.2d, v3.2d, v2.2d
 	WORD $0x4e65d4c2 // fadd v2.2d, v6.2d, v5.2d
@@ -1342,43 +1382,51 @@ tail:
 	MOVD $0x3ff0000000000000, R9
 	VDUP R9, V6.D2
 	WORD $0x4e66d4e2 // fadd v2.2d, v7.2d, v6.2d
+	MOVD $0x3ff0000000000000, R9
+	VDUP R9, V6.D2
 	WORD $0x4ee2d4c3 // fsub v3.2d, v6.2d, v2.2d
-	WORD $0x4e67d469 // fadd v9.2d, v3.2d, v7.2d
-	WORD $0x4e68d527 // fadd v7.2d, v9.2d, v8.2d
-	WORD $0x6e62fcc8 // fdiv v8.2d, v6.2d, v2.2d
-	VMOV V6.B16, V9.B16
-	VFMLS V8.D2, V2.D2, V9.D2
-	VMOV V9.B16, V6.B16
-	VFMLS V8.D2, V7.D2, V6.D2
-	VMOV V8.B16, V9.B16
-	VFMLA V6.D2, V8.D2, V9.D2
-	WORD $0x6e68dca7 // fmul v7.2d, v5.2d, v8.2d
-	WORD $0x6ee0f8e2 // fneg v2.2d, v7.2d
-	VMOV V2.B16, V3.B16
-	VFMLA V8.D2, V5.D2, V3.D2
-	VMOV V3.B16, V2.B16
-	VFMLA V6.D2, V7.D2, V2.D2
-	VMOV V2.B16, V3.B16
-	VFMLA V8.D2, V4.D2, V3.D2
-	WORD $0x4e63d4e2 // fadd v2.2d, v7.2d, v3.2d
-	WORD $0x4f7f0423 // sshr v3.2d, v1.2d, #1
+	WORD $0x4e67d466 // fadd v6.2d, v3.2d, v7.2d
+	WORD $0x4e68d4c7 // fadd v7.2d, v6.2d, v8.2d
+	MOVD $0x3ff0000000000000, R9
+	VDUP R9, V8.D2
+	WORD $0x6e62fd06 // fdiv v6.2d, v8.2d, v2.2d
+	MOVD $0x3ff0000000000000, R9
+	VDUP R9, V8.D2
+	VMOV V8.B16, V3.B16
+	VFMLS V6.D2, V2.D2, V3.D2
+	VMOV V3.B16, V8.B16
+	VFMLS V6.D2, V7.D2, V8.D2
+	VMOV V6.B16, V3.B16
+	VFMLA V8.D2, V6.D2, V3.D2
+	WORD $0x6e66dca7 // fmul v7.2d, v5.2d, v6.2d
+	MOVD $0x8000000000000000, R9
+	VDUP R9, V2.D2
+	VEOR V2.B16, V7.B16, V9.B16
+	VMOV V9.B16, V2.B16
+	VFMLA V6.D2, V5.D2, V2.D2
+	VMOV V2.B16, V9.B16
+	VFMLA V8.D2, V7.D2, V9.D2
+	VMOV V9.B16, V2.B16
+	VFMLA V6.D2, V4.D2, V2.D2
+	WORD $0x4e62d4e9 // fadd v9.2d, v7.2d, v2.2d
+	WORD $0x4f7f0422 // sshr v2.2d, v1.2d, #1
 	MOVD $0x3ff, R9
 	VDUP R9, V7.D2
-	VADD V7.D2, V3.D2, V8.D2
-	VSHL $52, V8.D2, V7.D2
-	WORD $0x6e67dc48 // fmul v8.2d, v2.2d, v7.2d
-	VSUB V3.D2, V1.D2, V7.D2
+	VADD V7.D2, V2.D2, V6.D2
+	VSHL $52, V6.D2, V7.D2
+	WORD $0x6e67dd26 // fmul v6.2d, v9.2d, v7.2d
+	VSUB V2.D2, V1.D2, V7.D2
 	MOVD $0x3ff, R9
-	VDUP R9, V3.D2
-	VADD V3.D2, V7.D2, V1.D2
-	VSHL $52, V1.D2, V3.D2
-	WORD $0x6e63dd01 // fmul v1.2d, v8.2d, v3.2d
+	VDUP R9, V2.D2
+	VADD V2.D2, V7.D2, V1.D2
+	VSHL $52, V1.D2, V2.D2
+	WORD $0x6e62dcc1 // fmul v1.2d, v6.2d, v2.2d
 	MOVD $0x0, R9
-	VDUP R9, V3.D2
-	WORD $0x6e63e408 // fcmge v8.2d, v0.2d, v3.2d
-	VMOV V8.B16, V3.B16
-	VBSL V1.B16, V9.B16, V3.B16
-	FMOVD.P F3, 8(R2)
+	VDUP R9, V2.D2
+	WORD $0x6e62e406 // fcmge v6.2d, v0.2d, v2.2d
+	VMOV V6.B16, V2.B16
+	VBSL V1.B16, V3.B16, V2.B16
+	FMOVD.P F2, 8(R2)
 	SUB $1, R3, R3
 	B tail
 done:
@@ -1438,14 +1486,14 @@ loop:
 	MOVD $0x4b400000, R9
 	VDUP R9, V4.S4
 	VMOV V4.B16, V5.B16
-	VFMLA V7.S4, V6.S4, V5.S4
+	VFMLA V6.S4, V7.S4, V5.S4
 	MOVD $0x4b400000, R9
 	VDUP R9, V4.S4
 	WORD $0x4ea4d4a7 // fsub v7.4s, v5.4s, v4.4s
 	MOVD $0xbf317218, R9
 	VDUP R9, V4.S4
 	VMOV V6.B16, V8.B16
-	VFMLA V4.S4, V7.S4, V8.S4
+	VFMLA V7.S4, V4.S4, V8.S4
 	MOVD $0x3102e308, R9
 	VDUP R9, V6.S4
 	WORD $0x6e26dce4 // fmul v4.4s, v7.4s, v6.4s
@@ -1549,14 +1597,14 @@ tail:
 	MOVD $0x4b400000, R9
 	VDUP R9, V4.S4
 	VMOV V4.B16, V5.B16
-	VFMLA V7.S4, V6.S4, V5.S4
+	VFMLA V6.S4, V7.S4, V5.S4
 	MOVD $0x4b400000, R9
 	VDUP R9, V4.S4
 	WORD $0x4ea4d4a7 // fsub v7.4s, v5.4s, v4.4s
 	MOVD $0xbf317218, R9
 	VDUP R9, V4.S4
 	VMOV V6.B16, V8.B16
-	VFMLA V4.S4, V7.S4, V8.S4
+	VFMLA V7.S4, V4.S4, V8.S4
 	MOVD $0x3102e308, R9
 	VDUP R9, V6.S4
 	WORD $0x6e26dce4 // fmul v4.4s, v7.4s, v6.4s
@@ -1728,38 +1776,46 @@ loop:
 	MOVD $0x3ff0000000000000, R9
 	VDUP R9, V2.D2
 	WORD $0x4ee6d445 // fsub v5.2d, v2.2d, v6.2d
+	MOVD $0x3ff0000000000000, R9
+	VDUP R9, V2.D2
 	WORD $0x4ee5d443 // fsub v3.2d, v2.2d, v5.2d
-	WORD $0x4ee6d467 // fsub v7.2d, v3.2d, v6.2d
+	WORD $0x4ee6d462 // fsub v2.2d, v3.2d, v6.2d
 	WORD $0x4ee1d4a3 // fsub v3.2d, v5.2d, v1.2d
-	WORD $0x4ee3d4a8 // fsub v8.2d, v5.2d, v3.2d
-	WORD $0x4ee1d505 // fsub v5.2d, v8.2d, v1.2d
-	WORD $0x4ee4d4e8 // fsub v8.2d, v7.2d, v4.2d
-	WORD $0x4e68d4a7 // fadd v7.2d, v5.2d, v8.2d
-	WORD $0x4e62d4c8 // fadd v8.2d, v6.2d, v2.2d
-	WORD $0x4ee8d445 // fsub v5.2d, v2.2d, v8.2d
-	WORD $0x4e66d4a9 // fadd v9.2d, v5.2d, v6.2d
-	WORD $0x4e61d506 // fadd v6.2d, v8.2d, v1.2d
-	WORD $0x4ee6d505 // fsub v5.2d, v8.2d, v6.2d
-	WORD $0x4e61d4a8 // fadd v8.2d, v5.2d, v1.2d
-	WORD $0x4e69d481 // fadd v1.2d, v4.2d, v9.2d
-	WORD $0x4e61d509 // fadd v9.2d, v8.2d, v1.2d
-	WORD $0x6e66fc41 // fdiv v1.2d, v2.2d, v6.2d
-	WORD $0x6e61dc62 // fmul v2.2d, v3.2d, v1.2d
-	VMOV V3.B16, V8.B16
-	VFMLS V6.D2, V2.D2, V8.D2
-	WORD $0x4e67d503 // fadd v3.2d, v8.2d, v7.2d
-	VMOV V3.B16, V7.B16
-	VFMLS V9.D2, V2.D2, V7.D2
-	VMOV V2.B16, V3.B16
-	VFMLA V1.D2, V7.D2, V3.D2
+	WORD $0x4ee3d4a7 // fsub v7.2d, v5.2d, v3.2d
+	WORD $0x4ee1d4e5 // fsub v5.2d, v7.2d, v1.2d
+	WORD $0x4ee4d447 // fsub v7.2d, v2.2d, v4.2d
+	WORD $0x4e67d4a2 // fadd v2.2d, v5.2d, v7.2d
+	MOVD $0x3ff0000000000000, R9
+	VDUP R9, V7.D2
+	WORD $0x4e67d4c5 // fadd v5.2d, v6.2d, v7.2d
+	MOVD $0x3ff0000000000000, R9
+	VDUP R9, V7.D2
+	WORD $0x4ee5d4e8 // fsub v8.2d, v7.2d, v5.2d
+	WORD $0x4e66d507 // fadd v7.2d, v8.2d, v6.2d
+	WORD $0x4e61d4a6 // fadd v6.2d, v5.2d, v1.2d
+	WORD $0x4ee6d4a8 // fsub v8.2d, v5.2d, v6.2d
+	WORD $0x4e61d505 // fadd v5.2d, v8.2d, v1.2d
+	WORD $0x4e67d481 // fadd v1.2d, v4.2d, v7.2d
+	WORD $0x4e61d4a7 // fadd v7.2d, v5.2d, v1.2d
+	MOVD $0x3ff0000000000000, R9
+	VDUP R9, V1.D2
+	WORD $0x6e66fc25 // fdiv v5.2d, v1.2d, v6.2d
+	WORD $0x6e65dc61 // fmul v1.2d, v3.2d, v5.2d
+	VMOV V3.B16, V4.B16
+	VFMLS V6.D2, V1.D2, V4.D2
+	WORD $0x4e62d483 // fadd v3.2d, v4.2d, v2.2d
+	VMOV V3.B16, V2.B16
+	VFMLS V7.D2, V1.D2, V2.D2
+	VMOV V1.B16, V3.B16
+	VFMLA V5.D2, V2.D2, V3.D2
 	MOVD $0x7fffffffffffffff, R9
-	VDUP R9, V2.D2
-	VAND V2.B16, V3.B16, V1.B16
+	VDUP R9, V1.D2
+	VAND V1.B16, V3.B16, V5.B16
 	MOVD $0x8000000000000000, R9
-	VDUP R9, V2.D2
-	VAND V2.B16, V0.B16, V3.B16
-	VORR V3.B16, V1.B16, V2.B16
-	VST1.P [V2.D2], 16(R2)
+	VDUP R9, V1.D2
+	VAND V1.B16, V0.B16, V3.B16
+	VORR V3.B16, V5.B16, V1.B16
+	VST1.P [V1.D2], 16(R2)
 	SUB $2, R3, R3
 	B loop
 tail:
@@ -1869,38 +1925,46 @@ tail:
 	MOVD $0x3ff0000000000000, R9
 	VDUP R9, V2.D2
 	WORD $0x4ee6d445 // fsub v5.2d, v2.2d, v6.2d
+	MOVD $0x3ff0000000000000, R9
+	VDUP R9, V2.D2
 	WORD $0x4ee5d443 // fsub v3.2d, v2.2d, v5.2d
-	WORD $0x4ee6d467 // fsub v7.2d, v3.2d, v6.2d
+	WORD $0x4ee6d462 // fsub v2.2d, v3.2d, v6.2d
 	WORD $0x4ee1d4a3 // fsub v3.2d, v5.2d, v1.2d
-	WORD $0x4ee3d4a8 // fsub v8.2d, v5.2d, v3.2d
-	WORD $0x4ee1d505 // fsub v5.2d, v8.2d, v1.2d
-	WORD $0x4ee4d4e8 // fsub v8.2d, v7.2d, v4.2d
-	WORD $0x4e68d4a7 // fadd v7.2d, v5.2d, v8.2d
-	WORD $0x4e62d4c8 // fadd v8.2d, v6.2d, v2.2d
-	WORD $0x4ee8d445 // fsub v5.2d, v2.2d, v8.2d
-	WORD $0x4e66d4a9 // fadd v9.2d, v5.2d, v6.2d
-	WORD $0x4e61d506 // fadd v6.2d, v8.2d, v1.2d
-	WORD $0x4ee6d505 // fsub v5.2d, v8.2d, v6.2d
-	WORD $0x4e61d4a8 // fadd v8.2d, v5.2d, v1.2d
-	WORD $0x4e69d481 // fadd v1.2d, v4.2d, v9.2d
-	WORD $0x4e61d509 // fadd v9.2d, v8.2d, v1.2d
-	WORD $0x6e66fc41 // fdiv v1.2d, v2.2d, v6.2d
-	WORD $0x6e61dc62 // fmul v2.2d, v3.2d, v1.2d
-	VMOV V3.B16, V8.B16
-	VFMLS V6.D2, V2.D2, V8.D2
-	WORD $0x4e67d503 // fadd v3.2d, v8.2d, v7.2d
-	VMOV V3.B16, V7.B16
-	VFMLS V9.D2, V2.D2, V7.D2
-	VMOV V2.B16, V3.B16
-	VFMLA V1.D2, V7.D2, V3.D2
+	WORD $0x4ee3d4a7 // fsub v7.2d, v5.2d, v3.2d
+	WORD $0x4ee1d4e5 // fsub v5.2d, v7.2d, v1.2d
+	WORD $0x4ee4d447 // fsub v7.2d, v2.2d, v4.2d
+	WORD $0x4e67d4a2 // fadd v2.2d, v5.2d, v7.2d
+	MOVD $0x3ff0000000000000, R9
+	VDUP R9, V7.D2
+	WORD $0x4e67d4c5 // fadd v5.2d, v6.2d, v7.2d
+	MOVD $0x3ff0000000000000, R9
+	VDUP R9, V7.D2
+	WORD $0x4ee5d4e8 // fsub v8.2d, v7.2d, v5.2d
+	WORD $0x4e66d507 // fadd v7.2d, v8.2d, v6.2d
+	WORD $0x4e61d4a6 // fadd v6.2d, v5.2d, v1.2d
+	WORD $0x4ee6d4a8 // fsub v8.2d, v5.2d, v6.2d
+	WORD $0x4e61d505 // fadd v5.2d, v8.2d, v1.2d
+	WORD $0x4e67d481 // fadd v1.2d, v4.2d, v7.2d
+	WORD $0x4e61d4a7 // fadd v7.2d, v5.2d, v1.2d
+	MOVD $0x3ff0000000000000, R9
+	VDUP R9, V1.D2
+	WORD $0x6e66fc25 // fdiv v5.2d, v1.2d, v6.2d
+	WORD $0x6e65dc61 // fmul v1.2d, v3.2d, v5.2d
+	VMOV V3.B16, V4.B16
+	VFMLS V6.D2, V1.D2, V4.D2
+	WORD $0x4e62d483 // fadd v3.2d, v4.2d, v2.2d
+	VMOV V3.B16, V2.B16
+	VFMLS V7.D2, V1.D2, V2.D2
+	VMOV V1.B16, V3.B16
+	VFMLA V5.D2, V2.D2, V3.D2
 	MOVD $0x7fffffffffffffff, R9
-	VDUP R9, V2.D2
-	VAND V2.B16, V3.B16, V1.B16
+	VDUP R9, V1.D2
+	VAND V1.B16, V3.B16, V5.B16
 	MOVD $0x8000000000000000, R9
-	VDUP R9, V2.D2
-	VAND V2.B16, V0.B16, V3.B16
-	VORR V3.B16, V1.B16, V2.B16
-	FMOVD.P F2, 8(R2)
+	VDUP R9, V1.D2
+	VAND V1.B16, V0.B16, V3.B16
+	VORR V3.B16, V5.B16, V1.B16
+	FMOVD.P F1, 8(R2)
 	SUB $1, R3, R3
 	B tail
 done:
@@ -2459,87 +2523,87 @@ loop:
 	VDUP R9, V3.D2
 	VMOV V3.B16, V1.B16
 	VFMLA V5.D2, V0.D2, V1.D2
-	MOVD $0x4338000000000000, R9
-	VDUP R9, V3.D2
-	VSUB V3.D2, V4.D2, V0.D2
 	MOVD $0x3ff0000000000000, R9
 	VDUP R9, V3.D2
-	VMOV V3.B16, V4.B16
-	VFMLA V5.D2, V1.D2, V4.D2
+	VMOV V3.B16, V0.B16
+	VFMLA V5.D2, V1.D2, V0.D2
+	MOVD $0x4338000000000000, R9
+	VDUP R9, V3.D2
+	VSUB V3.D2, V4.D2, V5.D2
 	MOVD $0x3ff, R9
 	VDUP R9, V3.D2
-	VADD V3.D2, V0.D2, V5.D2
-	VSHL $52, V5.D2, V3.D2
-	WORD $0x6e63dc85 // fmul v5.2d, v4.2d, v3.2d
+	VADD V3.D2, V5.D2, V4.D2
+	VSHL $52, V4.D2, V3.D2
+	WORD $0x6e63dc04 // fmul v4.2d, v0.2d, v3.2d
 	WORD $0x4efed443 // fsub v3.2d, v2.2d, v30.2d
 	MOVD $0xc05a000000000000, R9
 	VDUP R9, V2.D2
-	WORD $0x4e62f464 // fmax v4.2d, v3.2d, v2.2d
+	WORD $0x4e62f460 // fmax v0.2d, v3.2d, v2.2d
 	MOVD $0x4056400000000000, R9
 	VDUP R9, V2.D2
-	WORD $0x4ee2f483 // fmin v3.2d, v4.2d, v2.2d
+	WORD $0x4ee2f403 // fmin v3.2d, v0.2d, v2.2d
 	MOVD $0x3ff71547652b82fe, R9
 	VDUP R9, V2.D2
 	MOVD $0x4338000000000000, R9
-	VDUP R9, V4.D2
-	VMOV V4.B16, V0.B16
-	VFMLA V2.D2, V3.D2, V0.D2
+	VDUP R9, V0.D2
+	VMOV V0.B16, V5.B16
+	VFMLA V2.D2, V3.D2, V5.D2
 	MOVD $0x4338000000000000, R9
-	VDUP R9, V4.D2
-	WORD $0x4ee4d402 // fsub v2.2d, v0.2d, v4.2d
+	VDUP R9, V0.D2
+	WORD $0x4ee0d4a2 // fsub v2.2d, v5.2d, v0.2d
 	MOVD $0xbfe62e42fefa39ef, R9
-	VDUP R9, V4.D2
+	VDUP R9, V0.D2
 	VMOV V3.B16, V1.B16
-	VFMLA V4.D2, V2.D2, V1.D2
+	VFMLA V0.D2, V2.D2, V1.D2
 	MOVD $0x3efa01a01a01a01a, R9
 	VDUP R9, V3.D2
 	MOVD $0x3f2a01a01a01a01a, R9
-	VDUP R9, V4.D2
-	VMOV V4.B16, V2.B16
+	VDUP R9, V0.D2
+	VMOV V0.B16, V2.B16
 	VFMLA V1.D2, V3.D2, V2.D2
 	MOVD $0x3f56c16c16c16c17, R9
-	VDUP R9, V4.D2
-	VMOV V4.B16, V3.B16
+	VDUP R9, V0.D2
+	VMOV V0.B16, V3.B16
 	VFMLA V1.D2, V2.D2, V3.D2
 	MOVD $0x3f81111111111111, R9
-	VDUP R9, V4.D2
-	VMOV V4.B16, V2.B16
+	VDUP R9, V0.D2
+	VMOV V0.B16, V2.B16
 	VFMLA V1.D2, V3.D2, V2.D2
 	MOVD $0x3fa5555555555555, R9
-	VDUP R9, V4.D2
-	VMOV V4.B16, V3.B16
+	VDUP R9, V0.D2
+	VMOV V0.B16, V3.B16
 	VFMLA V1.D2, V2.D2, V3.D2
 	MOVD $0x3fc5555555555555, R9
-	VDUP R9, V4.D2
-	VMOV V4.B16, V2.B16
+	VDUP R9, V0.D2
+	VMOV V0.B16, V2.B16
 	VFMLA V1.D2, V3.D2, V2.D2
 	MOVD $0x3fe0000000000000, R9
-	VDUP R9, V4.D2
-	VMOV V4.B16, V3.B16
+	VDUP R9, V0.D2
+	VMOV V0.B16, V3.B16
 	VFMLA V1.D2, V2.D2, V3.D2
 	MOVD $0x3ff0000000000000, R9
-	VDUP R9, V4.D2
-	VMOV V4.B16, V2.B16
+	VDUP R9, V0.D2
+	VMOV V0.B16, V2.B16
 	VFMLA V1.D2, V3.D2, V2.D2
-	MOVD $0x4338000000000000, R9
-	VDUP R9, V4.D2
-	VSUB V4.D2, V0.D2, V3.D2
 	MOVD $0x3ff0000000000000, R9
-	VDUP R9, V4.D2
-	VMOV V4.B16, V0.B16
-	VFMLA V1.D2, V2.D2, V0.D2
+	VDUP R9, V0.D2
+	VMOV V0.B16, V3.B16
+	VFMLA V1.D2, V2.D2, V3.D2
+	MOVD $0x4338000000000000, R9
+	VDUP R9, V0.D2
+	VSUB V0.D2, V5.D2, V1.D2
 	MOVD $0x3ff, R9
-	VDUP R9, V4.D2
-	VADD V4.D2, V3.D2, V1.D2
-	VSHL $52, V1.D2, V4.D2
-	WORD $0x6e64dc01 // fmul v1.2d, v0.2d, v4.2d
-	WORD $0x0e6168a4 // fcvtn v4.2s, v5.2d
-	WORD $0x4e616824 // fcvtn2 v4.4s, v1.2d
-	WORD $0x0e617881 // fcvtl v1.2d, v4.2s
-	WORD $0x4e617885 // fcvtl2 v5.2d, v4.4s
-	VST1.P [V4.S4], 16(R2)
-	WORD $0x4e61d7ff // fadd v31.2d, v31.2d, v1.2d
+	VDUP R9, V0.D2
+	VADD V0.D2, V1.D2, V5.D2
+	VSHL $52, V5.D2, V0.D2
+	WORD $0x6e60dc65 // fmul v5.2d, v3.2d, v0.2d
+	WORD $0x0e616880 // fcvtn v0.2s, v4.2d
+	WORD $0x4e6168a0 // fcvtn2 v0.4s, v5.2d
+	WORD $0x0e617805 // fcvtl v5.2d, v0.2s
+	WORD $0x4e617804 // fcvtl2 v4.2d, v0.4s
+	VST1.P [V0.S4], 16(R2)
 	WORD $0x4e65d7ff // fadd v31.2d, v31.2d, v5.2d
+	WORD $0x4e64d7ff // fadd v31.2d, v31.2d, v4.2d
 	SUB $4, R3, R3
 	B loop
 tail:
@@ -2596,22 +2660,22 @@ tail:
 	VDUP R9, V2.D2
 	VMOV V2.B16, V1.B16
 	VFMLA V4.D2, V0.D2, V1.D2
-	MOVD $0x4338000000000000, R9
-	VDUP R9, V2.D2
-	VSUB V2.D2, V3.D2, V0.D2
 	MOVD $0x3ff0000000000000, R9
 	VDUP R9, V2.D2
-	VMOV V2.B16, V3.B16
-	VFMLA V4.D2, V1.D2, V3.D2
+	VMOV V2.B16, V0.B16
+	VFMLA V4.D2, V1.D2, V0.D2
+	MOVD $0x4338000000000000, R9
+	VDUP R9, V2.D2
+	VSUB V2.D2, V3.D2, V4.D2
 	MOVD $0x3ff, R9
 	VDUP R9, V2.D2
-	VADD V2.D2, V0.D2, V4.D2
-	VSHL $52, V4.D2, V2.D2
-	WORD $0x6e62dc64 // fmul v4.2d, v3.2d, v2.2d
-	WORD $0x0e616882 // fcvtn v2.2s, v4.2d
-	WORD $0x0e617844 // fcvtl v4.2d, v2.2s
+	VADD V2.D2, V4.D2, V3.D2
+	VSHL $52, V3.D2, V2.D2
+	WORD $0x6e62dc03 // fmul v3.2d, v0.2d, v2.2d
+	WORD $0x0e616862 // fcvtn v2.2s, v3.2d
+	WORD $0x0e617843 // fcvtl v3.2d, v2.2s
 	FMOVS.P F2, 4(R2)
-	FMOVD F4, F2
+	FMOVD F3, F2
 	WORD $0x4e62d7ff // fadd v31.2d, v31.2d, v2.2d
 	SUB $1, R3, R3
 	B tail
@@ -2720,6 +2784,8 @@ loop:
 	MOVD $0x3ff0000000000000, R9
 	VDUP R9, V5.D2
 	WORD $0x4e65d423 // fadd v3.2d, v1.2d, v5.2d
+	MOVD $0x3ff0000000000000, R9
+	VDUP R9, V5.D2
 	WORD $0x4ee3d4a2 // fsub v2.2d, v5.2d, v3.2d
 	WORD $0x4e61d445 // fadd v5.2d, v2.2d, v1.2d
 	WORD $0x4e64d4a1 // fadd v1.2d, v5.2d, v4.2d
@@ -2830,6 +2896,8 @@ tail:
 	MOVD $0x3ff0000000000000, R9
 	VDUP R9, V5.D2
 	WORD $0x4e65d423 // fadd v3.2d, v1.2d, v5.2d
+	MOVD $0x3ff0000000000000, R9
+	VDUP R9, V5.D2
 	WORD $0x4ee3d4a2 // fsub v2.2d, v5.2d, v3.2d
 	WORD $0x4e61d445 // fadd v5.2d, v2.2d, v1.2d
 	WORD $0x4e64d4a1 // fadd v1.2d, v5.2d, v4.2d
@@ -2920,86 +2988,86 @@ loop:
 	VDUP R9, V3.D2
 	VMOV V3.B16, V1.B16
 	VFMLA V5.D2, V0.D2, V1.D2
-	MOVD $0x4338000000000000, R9
-	VDUP R9, V3.D2
-	VSUB V3.D2, V4.D2, V0.D2
 	MOVD $0x3ff0000000000000, R9
 	VDUP R9, V3.D2
-	VMOV V3.B16, V4.B16
-	VFMLA V5.D2, V1.D2, V4.D2
+	VMOV V3.B16, V0.B16
+	VFMLA V5.D2, V1.D2, V0.D2
+	MOVD $0x4338000000000000, R9
+	VDUP R9, V3.D2
+	VSUB V3.D2, V4.D2, V5.D2
 	MOVD $0x3ff, R9
 	VDUP R9, V3.D2
-	VADD V3.D2, V0.D2, V5.D2
-	VSHL $52, V5.D2, V3.D2
-	WORD $0x6e63dc85 // fmul v5.2d, v4.2d, v3.2d
+	VADD V3.D2, V5.D2, V4.D2
+	VSHL $52, V4.D2, V3.D2
+	WORD $0x6e63dc04 // fmul v4.2d, v0.2d, v3.2d
 	WORD $0x4efed443 // fsub v3.2d, v2.2d, v30.2d
 	MOVD $0xc05a000000000000, R9
 	VDUP R9, V2.D2
-	WORD $0x4e62f464 // fmax v4.2d, v3.2d, v2.2d
+	WORD $0x4e62f460 // fmax v0.2d, v3.2d, v2.2d
 	MOVD $0x4056400000000000, R9
 	VDUP R9, V2.D2
-	WORD $0x4ee2f483 // fmin v3.2d, v4.2d, v2.2d
+	WORD $0x4ee2f403 // fmin v3.2d, v0.2d, v2.2d
 	MOVD $0x3ff71547652b82fe, R9
 	VDUP R9, V2.D2
 	MOVD $0x4338000000000000, R9
-	VDUP R9, V4.D2
-	VMOV V4.B16, V0.B16
-	VFMLA V2.D2, V3.D2, V0.D2
+	VDUP R9, V0.D2
+	VMOV V0.B16, V5.B16
+	VFMLA V2.D2, V3.D2, V5.D2
 	MOVD $0x4338000000000000, R9
-	VDUP R9, V4.D2
-	WORD $0x4ee4d402 // fsub v2.2d, v0.2d, v4.2d
+	VDUP R9, V0.D2
+	WORD $0x4ee0d4a2 // fsub v2.2d, v5.2d, v0.2d
 	MOVD $0xbfe62e42fefa39ef, R9
-	VDUP R9, V4.D2
+	VDUP R9, V0.D2
 	VMOV V3.B16, V1.B16
-	VFMLA V4.D2, V2.D2, V1.D2
+	VFMLA V0.D2, V2.D2, V1.D2
 	MOVD $0x3efa01a01a01a01a, R9
 	VDUP R9, V3.D2
 	MOVD $0x3f2a01a01a01a01a, R9
-	VDUP R9, V4.D2
-	VMOV V4.B16, V2.B16
+	VDUP R9, V0.D2
+	VMOV V0.B16, V2.B16
 	VFMLA V1.D2, V3.D2, V2.D2
 	MOVD $0x3f56c16c16c16c17, R9
-	VDUP R9, V4.D2
-	VMOV V4.B16, V3.B16
+	VDUP R9, V0.D2
+	VMOV V0.B16, V3.B16
 	VFMLA V1.D2, V2.D2, V3.D2
 	MOVD $0x3f81111111111111, R9
-	VDUP R9, V4.D2
-	VMOV V4.B16, V2.B16
+	VDUP R9, V0.D2
+	VMOV V0.B16, V2.B16
 	VFMLA V1.D2, V3.D2, V2.D2
 	MOVD $0x3fa5555555555555, R9
-	VDUP R9, V4.D2
-	VMOV V4.B16, V3.B16
+	VDUP R9, V0.D2
+	VMOV V0.B16, V3.B16
 	VFMLA V1.D2, V2.D2, V3.D2
 	MOVD $0x3fc5555555555555, R9
-	VDUP R9, V4.D2
-	VMOV V4.B16, V2.B16
+	VDUP R9, V0.D2
+	VMOV V0.B16, V2.B16
 	VFMLA V1.D2, V3.D2, V2.D2
 	MOVD $0x3fe0000000000000, R9
-	VDUP R9, V4.D2
-	VMOV V4.B16, V3.B16
+	VDUP R9, V0.D2
+	VMOV V0.B16, V3.B16
 	VFMLA V1.D2, V2.D2, V3.D2
 	MOVD $0x3ff0000000000000, R9
-	VDUP R9, V4.D2
-	VMOV V4.B16, V2.B16
+	VDUP R9, V0.D2
+	VMOV V0.B16, V2.B16
 	VFMLA V1.D2, V3.D2, V2.D2
-	MOVD $0x4338000000000000, R9
-	VDUP R9, V4.D2
-	VSUB V4.D2, V0.D2, V3.D2
 	MOVD $0x3ff0000000000000, R9
-	VDUP R9, V4.D2
-	VMOV V4.B16, V0.B16
-	VFMLA V1.D2, V2.D2, V0.D2
+	VDUP R9, V0.D2
+	VMOV V0.B16, V3.B16
+	VFMLA V1.D2, V2.D2, V3.D2
+	MOVD $0x4338000000000000, R9
+	VDUP R9, V0.D2
+	VSUB V0.D2, V5.D2, V1.D2
 	MOVD $0x3ff, R9
-	VDUP R9, V4.D2
-	VADD V4.D2, V3.D2, V1.D2
-	VSHL $52, V1.D2, V4.D2
-	WORD $0x6e64dc01 // fmul v1.2d, v0.2d, v4.2d
-	WORD $0x0e6168a4 // fcvtn v4.2s, v5.2d
-	WORD $0x4e616824 // fcvtn2 v4.4s, v1.2d
-	WORD $0x0e617881 // fcvtl v1.2d, v4.2s
-	WORD $0x4e617885 // fcvtl2 v5.2d, v4.4s
-	WORD $0x4e61d7ff // fadd v31.2d, v31.2d, v1.2d
+	VDUP R9, V0.D2
+	VADD V0.D2, V1.D2, V5.D2
+	VSHL $52, V5.D2, V0.D2
+	WORD $0x6e60dc65 // fmul v5.2d, v3.2d, v0.2d
+	WORD $0x0e616880 // fcvtn v0.2s, v4.2d
+	WORD $0x4e6168a0 // fcvtn2 v0.4s, v5.2d
+	WORD $0x0e617805 // fcvtl v5.2d, v0.2s
+	WORD $0x4e617804 // fcvtl2 v4.2d, v0.4s
 	WORD $0x4e65d7ff // fadd v31.2d, v31.2d, v5.2d
+	WORD $0x4e64d7ff // fadd v31.2d, v31.2d, v4.2d
 	SUB $4, R3, R3
 	B loop
 tail:
@@ -3056,21 +3124,21 @@ tail:
 	VDUP R9, V2.D2
 	VMOV V2.B16, V1.B16
 	VFMLA V4.D2, V0.D2, V1.D2
-	MOVD $0x4338000000000000, R9
-	VDUP R9, V2.D2
-	VSUB V2.D2, V3.D2, V0.D2
 	MOVD $0x3ff0000000000000, R9
 	VDUP R9, V2.D2
-	VMOV V2.B16, V3.B16
-	VFMLA V4.D2, V1.D2, V3.D2
+	VMOV V2.B16, V0.B16
+	VFMLA V4.D2, V1.D2, V0.D2
+	MOVD $0x4338000000000000, R9
+	VDUP R9, V2.D2
+	VSUB V2.D2, V3.D2, V4.D2
 	MOVD $0x3ff, R9
 	VDUP R9, V2.D2
-	VADD V2.D2, V0.D2, V4.D2
-	VSHL $52, V4.D2, V2.D2
-	WORD $0x6e62dc64 // fmul v4.2d, v3.2d, v2.2d
-	WORD $0x0e616882 // fcvtn v2.2s, v4.2d
-	WORD $0x0e617844 // fcvtl v4.2d, v2.2s
-	FMOVD F4, F2
+	VADD V2.D2, V4.D2, V3.D2
+	VSHL $52, V3.D2, V2.D2
+	WORD $0x6e62dc03 // fmul v3.2d, v0.2d, v2.2d
+	WORD $0x0e616862 // fcvtn v2.2s, v3.2d
+	WORD $0x0e617843 // fcvtl v3.2d, v2.2s
+	FMOVD F3, F2
 	WORD $0x4e62d7ff // fadd v31.2d, v31.2d, v2.2d
 	SUB $1, R3, R3
 	B tail
@@ -3178,6 +3246,8 @@ loop:
 	MOVD $0x3ff0000000000000, R9
 	VDUP R9, V5.D2
 	WORD $0x4e65d423 // fadd v3.2d, v1.2d, v5.2d
+	MOVD $0x3ff0000000000000, R9
+	VDUP R9, V5.D2
 	WORD $0x4ee3d4a2 // fsub v2.2d, v5.2d, v3.2d
 	WORD $0x4e61d445 // fadd v5.2d, v2.2d, v1.2d
 	WORD $0x4e64d4a1 // fadd v1.2d, v5.2d, v4.2d
@@ -3287,6 +3357,8 @@ tail:
 	MOVD $0x3ff0000000000000, R9
 	VDUP R9, V5.D2
 	WORD $0x4e65d423 // fadd v3.2d, v1.2d, v5.2d
+	MOVD $0x3ff0000000000000, R9
+	VDUP R9, V5.D2
 	WORD $0x4ee3d4a2 // fsub v2.2d, v5.2d, v3.2d
 	WORD $0x4e61d445 // fadd v5.2d, v2.2d, v1.2d
 	WORD $0x4e64d4a1 // fadd v1.2d, v5.2d, v4.2d
