@@ -4,7 +4,7 @@
 // ReLUGrad, LeakyReLUGrad), which take the upstream gradient dy and return
 // the vector-Jacobian product dy ⊙ f'(x) in one pass; and Softmax,
 // LogSoftmax and SoftmaxGrad. Each call goes to the kernel of the active ISA
-// (see package asm): AVX-512, AVX2+FMA, NEON, or pure Go.
+// (see package isa): AVX-512, AVX2+FMA, NEON, or pure Go.
 //
 // # Contract
 //
@@ -39,9 +39,10 @@
 // proven by an exhaustive test over all 2³² inputs (LANES_EXHAUSTIVE=1; the
 // ordinary run checks a dense sweep of more than 10⁶ inputs) against float64
 // math, whose own error (< 2⁻²⁶ ULP of float32) is added to the bound; the
-// float64 bounds come from the error analysis in asm/act_generic.go and are
-// checked on random inputs spread over the exponent range and on the special
-// values against double-double references (error < 2⁻⁹⁰ relative).
+// float64 bounds come from an error analysis of each algorithm (outlined
+// under "How the functions are computed" below) and are checked on random
+// inputs spread over the exponent range and on the special values against
+// double-double references (error < 2⁻⁹⁰ relative).
 // The largest errors measured (float32: all 2³² inputs on AVX-512, AVX2 and
 // pure Go, bit-identical, and every 61st input (Exp, Sigmoid, Tanh) or 64th
 // (Log) on NEON under qemu; float64: 10⁷ random inputs plus a sweep of the
@@ -63,8 +64,9 @@
 //
 // The element-wise kernels are bit-identical across ISAs because the pure-Go
 // kernels perform exactly the IEEE operations of the SIMD bodies in the same
-// order: fused multiply-adds are math.FMA (float64) or asm.FMA32 (float32:
-// exact, from the float64 product and a round-to-odd correction of the sum),
+// order: fused multiply-adds are math.FMA (float64) or a float32 FMA emulated
+// exactly in Go (the float64 product, which is exact, plus the sum, with a
+// correction where rounding it twice could differ from rounding it once),
 // every other product that feeds an addition is rounded by an explicit
 // conversion so that the Go compiler cannot fuse it, and selects (clamps,
 // special cases) decide identically. float32 Exp, Sigmoid and Tanh compute

@@ -54,8 +54,8 @@ func bench[T vec.Float](b *testing.B, typ string, streams int, impls func(n int)
 // and returns the closure to time, so it costs one call like every other impl.
 func perISA[T vec.Float](mk func(t *asm.Table) func(x, y, d []T)) []impl[T] {
 	var out []impl[T]
-	for _, isa := range isa.Available() {
-		out = append(out, impl[T]{string(isa), mk(asm.Get(isa))})
+	for _, a := range isa.Available() {
+		out = append(out, impl[T]{string(a), mk(asm.Get(a))})
 	}
 	return out
 }

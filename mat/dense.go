@@ -3,11 +3,15 @@
 // update (AddOuter), for float32 and float64.
 //
 // Gemm is a BLIS-style GEMM: op(B) is packed into NR-wide panels and op(A)
-// into MR-tall panels, blocked by KC/MC/NC for the caches (sizes from
-// cpuid, see blocks in block.go), and an assembly micro-kernel per ISA
-// (AVX-512 6×64 float32 / 6×32 float64, AVX2+FMA 6×16 / 6×8, NEON 6×16 /
-// 6×8, pure Go 2×4 elsewhere; package asm explains the choice) multiplies
-// the panels. Edge tiles are packed with zero padding and written to C
+// into MR-tall panels, blocked by KC/MC/NC for the caches, and an assembly
+// micro-kernel per ISA multiplies the panels. The MR×NR tile is as large as
+// the register file allows (the accumulators, the B vectors of one k step
+// and one broadcast element of A): AVX-512 6×64 float32 / 6×32 float64,
+// AVX2+FMA 6×16 / 6×8, NEON 6×16 / 6×8, pure Go 2×4. The blocks follow the
+// cache sizes that cpuid reports (32 KiB L1 data, 256 KiB L2 and 4 MiB L3
+// where it reports none): an MR×KC panel of A fills at most half the L1
+// (KC a multiple of 8 in [64, 384]), the KC×NC block of B half the L2, and
+// the MC×KC block of A a quarter of the L3. Edge tiles are packed with zero padding and written to C
 // through a small temporary tile, so nothing outside the matrices is read
 // or written. When C has few rows, B is read in place instead of packed.
 // Large products are split over a persistent pool of SetThreads workers

@@ -140,8 +140,11 @@ func (t *aliasTable) draw(w0, w1 uint32) int {
 	return a
 }
 
-// Sample fills dst with independent categories, two words per draw (see
-// aliasTable.draw), the same on every ISA and for any chunking of dst.
+// Sample fills dst with independent categories, two words per draw, the
+// same on every ISA and for any chunking of dst. The two words make a
+// 64-bit v (the first word low); the 128-bit product v·len(P) gives the
+// column of the Walker/Vose alias table (its high 64 bits) and the uniform
+// that chooses between the column and its alias (its low 64 bits).
 func (c *Categorical[T]) Sample(r *RNG, dst []int) { categoricalFill(asm.Current(), r, c.table(), dst) }
 
 func categoricalFill(k *asm.Table, r *RNG, t *aliasTable, dst []int) {

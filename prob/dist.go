@@ -144,7 +144,7 @@ func (n Normal[T]) check() {
 //
 // The bits are the same on every ISA and for any chunking of dst (the
 // transcendental functions are lanes' own, evaluated identically by the
-// SIMD and Go code); see package asm, prob_zig.go and prob_generic.go.
+// SIMD and Go code).
 func (n Normal[T]) Sample(r *RNG, dst []T) {
 	n.check()
 	normalFill(asm.Current(), r, dst, float64(n.Mu), float64(n.Sigma))

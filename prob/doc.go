@@ -13,7 +13,7 @@
 // words. New(seed) is stream 0; NewStream(seed, s) gives independent
 // parallel streams; Skip jumps in O(1); *RNG is a math/rand/v2 Source.
 // Bulk generation runs a generated SIMD kernel (AVX-512, AVX2, NEON) or Go,
-// chosen by package asm.
+// whichever ISA is active (see package isa).
 //
 // # Reproducibility
 //
@@ -22,9 +22,9 @@
 // on how a slice is chunked: filling 1000 values then 24 gives the same
 // 1024 values as filling 1024 at once, because every sampler draws a fixed
 // number of words per value from the RNG's position (see RNG). The
-// floating-point transforms (kernels Uniform, NormalF64 and NormalZigF32 of
-// package asm) use no fused multiply-add and lanes' own polynomials for ln,
-// sin and cos, so the SIMD kernels and the Go code round identically. The
+// floating-point transforms (words to uniforms, Box–Muller, the ziggurat)
+// use no fused multiply-add and lanes' own polynomials for ln, sin and cos,
+// so the SIMD kernels and the Go code round identically. The
 // tests pin the SHA-256 of the first 2²⁰ float32 normals of seed 42 on every
 // ISA.
 //
@@ -45,11 +45,12 @@
 // seed, the stream and the value's word position, so a value depends only
 // on (seed, stream, position) and the RNG advances exactly one word per
 // value. The first wedge attempt, which decides about 95% of these words,
-// is the kernel ZigWedgeF32 (AVX-512: SplitMix in 64-bit lanes, gathers of
-// the tables; Go elsewhere); Go finishes the rest. The tables and the slow
-// path are in package asm (asm/prob_zig.go). float64
-// Normal sampling is Box–Muller on one Philox block per two values, with
-// u ∈ (0, 1] (never log 0) of 53 bits, so |z| ≤ 8.57. Categorical draws use a
+// runs in a SIMD kernel (AVX-512: SplitMix in 64-bit lanes, gathers of the
+// tables; Go elsewhere); Go finishes the rest. The tables are computed at
+// start-up with IEEE arithmetic, square roots and lanes' own logarithm
+// only, so they have the same bits on every platform. float64 Normal
+// sampling is Box–Muller on one Philox block per two values, with u ∈ (0, 1]
+// (never log 0) of 53 bits, so |z| ≤ 8.57. Categorical draws use a
 // Walker/Vose alias table; Categorical.Multinomial counts draws. Xavier and
 // He initialise weights.
 //
@@ -61,8 +62,8 @@
 // # Moments
 //
 // Mean and Variance (population, E[(X−μ)²], corrected two-pass) use
-// compensated float64 sums computed in the SIMD lanes (kernel Moments of
-// package asm: AVX-512, AVX2, NEON, or Go), so they stay accurate on badly
+// compensated float64 sums computed in the SIMD lanes of the active ISA
+// (AVX-512, AVX2, NEON, or Go), so they stay accurate on badly
 // conditioned data such as 1e8 plus small noise; their last bits may differ
 // between ISAs. Posterior applies Bayes' rule over discrete hypotheses and
 // reports zero evidence as an error.

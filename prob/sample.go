@@ -106,8 +106,9 @@ func b2u(b bool) uint32 {
 
 // Normal samples.
 //
-// float32: the ziggurat of package asm (asm/prob_zig.go), one word per
-// value: value j of a call is the normal of the word at position p+j. The
+// float32: the ziggurat of zig.go (its kernels are in internal/asm), one
+// word per value: value j of a call is the normal of the word at position
+// p+j. The
 // fast path (97.2% of words) is the kernel NormalZigF32; the words it
 // rejects are finished by zigFinish (kernel ZigWedgeF32, then
 // zigSlow for the few it leaves; zigSlow alone for a single value),

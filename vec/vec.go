@@ -1,7 +1,7 @@
 // Package vec holds the level-1 kernels of lanes on float32 and float64
 // slices: dot product, sum, norm, cosine, max, and the element-wise
 // Axpy/Scale/Add/Sub/Mul. Each call goes to the kernel of the active ISA
-// (see package asm): AVX-512, AVX2+FMA, NEON, or fast pure Go.
+// (see package isa): AVX-512, AVX2+FMA, NEON, or fast pure Go.
 //
 // Contract, for every function and ISA:
 //   - Slices of any length and any offset; no alignment requirement.

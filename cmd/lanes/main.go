@@ -114,15 +114,15 @@ func bench(w *os.File, n int, per time.Duration) {
 	isas := isa.Available()
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintf(tw, "n=%d\t", n)
-	for _, isa := range isas {
-		fmt.Fprintf(tw, "%s\t", isa)
+	for _, a := range isas {
+		fmt.Fprintf(tw, "%s\t", a)
 	}
 	fmt.Fprintf(tw, "speed-up\t\n")
 	for _, k := range kernels {
 		fmt.Fprintf(tw, "%s\t", k.name)
 		var first, last float64
-		for i, isa := range isas {
-			t := asm.Get(isa)
+		for i, a := range isas {
+			t := asm.Get(a)
 			g := throughput(func() { k.run(t, x, y, d) }, per) * float64(n) * k.flops / 1e9
 			if i == 0 {
 				first = g
