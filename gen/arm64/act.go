@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/lanes-go/lanes/gen/alg"
 	"github.com/lanes-go/lanes/gen/spec"
@@ -49,6 +50,7 @@ type actIns struct {
 	emit func(a *Asm, d V, u []V)
 	pin  bool // def lives in register at, outside the pool
 	at   V
+	set  bool // pin, and the instruction writes at (opAt)
 }
 
 // actProg is a straight-line program on virtual vector registers.
@@ -67,6 +69,16 @@ func (p *actProg) pinned(r V) nv {
 	d := p.n
 	p.n++
 	p.ins = append(p.ins, actIns{def: d, emit: func(*Asm, V, []V) {}, pin: true, at: r})
+	return d
+}
+
+// opAt records an instruction defining a new value in register r (outside
+// the pool), for a store that needs consecutive registers. No value live
+// after it may be in r.
+func (p *actProg) opAt(r V, emit func(a *Asm, d V, u []V), uses ...nv) nv {
+	d := p.n
+	p.n++
+	p.ins = append(p.ins, actIns{def: d, uses: uses, emit: emit, pin: true, at: r, set: true})
 	return d
 }
 
@@ -114,12 +126,16 @@ func (p *actProg) flush() {
 		}
 		var d V
 		if in.pin {
-			reg[in.def], have[in.def] = in.at, true
-			continue
-		}
-		if in.def >= 0 {
+			for v := range reg {
+				if in.set && have[v] && reg[v] == in.at && (last[v] > i || slices.Contains(in.uses, nv(v))) {
+					panic(fmt.Sprintf("gen/arm64: act value %d is still in V%d", v, in.at))
+				}
+			}
+			d = in.at
+			reg[in.def], have[in.def] = d, true
+		} else if in.def >= 0 {
 			if len(free) == 0 {
-				panic("gen/arm64: act program needs more than 32 vector registers")
+				panic(fmt.Sprintf("gen/arm64: act program needs more than %d vector registers", p.pool))
 			}
 			d = free[len(free)-1]
 			free = free[:len(free)-1]
@@ -134,7 +150,7 @@ func (p *actProg) flush() {
 				}
 			}
 		}
-		if in.def >= 0 && last[in.def] < i {
+		if in.def >= 0 && last[in.def] < i && !in.pin {
 			have[in.def] = false
 			free = append(free, d)
 		}

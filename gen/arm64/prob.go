@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/lanes-go/lanes/gen/alg"
 	"github.com/lanes-go/lanes/gen/spec"
 )
 
@@ -200,204 +201,83 @@ func philoxNEON(a *Asm) {
 	a.RET()
 }
 
-// opNarrow is FCVTN: "fcvtn Vd.2S, Vn.2D" rounds two float64 lanes to
-// float32 into the low half of Vd (to nearest, as Go's float32 conversion).
-type opNarrow struct {
-	Name string
-	Base uint32
-}
-
-// Encode returns "fcvtn vd.2s, vn.2d".
-func (o opNarrow) Encode(d, n V) Word {
-	return Word{o.Base | n.check()<<5 | d.check(), fmt.Sprintf("%s v%d.2s, v%d.2d", o.Name, d, n)}
-}
-
-var fcvtn = opNarrow{"fcvtn", 0x0e616800}
-
-// normalNEON is the Box–Muller transform of asm/prob_generic.go
-// (normalGeneric, boxMuller, bmLog, bmSinCos) on two blocks per iteration,
-// one per float64 lane: VLD2 separates the blocks' u and t quadwords, VST2
-// interleaves the (cos, sin) results. Every floating-point operation is the
-// same IEEE operation in the same order as the Go code (no FMA), the
-// integer steps are exact and UCVTF of values ≤ 2⁵³ is exact, so the bits
-// equal the generic kernel's. A last odd block is loaded and stored lane 0
-// only. Constants live in V16..V31; the polynomial coefficients are moved
-// into V15 before each use.
+// normalNEON is the Box–Muller transform of internal/asm's normalGeneric,
+// alg.BoxMuller on neonOps, on two blocks per iteration, one per float64
+// lane: VLD2 separates the blocks' u and t quadwords, VST2 interleaves the
+// (cos, sin) results, mu + sigma·z each. A last odd block is loaded and
+// stored lane 0 only. The most used constants, mu and sigma stay in
+// V16..V31 (the others are materialized where used); u and t arrive in
+// V14 and V15 and the results leave from there; the transform has
+// V0..V13.
 func normalNEON(a *Asm, in spec.Instance) {
 	f32 := in.T == spec.F32
 	const (
-		rDst, rW, rN, rPairs, rTmp R = 0, 1, 2, 3, 4
-		vK                         V = 15 // a coefficient
+		rDst, rW, rN, rPairs R = 0, 1, 2, 3
+		vU, vT, vMu, vSigma  V = 14, 15, 16, 17
 	)
-	// Preloaded constants.
-	const (
-		cOne, cQOne, cP2m53, cMant, cHalf, cC1022, cSqrtH, cTwo       V = 16, 17, 18, 19, 20, 21, 22, 23
-		cHalfF, cMask53, cQ2p53, cScale, cMu, cSigma, cMinus2, cLn2Hi V = 24, 25, 26, 27, 28, 29, 30, 31
-	)
-	f := math.Float64bits
-	dup := func(bits uint64, v V) {
-		a.MOVDConst(bits, rTmp)
-		a.Ins("VDUP", rTmp.String(), v.A(D2))
-	}
-	for _, c := range []struct {
-		v    V
-		bits uint64
-	}{
-		{cOne, f(1)}, {cQOne, 1}, {cP2m53, f(0x1p-53)}, {cMant, 1<<52 - 1}, {cHalf, 1022 << 52},
-		{cC1022, f(1022)}, {cSqrtH, f(math.Sqrt2 / 2)}, {cTwo, f(2)}, {cHalfF, f(0.5)}, {cMask53, 1<<53 - 1},
-		{cQ2p53, 1 << 53}, {cScale, f(math.Pi / 4 * 0x1p-53)}, {cMinus2, f(-2)}, {cLn2Hi, f(6.93147180369123816490e-01)},
-	} {
-		dup(c.bits, c.v)
-	}
-	a.Ins("FMOVD", a.Arg("mu"), cMu.F())
-	a.Ins("VDUP", cMu.Lane(D2, 0), cMu.A(D2))
-	a.Ins("FMOVD", a.Arg("sigma"), cSigma.F())
-	a.Ins("VDUP", cSigma.Lane(D2, 0), cSigma.A(D2))
-	coef := func(v float64) V { dup(f(v), vK); return vK }
-
-	d2 := func(v V) string { return v.A(D2) }
-	add := func(d, n, m V) { a.V3(fadd, D2, d, n, m) }
-	sub := func(d, n, m V) { a.V3(fsub, D2, d, n, m) }
-	mul := func(d, n, m V) { a.V3(fmul, D2, d, n, m) }
-	ushr := func(sh int, n, d V) { a.Ins("VUSHR", fmt.Sprintf("$%d", sh), d2(n), d2(d)) }
-	and := func(m, n, d V) { a.Ins("VAND", m.B16(), n.B16(), d.B16()) }
-
-	// body computes the two blocks in V0 (u quadwords) and V1 (t) into V7
-	// (z0 = mu + sigma·ρ·cos θ) and V8 (z1, sine).
-	body := func() {
-		// x = (u>>11 + 1)·2⁻⁵³
-		ushr(11, 0, 2)
-		a.Ins("VADD", d2(cQOne), d2(2), d2(2))
-		a.V2(ucvtf, D2, 2, 2)
-		mul(2, 2, cP2m53)
-		// bmLog(x): k, f1, f
-		ushr(52, 2, 3)
-		a.V2(ucvtf, D2, 3, 3)
-		sub(3, 3, cC1022) // k = ki
-		and(cMant, 2, 4)
-		a.Ins("VORR", cHalf.B16(), V(4).B16(), V(4).B16()) // f1
-		a.V3(fcmgt, D2, 5, cSqrtH, 4)                      // f1 < √2/2
-		add(6, 4, 4)
-		a.Ins("VBIT", V(5).B16(), V(6).B16(), V(4).B16()) // f1 *= 2 there
-		and(5, cOne, 6)
-		sub(3, 3, 6)            // ki-- there
-		sub(4, 4, cOne)         // f = f1 − 1
-		add(6, cTwo, 4)         // 2 + f
-		a.V3(fdiv, D2, 5, 4, 6) // s
-		mul(6, 5, 5)            // s2
-		mul(7, 6, 6)            // s4
-		// t1 = s2·(l1 + s4·(l3 + s4·(l5 + s4·l7)))
-		mul(8, 7, coef(1.479819860511658591e-01))
-		add(8, 8, coef(1.818357216161805012e-01))
-		mul(8, 8, 7)
-		add(8, 8, coef(2.857142874366239149e-01))
-		mul(8, 8, 7)
-		add(8, 8, coef(6.666666666666735130e-01))
-		mul(8, 8, 6)
-		// t2 = s4·(l2 + s4·(l4 + s4·l6))
-		mul(9, 7, coef(1.531383769920937332e-01))
-		add(9, 9, coef(2.222219843214978396e-01))
-		mul(9, 9, 7)
-		add(9, 9, coef(3.999999999940941908e-01))
-		mul(9, 9, 7)
-		add(8, 8, 9) // R = t1 + t2
-		mul(9, 4, 4)
-		mul(9, 9, cHalfF) // hfsq
-		add(8, 9, 8)      // hfsq + R
-		mul(8, 8, 5)      // s·(hfsq+R)
-		mul(10, 3, coef(1.90821492927058770002e-10))
-		add(8, 8, 10) // + k·ln2Lo
-		sub(8, 9, 8)  // hfsq − ...
-		sub(8, 8, 4)  // − f
-		mul(10, 3, cLn2Hi)
-		sub(10, 10, 8) // ln x
-		mul(10, 10, cMinus2)
-		a.V2(fsqrt, D2, 10, 10) // ρ
-
-		// bmSinCos(t)
-		ushr(61, 1, 2) // o
-		ushr(8, 1, 3)
-		and(cMask53, 3, 3)                       // m
-		a.Ins("VCMTST", d2(cQOne), d2(2), d2(4)) // odd octant
-		a.Ins("VSUB", d2(3), d2(cQ2p53), d2(5))  // 2⁵³ − m
-		a.Ins("VBIT", V(4).B16(), V(5).B16(), V(3).B16())
-		a.V2(ucvtf, D2, 3, 3)
-		mul(3, 3, cScale) // z
-		mul(4, 3, 3)      // zz
-		poly := func(d V, cs []float64) {
-			mul(d, 4, coef(cs[0]))
-			for _, c := range cs[1:] {
-				add(d, d, coef(c))
-				mul(d, d, 4)
-			}
-		}
-		poly(5, []float64{1.58962301576546568060e-10, -2.50507477628578072866e-8, 2.75573136213857245213e-6,
-			-1.98412698295895385996e-4, 8.33333333332211858878e-3, -1.66666666666666307295e-1})
-		poly(6, []float64{-1.13585365213876817300e-11, 2.08757008419747316778e-9, -2.75573141792967388112e-7,
-			2.48015872888517045348e-5, -1.38888888888730564116e-3, 4.16666666666665929218e-2})
-		mul(5, 3, 5) // z·ps
-		add(5, 3, 5) // sin = z + z·ps
-		mul(7, cHalfF, 4)
-		sub(7, cOne, 7) // 1 − 0.5·zz
-		mul(6, 4, 6)    // zz·pc
-		add(6, 7, 6)    // cos
-		// Octants: swap where ((o+1)>>1)&1.
-		a.Ins("VADD", d2(cQOne), d2(2), d2(7))
-		ushr(1, 7, 7)
-		a.Ins("VCMTST", d2(cQOne), d2(7), d2(7))
-		a.VMOV(7, 8)
-		a.Ins("VBSL", V(5).B16(), V(6).B16(), V(8).B16()) // sin' = swap ? cos : sin
-		a.Ins("VBSL", V(6).B16(), V(5).B16(), V(7).B16()) // cos' = swap ? sin : cos
-		// Negate sin where o>>2, cos where ((o+2)>>2)&1.
-		ushr(2, 2, 9)
-		a.Ins("VSHL", "$63", d2(9), d2(9))
-		a.Ins("VEOR", V(9).B16(), V(8).B16(), V(8).B16())
-		a.Ins("VADD", d2(cQOne), d2(2), d2(9))
-		a.Ins("VADD", d2(cQOne), d2(9), d2(9))
-		ushr(2, 9, 9)
-		a.Ins("VSHL", "$63", d2(9), d2(9))
-		a.Ins("VEOR", V(9).B16(), V(7).B16(), V(7).B16())
-		// mu + sigma·ρ·(cos, sin)
-		mul(7, 10, 7)
-		mul(8, 10, 8)
-		mul(7, 7, cSigma)
-		add(7, cMu, 7)
-		mul(8, 8, cSigma)
-		add(8, cMu, 8)
-		if f32 {
-			a.W(fcvtn.Encode(11, 7))
-			a.W(fcvtn.Encode(12, 8))
-		}
-	}
-
 	a.Load("dst_base", rDst)
 	a.Load("dst_len", rN)
 	a.Load("w_base", rW)
+	for _, c := range []struct {
+		v    V
+		name string
+	}{{vMu, "mu"}, {vSigma, "sigma"}} {
+		a.Ins("FMOVD", a.Arg(c.name), c.v.F())
+		a.Ins("VDUP", c.v.Lane(D2, 0), c.v.A(D2))
+	}
+	var regs []V
+	for r := vSigma + 1; r < 32; r++ {
+		regs = append(regs, r)
+	}
+	// normal records the two normals of the blocks in vU, vT into vU, vT
+	// (rounded to float32 in their low halves for f32).
+	normal := func(o *neonOps) {
+		p := o.p
+		z0, z1 := alg.BoxMuller(o, p.pinned(vU), p.pinned(vT))
+		for i, z := range []nv{z0, z1} {
+			r := vU + V(i)
+			m := o.Mul(p.pinned(vSigma), z)
+			if f32 {
+				p.opAt(r, func(a *Asm, d V, u []V) { a.W(actFcvtn.Encode(d, u[0])) }, o.Add(p.pinned(vMu), m))
+			} else {
+				p.opAt(r, func(a *Asm, d V, u []V) { a.V3(fadd, D2, d, u[0], u[1]) }, p.pinned(vMu), m)
+			}
+		}
+	}
+	consts := hoistConsts(a, D2, regs, normal)
+	body := func() {
+		p := newProg(a, D2)
+		p.pool = vU
+		o := newOps(p)
+		o.consts = consts
+		normal(o)
+		p.flush()
+	}
+
 	a.LSR(1, rN, rN)     // blocks
 	a.LSR(1, rN, rPairs) // pairs of blocks
 	a.CBZ(rPairs, "odd")
 	a.Label("loop")
-	a.Ins("VLD2.P", "32("+rW.String()+")", "["+d2(0)+", "+d2(1)+"]")
+	a.Ins("VLD2.P", "32("+rW.String()+")", "["+vU.A(D2)+", "+vT.A(D2)+"]")
 	body()
 	if f32 {
-		a.Ins("VST2.P", "["+V(11).A(S2)+", "+V(12).A(S2)+"]", "16("+rDst.String()+")")
+		a.Ins("VST2.P", "["+vU.A(S2)+", "+vT.A(S2)+"]", "16("+rDst.String()+")")
 	} else {
-		a.Ins("VST2.P", "["+d2(7)+", "+d2(8)+"]", "32("+rDst.String()+")")
+		a.Ins("VST2.P", "["+vU.A(D2)+", "+vT.A(D2)+"]", "32("+rDst.String()+")")
 	}
 	a.SUBS(1, rPairs, rPairs)
 	a.BNE("loop")
 	a.Label("odd")
 	a.TBZ(0, rN, "done")
-	a.Ins("VLD1.P", "8("+rW.String()+")", V(0).Lane(D2, 0))
-	a.Ins("VLD1.P", "8("+rW.String()+")", V(1).Lane(D2, 0))
+	a.Ins("VLD1.P", "8("+rW.String()+")", vU.Lane(D2, 0))
+	a.Ins("VLD1.P", "8("+rW.String()+")", vT.Lane(D2, 0))
 	body()
+	size := 8
 	if f32 {
-		a.FStoreP(11, 4, rDst)
-		a.FStoreP(12, 4, rDst)
-	} else {
-		a.FStoreP(7, 8, rDst)
-		a.FStoreP(8, 8, rDst)
+		size = 4
 	}
+	a.FStoreP(vU, size, rDst)
+	a.FStoreP(vT, size, rDst)
 	a.Label("done")
 	a.RET()
 }

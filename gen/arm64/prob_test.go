@@ -29,14 +29,10 @@ func TestEncodeUmull(t *testing.T) {
 	}
 }
 
-// TestEncodeFcvtn decodes every FCVTN form the normal kernel can emit.
+// TestEncodeFcvtn pins one FCVTN word (TestActEncode decodes every form)
+// to the encoding assembled by GNU as.
 func TestEncodeFcvtn(t *testing.T) {
-	for _, d := range regs {
-		for _, r := range regs {
-			check(t, fcvtn.Encode(d, r))
-		}
-	}
-	if w := fcvtn.Encode(11, 7); w.Bits != 0x0e6168eb {
+	if w := actFcvtn.Encode(11, 7); w.Bits != 0x0e6168eb {
 		t.Errorf("%s: %#08x, want 0x0e6168eb", w.Text, w.Bits)
 	}
 }

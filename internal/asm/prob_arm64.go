@@ -14,7 +14,7 @@ func philoxNEON(dst []uint32, block uint64, stream uint64, key uint64)
 //go:noescape
 func normalF64NEON(dst []float64, w []uint32, mu float64, sigma float64)
 
-// normalZigF32NEON computes dst[i] = mu + sigma·z, z = ±float32(w[i]>>8)·W[w[i]&127] when w[i]>>8 < K[w[i]&127] (the ziggurat's fast path; tab = asm.ZigTable holds W then K), else dst[i] = the bits of w[i] and bit i%16 of rej[i/16] is set (rej gets ⌈len(dst)/16⌉ elements; len(w) ≥ len(dst); dst may start where w starts) with neon.
+// normalZigF32NEON computes dst[i] = mu + sigma·z, z = ±float32(w[i]>>8)·W[w[i]&127] when w[i]>>8 < K[w[i]&127] (the ziggurat's fast path; tab = the ziggurat table of package prob, W then K), else dst[i] = the bits of w[i] and bit i%16 of rej[i/16] is set (rej gets ⌈len(dst)/16⌉ elements; len(w) ≥ len(dst); dst may start where w starts) with neon.
 //
 //go:noescape
 func normalZigF32NEON(dst []float32, w []uint32, rej []uint16, tab []uint32, mu float32, sigma float32)

@@ -986,337 +986,341 @@ done:
 
 // func normalF64NEON(dst []float64, w []uint32, mu float64, sigma float64)
 TEXT ·normalF64NEON(SB), NOSPLIT, $0-64
-	MOVD $0x3ff0000000000000, R4
-	VDUP R4, V16.D2
-	MOVD $0x1, R4
-	VDUP R4, V17.D2
-	MOVD $0x3ca0000000000000, R4
-	VDUP R4, V18.D2
-	MOVD $0xfffffffffffff, R4
-	VDUP R4, V19.D2
-	MOVD $0x3fe0000000000000, R4
-	VDUP R4, V20.D2
-	MOVD $0x408ff00000000000, R4
-	VDUP R4, V21.D2
-	MOVD $0x3fe6a09e667f3bcd, R4
-	VDUP R4, V22.D2
-	MOVD $0x4000000000000000, R4
-	VDUP R4, V23.D2
-	MOVD $0x3fe0000000000000, R4
-	VDUP R4, V24.D2
-	MOVD $0x1fffffffffffff, R4
-	VDUP R4, V25.D2
-	MOVD $0x20000000000000, R4
-	VDUP R4, V26.D2
-	MOVD $0x3c9921fb54442d18, R4
-	VDUP R4, V27.D2
-	MOVD $0xc000000000000000, R4
-	VDUP R4, V30.D2
-	MOVD $0x3fe62e42fee00000, R4
-	VDUP R4, V31.D2
-	FMOVD mu+48(FP), F28
-	VDUP V28.D[0], V28.D2
-	FMOVD sigma+56(FP), F29
-	VDUP V29.D[0], V29.D2
 	MOVD dst_base+0(FP), R0
 	MOVD dst_len+8(FP), R2
 	MOVD w_base+24(FP), R1
+	FMOVD mu+48(FP), F16
+	VDUP V16.D[0], V16.D2
+	FMOVD sigma+56(FP), F17
+	VDUP V17.D[0], V17.D2
+	MOVD $0x1, R9
+	VDUP R9, V18.D2
+	MOVD $0x3fe0000000000000, R9
+	VDUP R9, V19.D2
+	MOVD $0x3ff0000000000000, R9
+	VDUP R9, V20.D2
+	MOVD $0x3ca0000000000000, R9
+	VDUP R9, V21.D2
+	MOVD $0x3fe, R9
+	VDUP R9, V22.D2
+	MOVD $0xfffffffffffff, R9
+	VDUP R9, V23.D2
+	MOVD $0x3fe6a09e667f3bcd, R9
+	VDUP R9, V24.D2
+	MOVD $0x4000000000000000, R9
+	VDUP R9, V25.D2
+	MOVD $0x3fc2f112df3e5244, R9
+	VDUP R9, V26.D2
+	MOVD $0x3fc7466496cb03de, R9
+	VDUP R9, V27.D2
+	MOVD $0x3fd2492494229359, R9
+	VDUP R9, V28.D2
+	MOVD $0x3fe5555555555593, R9
+	VDUP R9, V29.D2
+	MOVD $0x3fc39a09d078c69f, R9
+	VDUP R9, V30.D2
+	MOVD $0x3fcc71c51d8e78af, R9
+	VDUP R9, V31.D2
 	LSR $1, R2, R2
 	LSR $1, R2, R3
 	CBZ R3, odd
 loop:
-	VLD2.P 32(R1), [V0.D2, V1.D2]
-	VUSHR $11, V0.D2, V2.D2
-	VADD V17.D2, V2.D2, V2.D2
-	WORD $0x6e61d842 // ucvtf v2.2d, v2.2d
-	WORD $0x6e72dc42 // fmul v2.2d, v2.2d, v18.2d
-	VUSHR $52, V2.D2, V3.D2
-	WORD $0x6e61d863 // ucvtf v3.2d, v3.2d
-	WORD $0x4ef5d463 // fsub v3.2d, v3.2d, v21.2d
-	VAND V19.B16, V2.B16, V4.B16
-	VORR V20.B16, V4.B16, V4.B16
-	WORD $0x6ee4e6c5 // fcmgt v5.2d, v22.2d, v4.2d
-	WORD $0x4e64d486 // fadd v6.2d, v4.2d, v4.2d
-	VBIT V5.B16, V6.B16, V4.B16
-	VAND V5.B16, V16.B16, V6.B16
-	WORD $0x4ee6d463 // fsub v3.2d, v3.2d, v6.2d
-	WORD $0x4ef0d484 // fsub v4.2d, v4.2d, v16.2d
-	WORD $0x4e64d6e6 // fadd v6.2d, v23.2d, v4.2d
-	WORD $0x6e66fc85 // fdiv v5.2d, v4.2d, v6.2d
-	WORD $0x6e65dca6 // fmul v6.2d, v5.2d, v5.2d
-	WORD $0x6e66dcc7 // fmul v7.2d, v6.2d, v6.2d
-	MOVD $0x3fc2f112df3e5244, R4
-	VDUP R4, V15.D2
-	WORD $0x6e6fdce8 // fmul v8.2d, v7.2d, v15.2d
-	MOVD $0x3fc7466496cb03de, R4
-	VDUP R4, V15.D2
-	WORD $0x4e6fd508 // fadd v8.2d, v8.2d, v15.2d
-	WORD $0x6e67dd08 // fmul v8.2d, v8.2d, v7.2d
-	MOVD $0x3fd2492494229359, R4
-	VDUP R4, V15.D2
-	WORD $0x4e6fd508 // fadd v8.2d, v8.2d, v15.2d
-	WORD $0x6e67dd08 // fmul v8.2d, v8.2d, v7.2d
-	MOVD $0x3fe5555555555593, R4
-	VDUP R4, V15.D2
-	WORD $0x4e6fd508 // fadd v8.2d, v8.2d, v15.2d
-	WORD $0x6e66dd08 // fmul v8.2d, v8.2d, v6.2d
-	MOVD $0x3fc39a09d078c69f, R4
-	VDUP R4, V15.D2
-	WORD $0x6e6fdce9 // fmul v9.2d, v7.2d, v15.2d
-	MOVD $0x3fcc71c51d8e78af, R4
-	VDUP R4, V15.D2
-	WORD $0x4e6fd529 // fadd v9.2d, v9.2d, v15.2d
-	WORD $0x6e67dd29 // fmul v9.2d, v9.2d, v7.2d
-	MOVD $0x3fd999999997fa04, R4
-	VDUP R4, V15.D2
-	WORD $0x4e6fd529 // fadd v9.2d, v9.2d, v15.2d
-	WORD $0x6e67dd29 // fmul v9.2d, v9.2d, v7.2d
-	WORD $0x4e69d508 // fadd v8.2d, v8.2d, v9.2d
-	WORD $0x6e64dc89 // fmul v9.2d, v4.2d, v4.2d
-	WORD $0x6e78dd29 // fmul v9.2d, v9.2d, v24.2d
-	WORD $0x4e68d528 // fadd v8.2d, v9.2d, v8.2d
-	WORD $0x6e65dd08 // fmul v8.2d, v8.2d, v5.2d
-	MOVD $0x3dea39ef35793c76, R4
-	VDUP R4, V15.D2
-	WORD $0x6e6fdc6a // fmul v10.2d, v3.2d, v15.2d
-	WORD $0x4e6ad508 // fadd v8.2d, v8.2d, v10.2d
-	WORD $0x4ee8d528 // fsub v8.2d, v9.2d, v8.2d
-	WORD $0x4ee4d508 // fsub v8.2d, v8.2d, v4.2d
-	WORD $0x6e7fdc6a // fmul v10.2d, v3.2d, v31.2d
-	WORD $0x4ee8d54a // fsub v10.2d, v10.2d, v8.2d
-	WORD $0x6e7edd4a // fmul v10.2d, v10.2d, v30.2d
-	WORD $0x6ee1f94a // fsqrt v10.2d, v10.2d
-	VUSHR $61, V1.D2, V2.D2
-	VUSHR $8, V1.D2, V3.D2
-	VAND V25.B16, V3.B16, V3.B16
-	VCMTST V17.D2, V2.D2, V4.D2
-	VSUB V3.D2, V26.D2, V5.D2
-	VBIT V4.B16, V5.B16, V3.B16
-	WORD $0x6e61d863 // ucvtf v3.2d, v3.2d
-	WORD $0x6e7bdc63 // fmul v3.2d, v3.2d, v27.2d
-	WORD $0x6e63dc64 // fmul v4.2d, v3.2d, v3.2d
-	MOVD $0x3de5d8fd1fd19ccd, R4
-	VDUP R4, V15.D2
-	WORD $0x6e6fdc85 // fmul v5.2d, v4.2d, v15.2d
-	MOVD $0xbe5ae5e5a9291f5d, R4
-	VDUP R4, V15.D2
-	WORD $0x4e6fd4a5 // fadd v5.2d, v5.2d, v15.2d
-	WORD $0x6e64dca5 // fmul v5.2d, v5.2d, v4.2d
-	MOVD $0x3ec71de3567d48a1, R4
-	VDUP R4, V15.D2
-	WORD $0x4e6fd4a5 // fadd v5.2d, v5.2d, v15.2d
-	WORD $0x6e64dca5 // fmul v5.2d, v5.2d, v4.2d
-	MOVD $0xbf2a01a019bfdf03, R4
-	VDUP R4, V15.D2
-	WORD $0x4e6fd4a5 // fadd v5.2d, v5.2d, v15.2d
-	WORD $0x6e64dca5 // fmul v5.2d, v5.2d, v4.2d
-	MOVD $0x3f8111111110f7d0, R4
-	VDUP R4, V15.D2
-	WORD $0x4e6fd4a5 // fadd v5.2d, v5.2d, v15.2d
-	WORD $0x6e64dca5 // fmul v5.2d, v5.2d, v4.2d
-	MOVD $0xbfc5555555555548, R4
-	VDUP R4, V15.D2
-	WORD $0x4e6fd4a5 // fadd v5.2d, v5.2d, v15.2d
-	WORD $0x6e64dca5 // fmul v5.2d, v5.2d, v4.2d
-	MOVD $0xbda8fa49a0861a9b, R4
-	VDUP R4, V15.D2
-	WORD $0x6e6fdc86 // fmul v6.2d, v4.2d, v15.2d
-	MOVD $0x3e21ee9d7b4e3f05, R4
-	VDUP R4, V15.D2
-	WORD $0x4e6fd4c6 // fadd v6.2d, v6.2d, v15.2d
-	WORD $0x6e64dcc6 // fmul v6.2d, v6.2d, v4.2d
-	MOVD $0xbe927e4f7eac4bc6, R4
-	VDUP R4, V15.D2
-	WORD $0x4e6fd4c6 // fadd v6.2d, v6.2d, v15.2d
-	WORD $0x6e64dcc6 // fmul v6.2d, v6.2d, v4.2d
-	MOVD $0x3efa01a019c844f5, R4
-	VDUP R4, V15.D2
-	WORD $0x4e6fd4c6 // fadd v6.2d, v6.2d, v15.2d
-	WORD $0x6e64dcc6 // fmul v6.2d, v6.2d, v4.2d
-	MOVD $0xbf56c16c16c14f91, R4
-	VDUP R4, V15.D2
-	WORD $0x4e6fd4c6 // fadd v6.2d, v6.2d, v15.2d
-	WORD $0x6e64dcc6 // fmul v6.2d, v6.2d, v4.2d
-	MOVD $0x3fa555555555554b, R4
-	VDUP R4, V15.D2
-	WORD $0x4e6fd4c6 // fadd v6.2d, v6.2d, v15.2d
-	WORD $0x6e64dcc6 // fmul v6.2d, v6.2d, v4.2d
-	WORD $0x6e65dc65 // fmul v5.2d, v3.2d, v5.2d
-	WORD $0x4e65d465 // fadd v5.2d, v3.2d, v5.2d
-	WORD $0x6e64df07 // fmul v7.2d, v24.2d, v4.2d
-	WORD $0x4ee7d607 // fsub v7.2d, v16.2d, v7.2d
-	WORD $0x6e66dc86 // fmul v6.2d, v4.2d, v6.2d
-	WORD $0x4e66d4e6 // fadd v6.2d, v7.2d, v6.2d
-	VADD V17.D2, V2.D2, V7.D2
-	VUSHR $1, V7.D2, V7.D2
-	VCMTST V17.D2, V7.D2, V7.D2
-	VMOV V7.B16, V8.B16
-	VBSL V5.B16, V6.B16, V8.B16
-	VBSL V6.B16, V5.B16, V7.B16
-	VUSHR $2, V2.D2, V9.D2
-	VSHL $63, V9.D2, V9.D2
-	VEOR V9.B16, V8.B16, V8.B16
-	VADD V17.D2, V2.D2, V9.D2
-	VADD V17.D2, V9.D2, V9.D2
-	VUSHR $2, V9.D2, V9.D2
-	VSHL $63, V9.D2, V9.D2
-	VEOR V9.B16, V7.B16, V7.B16
-	WORD $0x6e67dd47 // fmul v7.2d, v10.2d, v7.2d
-	WORD $0x6e68dd48 // fmul v8.2d, v10.2d, v8.2d
-	WORD $0x6e7ddce7 // fmul v7.2d, v7.2d, v29.2d
-	WORD $0x4e67d787 // fadd v7.2d, v28.2d, v7.2d
-	WORD $0x6e7ddd08 // fmul v8.2d, v8.2d, v29.2d
-	WORD $0x4e68d788 // fadd v8.2d, v28.2d, v8.2d
-	VST2.P [V7.D2, V8.D2], 32(R0)
+	VLD2.P 32(R1), [V14.D2, V15.D2]
+	VUSHR $11, V14.D2, V0.D2
+	VADD V18.D2, V0.D2, V1.D2
+	WORD $0x6e61d820 // ucvtf v0.2d, v1.2d
+	WORD $0x6e75dc01 // fmul v1.2d, v0.2d, v21.2d
+	VUSHR $52, V1.D2, V0.D2
+	VSUB V22.D2, V0.D2, V2.D2
+	VAND V23.B16, V1.B16, V0.B16
+	VORR V19.B16, V0.B16, V1.B16
+	WORD $0x6ee1e700 // fcmgt v0.2d, v24.2d, v1.2d
+	WORD $0x4e61d423 // fadd v3.2d, v1.2d, v1.2d
+	VMOV V0.B16, V4.B16
+	VBSL V1.B16, V3.B16, V4.B16
+	VSUB V18.D2, V2.D2, V1.D2
+	VMOV V0.B16, V3.B16
+	VBSL V2.B16, V1.B16, V3.B16
+	WORD $0x4e61d862 // scvtf v2.2d, v3.2d
+	WORD $0x4ef4d483 // fsub v3.2d, v4.2d, v20.2d
+	WORD $0x4e79d464 // fadd v4.2d, v3.2d, v25.2d
+	WORD $0x6e64fc61 // fdiv v1.2d, v3.2d, v4.2d
+	WORD $0x6e61dc24 // fmul v4.2d, v1.2d, v1.2d
+	WORD $0x6e64dc80 // fmul v0.2d, v4.2d, v4.2d
+	WORD $0x6e60df45 // fmul v5.2d, v26.2d, v0.2d
+	WORD $0x4e7bd4a6 // fadd v6.2d, v5.2d, v27.2d
+	WORD $0x6e60dcc5 // fmul v5.2d, v6.2d, v0.2d
+	WORD $0x4e7cd4a6 // fadd v6.2d, v5.2d, v28.2d
+	WORD $0x6e60dcc5 // fmul v5.2d, v6.2d, v0.2d
+	WORD $0x4e7dd4a6 // fadd v6.2d, v5.2d, v29.2d
+	WORD $0x6e64dcc5 // fmul v5.2d, v6.2d, v4.2d
+	WORD $0x6e60dfc4 // fmul v4.2d, v30.2d, v0.2d
+	WORD $0x4e7fd486 // fadd v6.2d, v4.2d, v31.2d
+	WORD $0x6e60dcc4 // fmul v4.2d, v6.2d, v0.2d
+	MOVD $0x3fd999999997fa04, R9
+	VDUP R9, V6.D2
+	WORD $0x4e66d487 // fadd v7.2d, v4.2d, v6.2d
+	WORD $0x6e60dce6 // fmul v6.2d, v7.2d, v0.2d
+	WORD $0x4e66d4a0 // fadd v0.2d, v5.2d, v6.2d
+	WORD $0x6e63dc66 // fmul v6.2d, v3.2d, v3.2d
+	WORD $0x6e73dcc5 // fmul v5.2d, v6.2d, v19.2d
+	WORD $0x4e60d4a6 // fadd v6.2d, v5.2d, v0.2d
+	WORD $0x6e61dcc0 // fmul v0.2d, v6.2d, v1.2d
+	MOVD $0x3dea39ef35793c76, R9
+	VDUP R9, V1.D2
+	WORD $0x6e61dc46 // fmul v6.2d, v2.2d, v1.2d
+	WORD $0x4e66d401 // fadd v1.2d, v0.2d, v6.2d
+	WORD $0x4ee1d4a6 // fsub v6.2d, v5.2d, v1.2d
+	WORD $0x4ee3d4c1 // fsub v1.2d, v6.2d, v3.2d
+	MOVD $0x3fe62e42fee00000, R9
+	VDUP R9, V3.D2
+	WORD $0x6e63dc46 // fmul v6.2d, v2.2d, v3.2d
+	WORD $0x4ee1d4c3 // fsub v3.2d, v6.2d, v1.2d
+	MOVD $0xc000000000000000, R9
+	VDUP R9, V1.D2
+	WORD $0x6e61dc66 // fmul v6.2d, v3.2d, v1.2d
+	WORD $0x6ee1f8c1 // fsqrt v1.2d, v6.2d
+	VUSHR $61, V15.D2, V6.D2
+	VUSHR $8, V15.D2, V3.D2
+	MOVD $0x1fffffffffffff, R9
+	VDUP R9, V2.D2
+	VAND V2.B16, V3.B16, V5.B16
+	VCMTST V6.D2, V18.D2, V2.D2
+	MOVD $0x20000000000000, R9
+	VDUP R9, V3.D2
+	VSUB V5.D2, V3.D2, V0.D2
+	VMOV V2.B16, V3.B16
+	VBSL V5.B16, V0.B16, V3.B16
+	WORD $0x6e61d865 // ucvtf v5.2d, v3.2d
+	MOVD $0x3c9921fb54442d18, R9
+	VDUP R9, V3.D2
+	WORD $0x6e63dca0 // fmul v0.2d, v5.2d, v3.2d
+	WORD $0x6e60dc03 // fmul v3.2d, v0.2d, v0.2d
+	MOVD $0x3de5d8fd1fd19ccd, R9
+	VDUP R9, V5.D2
+	WORD $0x6e63dca2 // fmul v2.2d, v5.2d, v3.2d
+	MOVD $0xbe5ae5e5a9291f5d, R9
+	VDUP R9, V5.D2
+	WORD $0x4e65d447 // fadd v7.2d, v2.2d, v5.2d
+	WORD $0x6e63dce5 // fmul v5.2d, v7.2d, v3.2d
+	MOVD $0x3ec71de3567d48a1, R9
+	VDUP R9, V7.D2
+	WORD $0x4e67d4a2 // fadd v2.2d, v5.2d, v7.2d
+	WORD $0x6e63dc47 // fmul v7.2d, v2.2d, v3.2d
+	MOVD $0xbf2a01a019bfdf03, R9
+	VDUP R9, V2.D2
+	WORD $0x4e62d4e5 // fadd v5.2d, v7.2d, v2.2d
+	WORD $0x6e63dca2 // fmul v2.2d, v5.2d, v3.2d
+	MOVD $0x3f8111111110f7d0, R9
+	VDUP R9, V5.D2
+	WORD $0x4e65d447 // fadd v7.2d, v2.2d, v5.2d
+	WORD $0x6e63dce5 // fmul v5.2d, v7.2d, v3.2d
+	MOVD $0xbfc5555555555548, R9
+	VDUP R9, V7.D2
+	WORD $0x4e67d4a2 // fadd v2.2d, v5.2d, v7.2d
+	WORD $0x6e63dc47 // fmul v7.2d, v2.2d, v3.2d
+	MOVD $0xbda8fa49a0861a9b, R9
+	VDUP R9, V2.D2
+	WORD $0x6e63dc45 // fmul v5.2d, v2.2d, v3.2d
+	MOVD $0x3e21ee9d7b4e3f05, R9
+	VDUP R9, V2.D2
+	WORD $0x4e62d4a4 // fadd v4.2d, v5.2d, v2.2d
+	WORD $0x6e63dc82 // fmul v2.2d, v4.2d, v3.2d
+	MOVD $0xbe927e4f7eac4bc6, R9
+	VDUP R9, V4.D2
+	WORD $0x4e64d445 // fadd v5.2d, v2.2d, v4.2d
+	WORD $0x6e63dca4 // fmul v4.2d, v5.2d, v3.2d
+	MOVD $0x3efa01a019c844f5, R9
+	VDUP R9, V5.D2
+	WORD $0x4e65d482 // fadd v2.2d, v4.2d, v5.2d
+	WORD $0x6e63dc45 // fmul v5.2d, v2.2d, v3.2d
+	MOVD $0xbf56c16c16c14f91, R9
+	VDUP R9, V2.D2
+	WORD $0x4e62d4a4 // fadd v4.2d, v5.2d, v2.2d
+	WORD $0x6e63dc82 // fmul v2.2d, v4.2d, v3.2d
+	MOVD $0x3fa555555555554b, R9
+	VDUP R9, V4.D2
+	WORD $0x4e64d445 // fadd v5.2d, v2.2d, v4.2d
+	WORD $0x6e63dca4 // fmul v4.2d, v5.2d, v3.2d
+	WORD $0x6e67dc05 // fmul v5.2d, v0.2d, v7.2d
+	WORD $0x4e65d407 // fadd v7.2d, v0.2d, v5.2d
+	WORD $0x6e73dc65 // fmul v5.2d, v3.2d, v19.2d
+	WORD $0x4ee5d680 // fsub v0.2d, v20.2d, v5.2d
+	WORD $0x6e64dc65 // fmul v5.2d, v3.2d, v4.2d
+	WORD $0x4e65d404 // fadd v4.2d, v0.2d, v5.2d
+	VADD V18.D2, V6.D2, V5.D2
+	VUSHR $1, V5.D2, V0.D2
+	VCMTST V0.D2, V18.D2, V5.D2
+	VMOV V5.B16, V0.B16
+	VBSL V7.B16, V4.B16, V0.B16
+	VMOV V5.B16, V3.B16
+	VBSL V4.B16, V7.B16, V3.B16
+	VUSHR $2, V6.D2, V4.D2
+	VSHL $63, V4.D2, V7.D2
+	VEOR V7.B16, V0.B16, V4.B16
+	VADD V18.D2, V6.D2, V7.D2
+	VADD V18.D2, V7.D2, V6.D2
+	VUSHR $2, V6.D2, V7.D2
+	VSHL $63, V7.D2, V6.D2
+	VEOR V6.B16, V3.B16, V7.B16
+	WORD $0x6e67dc26 // fmul v6.2d, v1.2d, v7.2d
+	WORD $0x6e64dc27 // fmul v7.2d, v1.2d, v4.2d
+	WORD $0x6e66de24 // fmul v4.2d, v17.2d, v6.2d
+	WORD $0x4e64d60e // fadd v14.2d, v16.2d, v4.2d
+	WORD $0x6e67de24 // fmul v4.2d, v17.2d, v7.2d
+	WORD $0x4e64d60f // fadd v15.2d, v16.2d, v4.2d
+	VST2.P [V14.D2, V15.D2], 32(R0)
 	SUBS $1, R3, R3
 	BNE loop
 odd:
 	TBZ $0, R2, done
-	VLD1.P 8(R1), V0.D[0]
-	VLD1.P 8(R1), V1.D[0]
-	VUSHR $11, V0.D2, V2.D2
-	VADD V17.D2, V2.D2, V2.D2
-	WORD $0x6e61d842 // ucvtf v2.2d, v2.2d
-	WORD $0x6e72dc42 // fmul v2.2d, v2.2d, v18.2d
-	VUSHR $52, V2.D2, V3.D2
-	WORD $0x6e61d863 // ucvtf v3.2d, v3.2d
-	WORD $0x4ef5d463 // fsub v3.2d, v3.2d, v21.2d
-	VAND V19.B16, V2.B16, V4.B16
-	VORR V20.B16, V4.B16, V4.B16
-	WORD $0x6ee4e6c5 // fcmgt v5.2d, v22.2d, v4.2d
-	WORD $0x4e64d486 // fadd v6.2d, v4.2d, v4.2d
-	VBIT V5.B16, V6.B16, V4.B16
-	VAND V5.B16, V16.B16, V6.B16
-	WORD $0x4ee6d463 // fsub v3.2d, v3.2d, v6.2d
-	WORD $0x4ef0d484 // fsub v4.2d, v4.2d, v16.2d
-	WORD $0x4e64d6e6 // fadd v6.2d, v23.2d, v4.2d
-	WORD $0x6e66fc85 // fdiv v5.2d, v4.2d, v6.2d
-	WORD $0x6e65dca6 // fmul v6.2d, v5.2d, v5.2d
-	WORD $0x6e66dcc7 // fmul v7.2d, v6.2d, v6.2d
-	MOVD $0x3fc2f112df3e5244, R4
-	VDUP R4, V15.D2
-	WORD $0x6e6fdce8 // fmul v8.2d, v7.2d, v15.2d
-	MOVD $0x3fc7466496cb03de, R4
-	VDUP R4, V15.D2
-	WORD $0x4e6fd508 // fadd v8.2d, v8.2d, v15.2d
-	WORD $0x6e67dd08 // fmul v8.2d, v8.2d, v7.2d
-	MOVD $0x3fd2492494229359, R4
-	VDUP R4, V15.D2
-	WORD $0x4e6fd508 // fadd v8.2d, v8.2d, v15.2d
-	WORD $0x6e67dd08 // fmul v8.2d, v8.2d, v7.2d
-	MOVD $0x3fe5555555555593, R4
-	VDUP R4, V15.D2
-	WORD $0x4e6fd508 // fadd v8.2d, v8.2d, v15.2d
-	WORD $0x6e66dd08 // fmul v8.2d, v8.2d, v6.2d
-	MOVD $0x3fc39a09d078c69f, R4
-	VDUP R4, V15.D2
-	WORD $0x6e6fdce9 // fmul v9.2d, v7.2d, v15.2d
-	MOVD $0x3fcc71c51d8e78af, R4
-	VDUP R4, V15.D2
-	WORD $0x4e6fd529 // fadd v9.2d, v9.2d, v15.2d
-	WORD $0x6e67dd29 // fmul v9.2d, v9.2d, v7.2d
-	MOVD $0x3fd999999997fa04, R4
-	VDUP R4, V15.D2
-	WORD $0x4e6fd529 // fadd v9.2d, v9.2d, v15.2d
-	WORD $0x6e67dd29 // fmul v9.2d, v9.2d, v7.2d
-	WORD $0x4e69d508 // fadd v8.2d, v8.2d, v9.2d
-	WORD $0x6e64dc89 // fmul v9.2d, v4.2d, v4.2d
-	WORD $0x6e78dd29 // fmul v9.2d, v9.2d, v24.2d
-	WORD $0x4e68d528 // fadd v8.2d, v9.2d, v8.2d
-	WORD $0x6e65dd08 // fmul v8.2d, v8.2d, v5.2d
-	MOVD $0x3dea39ef35793c76, R4
-	VDUP R4, V15.D2
-	WORD $0x6e6fdc6a // fmul v10.2d, v3.2d, v15.2d
-	WORD $0x4e6ad508 // fadd v8.2d, v8.2d, v10.2d
-	WORD $0x4ee8d528 // fsub v8.2d, v9.2d, v8.2d
-	WORD $0x4ee4d508 // fsub v8.2d, v8.2d, v4.2d
-	WORD $0x6e7fdc6a // fmul v10.2d, v3.2d, v31.2d
-	WORD $0x4ee8d54a // fsub v10.2d, v10.2d, v8.2d
-	WORD $0x6e7edd4a // fmul v10.2d, v10.2d, v30.2d
-	WORD $0x6ee1f94a // fsqrt v10.2d, v10.2d
-	VUSHR $61, V1.D2, V2.D2
-	VUSHR $8, V1.D2, V3.D2
-	VAND V25.B16, V3.B16, V3.B16
-	VCMTST V17.D2, V2.D2, V4.D2
-	VSUB V3.D2, V26.D2, V5.D2
-	VBIT V4.B16, V5.B16, V3.B16
-	WORD $0x6e61d863 // ucvtf v3.2d, v3.2d
-	WORD $0x6e7bdc63 // fmul v3.2d, v3.2d, v27.2d
-	WORD $0x6e63dc64 // fmul v4.2d, v3.2d, v3.2d
-	MOVD $0x3de5d8fd1fd19ccd, R4
-	VDUP R4, V15.D2
-	WORD $0x6e6fdc85 // fmul v5.2d, v4.2d, v15.2d
-	MOVD $0xbe5ae5e5a9291f5d, R4
-	VDUP R4, V15.D2
-	WORD $0x4e6fd4a5 // fadd v5.2d, v5.2d, v15.2d
-	WORD $0x6e64dca5 // fmul v5.2d, v5.2d, v4.2d
-	MOVD $0x3ec71de3567d48a1, R4
-	VDUP R4, V15.D2
-	WORD $0x4e6fd4a5 // fadd v5.2d, v5.2d, v15.2d
-	WORD $0x6e64dca5 // fmul v5.2d, v5.2d, v4.2d
-	MOVD $0xbf2a01a019bfdf03, R4
-	VDUP R4, V15.D2
-	WORD $0x4e6fd4a5 // fadd v5.2d, v5.2d, v15.2d
-	WORD $0x6e64dca5 // fmul v5.2d, v5.2d, v4.2d
-	MOVD $0x3f8111111110f7d0, R4
-	VDUP R4, V15.D2
-	WORD $0x4e6fd4a5 // fadd v5.2d, v5.2d, v15.2d
-	WORD $0x6e64dca5 // fmul v5.2d, v5.2d, v4.2d
-	MOVD $0xbfc5555555555548, R4
-	VDUP R4, V15.D2
-	WORD $0x4e6fd4a5 // fadd v5.2d, v5.2d, v15.2d
-	WORD $0x6e64dca5 // fmul v5.2d, v5.2d, v4.2d
-	MOVD $0xbda8fa49a0861a9b, R4
-	VDUP R4, V15.D2
-	WORD $0x6e6fdc86 // fmul v6.2d, v4.2d, v15.2d
-	MOVD $0x3e21ee9d7b4e3f05, R4
-	VDUP R4, V15.D2
-	WORD $0x4e6fd4c6 // fadd v6.2d, v6.2d, v15.2d
-	WORD $0x6e64dcc6 // fmul v6.2d, v6.2d, v4.2d
-	MOVD $0xbe927e4f7eac4bc6, R4
-	VDUP R4, V15.D2
-	WORD $0x4e6fd4c6 // fadd v6.2d, v6.2d, v15.2d
-	WORD $0x6e64dcc6 // fmul v6.2d, v6.2d, v4.2d
-	MOVD $0x3efa01a019c844f5, R4
-	VDUP R4, V15.D2
-	WORD $0x4e6fd4c6 // fadd v6.2d, v6.2d, v15.2d
-	WORD $0x6e64dcc6 // fmul v6.2d, v6.2d, v4.2d
-	MOVD $0xbf56c16c16c14f91, R4
-	VDUP R4, V15.D2
-	WORD $0x4e6fd4c6 // fadd v6.2d, v6.2d, v15.2d
-	WORD $0x6e64dcc6 // fmul v6.2d, v6.2d, v4.2d
-	MOVD $0x3fa555555555554b, R4
-	VDUP R4, V15.D2
-	WORD $0x4e6fd4c6 // fadd v6.2d, v6.2d, v15.2d
-	WORD $0x6e64dcc6 // fmul v6.2d, v6.2d, v4.2d
-	WORD $0x6e65dc65 // fmul v5.2d, v3.2d, v5.2d
-	WORD $0x4e65d465 // fadd v5.2d, v3.2d, v5.2d
-	WORD $0x6e64df07 // fmul v7.2d, v24.2d, v4.2d
-	WORD $0x4ee7d607 // fsub v7.2d, v16.2d, v7.2d
-	WORD $0x6e66dc86 // fmul v6.2d, v4.2d, v6.2d
-	WORD $0x4e66d4e6 // fadd v6.2d, v7.2d, v6.2d
-	VADD V17.D2, V2.D2, V7.D2
-	VUSHR $1, V7.D2, V7.D2
-	VCMTST V17.D2, V7.D2, V7.D2
-	VMOV V7.B16, V8.B16
-	VBSL V5.B16, V6.B16, V8.B16
-	VBSL V6.B16, V5.B16, V7.B16
-	VUSHR $2, V2.D2, V9.D2
-	VSHL $63, V9.D2, V9.D2
-	VEOR V9.B16, V8.B16, V8.B16
-	VADD V17.D2, V2.D2, V9.D2
-	VADD V17.D2, V9.D2, V9.D2
-	VUSHR $2, V9.D2, V9.D2
-	VSHL $63, V9.D2, V9.D2
-	VEOR V9.B16, V7.B16, V7.B16
-	WORD $0x6e67dd47 // fmul v7.2d, v10.2d, v7.2d
-	WORD $0x6e68dd48 // fmul v8.2d, v10.2d, v8.2d
-	WORD $0x6e7ddce7 // fmul v7.2d, v7.2d, v29.2d
-	WORD $0x4e67d787 // fadd v7.2d, v28.2d, v7.2d
-	WORD $0x6e7ddd08 // fmul v8.2d, v8.2d, v29.2d
-	WORD $0x4e68d788 // fadd v8.2d, v28.2d, v8.2d
-	FMOVD.P F7, 8(R0)
-	FMOVD.P F8, 8(R0)
+	VLD1.P 8(R1), V14.D[0]
+	VLD1.P 8(R1), V15.D[0]
+	VUSHR $11, V14.D2, V0.D2
+	VADD V18.D2, V0.D2, V1.D2
+	WORD $0x6e61d820 // ucvtf v0.2d, v1.2d
+	WORD $0x6e75dc01 // fmul v1.2d, v0.2d, v21.2d
+	VUSHR $52, V1.D2, V0.D2
+	VSUB V22.D2, V0.D2, V2.D2
+	VAND V23.B16, V1.B16, V0.B16
+	VORR V19.B16, V0.B16, V1.B16
+	WORD $0x6ee1e700 // fcmgt v0.2d, v24.2d, v1.2d
+	WORD $0x4e61d423 // fadd v3.2d, v1.2d, v1.2d
+	VMOV V0.B16, V4.B16
+	VBSL V1.B16, V3.B16, V4.B16
+	VSUB V18.D2, V2.D2, V1.D2
+	VMOV V0.B16, V3.B16
+	VBSL V2.B16, V1.B16, V3.B16
+	WORD $0x4e61d862 // scvtf v2.2d, v3.2d
+	WORD $0x4ef4d483 // fsub v3.2d, v4.2d, v20.2d
+	WORD $0x4e79d464 // fadd v4.2d, v3.2d, v25.2d
+	WORD $0x6e64fc61 // fdiv v1.2d, v3.2d, v4.2d
+	WORD $0x6e61dc24 // fmul v4.2d, v1.2d, v1.2d
+	WORD $0x6e64dc80 // fmul v0.2d, v4.2d, v4.2d
+	WORD $0x6e60df45 // fmul v5.2d, v26.2d, v0.2d
+	WORD $0x4e7bd4a6 // fadd v6.2d, v5.2d, v27.2d
+	WORD $0x6e60dcc5 // fmul v5.2d, v6.2d, v0.2d
+	WORD $0x4e7cd4a6 // fadd v6.2d, v5.2d, v28.2d
+	WORD $0x6e60dcc5 // fmul v5.2d, v6.2d, v0.2d
+	WORD $0x4e7dd4a6 // fadd v6.2d, v5.2d, v29.2d
+	WORD $0x6e64dcc5 // fmul v5.2d, v6.2d, v4.2d
+	WORD $0x6e60dfc4 // fmul v4.2d, v30.2d, v0.2d
+	WORD $0x4e7fd486 // fadd v6.2d, v4.2d, v31.2d
+	WORD $0x6e60dcc4 // fmul v4.2d, v6.2d, v0.2d
+	MOVD $0x3fd999999997fa04, R9
+	VDUP R9, V6.D2
+	WORD $0x4e66d487 // fadd v7.2d, v4.2d, v6.2d
+	WORD $0x6e60dce6 // fmul v6.2d, v7.2d, v0.2d
+	WORD $0x4e66d4a0 // fadd v0.2d, v5.2d, v6.2d
+	WORD $0x6e63dc66 // fmul v6.2d, v3.2d, v3.2d
+	WORD $0x6e73dcc5 // fmul v5.2d, v6.2d, v19.2d
+	WORD $0x4e60d4a6 // fadd v6.2d, v5.2d, v0.2d
+	WORD $0x6e61dcc0 // fmul v0.2d, v6.2d, v1.2d
+	MOVD $0x3dea39ef35793c76, R9
+	VDUP R9, V1.D2
+	WORD $0x6e61dc46 // fmul v6.2d, v2.2d, v1.2d
+	WORD $0x4e66d401 // fadd v1.2d, v0.2d, v6.2d
+	WORD $0x4ee1d4a6 // fsub v6.2d, v5.2d, v1.2d
+	WORD $0x4ee3d4c1 // fsub v1.2d, v6.2d, v3.2d
+	MOVD $0x3fe62e42fee00000, R9
+	VDUP R9, V3.D2
+	WORD $0x6e63dc46 // fmul v6.2d, v2.2d, v3.2d
+	WORD $0x4ee1d4c3 // fsub v3.2d, v6.2d, v1.2d
+	MOVD $0xc000000000000000, R9
+	VDUP R9, V1.D2
+	WORD $0x6e61dc66 // fmul v6.2d, v3.2d, v1.2d
+	WORD $0x6ee1f8c1 // fsqrt v1.2d, v6.2d
+	VUSHR $61, V15.D2, V6.D2
+	VUSHR $8, V15.D2, V3.D2
+	MOVD $0x1fffffffffffff, R9
+	VDUP R9, V2.D2
+	VAND V2.B16, V3.B16, V5.B16
+	VCMTST V6.D2, V18.D2, V2.D2
+	MOVD $0x20000000000000, R9
+	VDUP R9, V3.D2
+	VSUB V5.D2, V3.D2, V0.D2
+	VMOV V2.B16, V3.B16
+	VBSL V5.B16, V0.B16, V3.B16
+	WORD $0x6e61d865 // ucvtf v5.2d, v3.2d
+	MOVD $0x3c9921fb54442d18, R9
+	VDUP R9, V3.D2
+	WORD $0x6e63dca0 // fmul v0.2d, v5.2d, v3.2d
+	WORD $0x6e60dc03 // fmul v3.2d, v0.2d, v0.2d
+	MOVD $0x3de5d8fd1fd19ccd, R9
+	VDUP R9, V5.D2
+	WORD $0x6e63dca2 // fmul v2.2d, v5.2d, v3.2d
+	MOVD $0xbe5ae5e5a9291f5d, R9
+	VDUP R9, V5.D2
+	WORD $0x4e65d447 // fadd v7.2d, v2.2d, v5.2d
+	WORD $0x6e63dce5 // fmul v5.2d, v7.2d, v3.2d
+	MOVD $0x3ec71de3567d48a1, R9
+	VDUP R9, V7.D2
+	WORD $0x4e67d4a2 // fadd v2.2d, v5.2d, v7.2d
+	WORD $0x6e63dc47 // fmul v7.2d, v2.2d, v3.2d
+	MOVD $0xbf2a01a019bfdf03, R9
+	VDUP R9, V2.D2
+	WORD $0x4e62d4e5 // fadd v5.2d, v7.2d, v2.2d
+	WORD $0x6e63dca2 // fmul v2.2d, v5.2d, v3.2d
+	MOVD $0x3f8111111110f7d0, R9
+	VDUP R9, V5.D2
+	WORD $0x4e65d447 // fadd v7.2d, v2.2d, v5.2d
+	WORD $0x6e63dce5 // fmul v5.2d, v7.2d, v3.2d
+	MOVD $0xbfc5555555555548, R9
+	VDUP R9, V7.D2
+	WORD $0x4e67d4a2 // fadd v2.2d, v5.2d, v7.2d
+	WORD $0x6e63dc47 // fmul v7.2d, v2.2d, v3.2d
+	MOVD $0xbda8fa49a0861a9b, R9
+	VDUP R9, V2.D2
+	WORD $0x6e63dc45 // fmul v5.2d, v2.2d, v3.2d
+	MOVD $0x3e21ee9d7b4e3f05, R9
+	VDUP R9, V2.D2
+	WORD $0x4e62d4a4 // fadd v4.2d, v5.2d, v2.2d
+	WORD $0x6e63dc82 // fmul v2.2d, v4.2d, v3.2d
+	MOVD $0xbe927e4f7eac4bc6, R9
+	VDUP R9, V4.D2
+	WORD $0x4e64d445 // fadd v5.2d, v2.2d, v4.2d
+	WORD $0x6e63dca4 // fmul v4.2d, v5.2d, v3.2d
+	MOVD $0x3efa01a019c844f5, R9
+	VDUP R9, V5.D2
+	WORD $0x4e65d482 // fadd v2.2d, v4.2d, v5.2d
+	WORD $0x6e63dc45 // fmul v5.2d, v2.2d, v3.2d
+	MOVD $0xbf56c16c16c14f91, R9
+	VDUP R9, V2.D2
+	WORD $0x4e62d4a4 // fadd v4.2d, v5.2d, v2.2d
+	WORD $0x6e63dc82 // fmul v2.2d, v4.2d, v3.2d
+	MOVD $0x3fa555555555554b, R9
+	VDUP R9, V4.D2
+	WORD $0x4e64d445 // fadd v5.2d, v2.2d, v4.2d
+	WORD $0x6e63dca4 // fmul v4.2d, v5.2d, v3.2d
+	WORD $0x6e67dc05 // fmul v5.2d, v0.2d, v7.2d
+	WORD $0x4e65d407 // fadd v7.2d, v0.2d, v5.2d
+	WORD $0x6e73dc65 // fmul v5.2d, v3.2d, v19.2d
+	WORD $0x4ee5d680 // fsub v0.2d, v20.2d, v5.2d
+	WORD $0x6e64dc65 // fmul v5.2d, v3.2d, v4.2d
+	WORD $0x4e65d404 // fadd v4.2d, v0.2d, v5.2d
+	VADD V18.D2, V6.D2, V5.D2
+	VUSHR $1, V5.D2, V0.D2
+	VCMTST V0.D2, V18.D2, V5.D2
+	VMOV V5.B16, V0.B16
+	VBSL V7.B16, V4.B16, V0.B16
+	VMOV V5.B16, V3.B16
+	VBSL V4.B16, V7.B16, V3.B16
+	VUSHR $2, V6.D2, V4.D2
+	VSHL $63, V4.D2, V7.D2
+	VEOR V7.B16, V0.B16, V4.B16
+	VADD V18.D2, V6.D2, V7.D2
+	VADD V18.D2, V7.D2, V6.D2
+	VUSHR $2, V6.D2, V7.D2
+	VSHL $63, V7.D2, V6.D2
+	VEOR V6.B16, V3.B16, V7.B16
+	WORD $0x6e67dc26 // fmul v6.2d, v1.2d, v7.2d
+	WORD $0x6e64dc27 // fmul v7.2d, v1.2d, v4.2d
+	WORD $0x6e66de24 // fmul v4.2d, v17.2d, v6.2d
+	WORD $0x4e64d60e // fadd v14.2d, v16.2d, v4.2d
+	WORD $0x6e67de24 // fmul v4.2d, v17.2d, v7.2d
+	WORD $0x4e64d60f // fadd v15.2d, v16.2d, v4.2d
+	FMOVD.P F14, 8(R0)
+	FMOVD.P F15, 8(R0)
 done:
 	RET
 
