@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"math"
 
 	. "github.com/mmcloughlin/avo/build"
 	. "github.com/mmcloughlin/avo/operand"
@@ -47,12 +46,6 @@ func constVec(b uint64, size int) Mem {
 	actData[key] = m
 	return m
 }
-
-// cbits returns the vector of the 64-bit pattern b.
-func cbits(b uint64) Mem { return constVec(b, 8) }
-
-// cf returns the constant vector of v.
-func cf(v float64) Mem { return cbits(math.Float64bits(v)) }
 
 // iota32 and iota64 hold the lane numbers 0, 1, 2, ... (AVX2 tail masks).
 var iotaData = map[int]Mem{}
