@@ -17,8 +17,9 @@ import (
 // in float64 lanes (FCVTL/FCVTL2 in, FCVTN/FCVTN2 out, WORD-encoded below).
 //
 // The bodies are long straight-line programs, so they are written against
-// virtual registers (actProg) and allocated to V0..V31 afterwards by last
-// use; constants are materialized where used (MOVD + VDUP).
+// virtual registers (actProg, which prob's normal kernel uses too) and
+// allocated to V0..V31 afterwards by last use; constants are materialized
+// where used (MOVD + VDUP).
 
 // actOp2 is a two-register op whose GNU text needs its own arrangements:
 // the float conversions between 2S/4S and 2D.
@@ -166,11 +167,7 @@ func (p *actProg) bits(b uint64) nv {
 	arr := p.arr
 	return p.op(func(a *Asm, d V, _ []V) {
 		a.MOVDConst(b, actRC)
-		if arr == S4 {
-			a.Ins("VDUP", actRC.String(), d.A(S4))
-		} else {
-			a.Ins("VDUP", actRC.String(), d.A(D2))
-		}
+		a.Ins("VDUP", actRC.String(), d.A(arr))
 	})
 }
 
@@ -185,6 +182,11 @@ func (p *actProg) c(v float64) nv {
 func (p *actProg) v3(o Op3, x, y nv) nv {
 	arr := p.arr
 	return p.op(func(a *Asm, d V, u []V) { a.V3(o, arr, d, u[0], u[1]) }, x, y)
+}
+
+func (p *actProg) v2(o Op2, x nv) nv {
+	arr := p.arr
+	return p.op(func(a *Asm, d V, u []V) { a.V2(o, arr, d, u[0]) }, x)
 }
 
 func (p *actProg) add(x, y nv) nv { return p.v3(fadd, x, y) }

@@ -39,9 +39,6 @@ func (o *neonOps) Size() int {
 	return 8
 }
 
-// intArr is the integer arrangement of the lanes: "D2" or "S4".
-func (o *neonOps) intArr() Arr { return o.p.arr }
-
 func (o *neonOps) F(c float64) nv {
 	if o.Size() == 4 {
 		return o.Bits(uint64(math.Float32bits(float32(c))))
@@ -88,7 +85,7 @@ func (o *neonOps) Or(x, y nv) nv  { return o.bitwise("VORR", x, y) }
 func (o *neonOps) Xor(x, y nv) nv { return o.bitwise("VEOR", x, y) }
 
 func (o *neonOps) intOp(op string, x, y nv) nv {
-	arr := o.intArr()
+	arr := o.p.arr
 	return o.p.op(func(a *Asm, d V, u []V) { a.Ins(op, u[1].A(arr), u[0].A(arr), d.A(arr)) }, x, y)
 }
 
@@ -96,7 +93,7 @@ func (o *neonOps) AddI(x, y nv) nv { return o.intOp("VADD", x, y) }
 func (o *neonOps) SubI(x, y nv) nv { return o.intOp("VSUB", x, y) }
 
 func (o *neonOps) shift(op string, n int, x nv) nv {
-	arr := o.intArr()
+	arr := o.p.arr
 	return o.p.op(func(a *Asm, d V, u []V) { a.Ins(op, fmt.Sprintf("$%d", n), u[0].A(arr), d.A(arr)) }, x)
 }
 
@@ -105,7 +102,7 @@ func (o *neonOps) ShrI(n int, x nv) nv { return o.shift("VUSHR", n, x) }
 
 // SarI is SSHR (WORD-encoded), on the whole lane.
 func (o *neonOps) SarI(n int, x nv) nv {
-	arr := o.intArr()
+	arr := o.p.arr
 	return o.p.op(func(a *Asm, d V, u []V) { a.W(sshr.Encode(arr, d, u[0], n)) }, x)
 }
 
@@ -137,10 +134,6 @@ func (o *neonOps) Sel(m, t, f nv) nv {
 // Scalef is false: NEON has no FSCALE (that is SVE).
 func (o *neonOps) Scalef() bool       { return false }
 func (o *neonOps) ScaleF(v, kf nv) nv { panic("gen/arm64: NEON has no ScaleF") }
-func (p *actProg) v2(op Op2, x nv) nv {
-	arr := p.arr
-	return p.op(func(a *Asm, d V, u []V) { a.V2(op, arr, d, u[0]) }, x)
-}
 
 // hoistConsts runs body once on a throwaway program (nothing is emitted) to
 // count the uses of each constant, loads the most used ones into regs
