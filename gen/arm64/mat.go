@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/lanes-go/lanes/gen/spec"
+	"github.com/lanes-go/lanes/internal/kconst"
 )
 
 // NEON GEMM micro-kernel tile: MR = 6 rows × NR = 4 vectors (float32
@@ -15,9 +16,9 @@ import (
 // 24 independent chains cover the FMA latency (≈4 cycles) of two to four
 // FMA pipes.
 const (
-	neonMR       = 6
-	neonRowVecs  = 4
-	neonPeakAccs = 12 // independent FMA chains of peakFMA
+	neonMR       = kconst.GemmMR
+	neonRowVecs  = kconst.GemmRowVecsNEON
+	neonPeakAccs = kconst.GemmPeakAccs // independent FMA chains of peakFMA
 )
 
 // Registers of the mat kernels.

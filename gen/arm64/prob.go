@@ -6,6 +6,7 @@ import (
 
 	"github.com/lanes-go/lanes/gen/alg"
 	"github.com/lanes-go/lanes/gen/spec"
+	"github.com/lanes-go/lanes/internal/kconst"
 )
 
 // The Philox4x32-10 bulk generator on NEON (the algorithm is in
@@ -98,7 +99,7 @@ func philoxNEON(a *Asm) {
 	for _, c := range []struct {
 		v V
 		c uint32
-	}{{pxM0, 0xD2511F53}, {pxM1, 0xCD9E8D57}, {pxW0, 0x9E3779B9}, {pxW1, 0xBB67AE85}} {
+	}{{pxM0, kconst.PhiloxM0}, {pxM1, kconst.PhiloxM1}, {pxW0, kconst.PhiloxW0}, {pxW1, kconst.PhiloxW1}} {
 		a.MOVDConst(uint64(c.c), pxTmp)
 		a.Ins("VDUP", pxTmp.String(), s4(c.v))
 	}
