@@ -5,14 +5,16 @@ import (
 	"unsafe"
 
 	"github.com/lanes-go/lanes/internal/asm"
+	"github.com/lanes-go/lanes/internal/kconst"
 )
 
-// Philox4x32-10 constants (Salmon et al., SC'11; Random123).
+// Philox4x32-10 constants (Salmon et al., SC'11; Random123), those of the
+// bulk kernels.
 const (
-	philoxM0 = 0xD2511F53 // multiplier of counter word 0
-	philoxM1 = 0xCD9E8D57 // multiplier of counter word 2
-	philoxW0 = 0x9E3779B9 // key bump of key word 0 (golden ratio)
-	philoxW1 = 0xBB67AE85 // key bump of key word 1 (√3 − 1)
+	philoxM0 = kconst.PhiloxM0 // multiplier of counter word 0
+	philoxM1 = kconst.PhiloxM1 // multiplier of counter word 2
+	philoxW0 = kconst.PhiloxW0 // key bump of key word 0 (golden ratio)
+	philoxW1 = kconst.PhiloxW1 // key bump of key word 1 (√3 − 1)
 )
 
 // Philox4x32 is the Philox4x32-10 block function: it maps the 128-bit counter
