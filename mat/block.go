@@ -1,6 +1,13 @@
 package mat
 
-import "github.com/klauspost/cpuid/v2"
+import (
+	"unsafe"
+
+	"github.com/klauspost/cpuid/v2"
+
+	"github.com/lanes-go/lanes/internal/asm"
+	"github.com/lanes-go/lanes/vec"
+)
 
 // Cache sizes in bytes (per core for L1D and L2; the L3 size as reported),
 // from cpuid, with defaults where it reports none (e.g. under emulation).
@@ -40,6 +47,19 @@ func cacheSize(reported, def int) int {
 // run-to-run noise, ±1%.) Without cpuid cache data (e.g. under qemu) the
 // defaults are 32 KiB, 256 KiB and 4 MiB.
 type blocks struct{ kc, mc, nc int }
+
+// Blocking returns the cache blocks that Gemm and Mul use for T on the
+// active ISA: mc rows of op(a) and nc columns of op(b) are packed at a
+// time, kc is the k extent of a packed panel. They follow from the cache
+// sizes cpuid reports (32 KiB L1D, 256 KiB L2 and 4 MiB L3 where it
+// reports none) and from the ISA's micro-kernel tile; they are fixed at
+// start-up and do not depend on the operands or the number of threads.
+func Blocking[T vec.Float]() (mc, kc, nc int) {
+	ks := micro[T](asm.Current())
+	var zero T
+	b := blocksFor(ks.mr, ks.nr, int(unsafe.Sizeof(zero)))
+	return b.mc, b.kc, b.nc
+}
 
 // tinyBlocks makes blocksFor return the smallest blocks (tests only), so
 // that small products cross every block boundary.
