@@ -1,0 +1,633 @@
+package mat
+
+import (
+	"fmt"
+	"sync"
+	"unsafe"
+
+	"github.com/lanes-go/lanes/internal/asm"
+	"github.com/lanes-go/lanes/internal/cast"
+	"github.com/lanes-go/lanes/vec"
+)
+
+// ConvShape describes a 2-D convolution (cross-correlation, as PyTorch's
+// Conv2d): a C×H×W input, K filters of C×KH×KW, Stride and zero padding Pad
+// on every side. Stride 0 means 1. The output is K×OH×OW with
+//
+//	OH = (H+2·Pad−KH)/Stride + 1,  OW = (W+2·Pad−KW)/Stride + 1
+//
+// (integer division: as PyTorch, input rows and columns that no window
+// reaches are ignored).
+type ConvShape struct{ C, H, W, K, KH, KW, Stride, Pad int }
+
+// Out returns OH and OW (see ConvShape). It panics if s is not valid.
+func (s ConvShape) Out() (oh, ow int) {
+	s.check("ConvShape.Out")
+	st := s.stride()
+	return (s.H+2*s.Pad-s.KH)/st + 1, (s.W+2*s.Pad-s.KW)/st + 1
+}
+
+func (s ConvShape) stride() int {
+	if s.Stride == 0 {
+		return 1
+	}
+	return s.Stride
+}
+
+// check panics unless every size is positive (Stride may be 0), Pad ≥ 0,
+// and the padded input holds one window.
+func (s ConvShape) check(fn string) {
+	if s.C < 1 || s.H < 1 || s.W < 1 || s.K < 1 || s.KH < 1 || s.KW < 1 || s.Stride < 0 || s.Pad < 0 ||
+		s.KH > s.H+2*s.Pad || s.KW > s.W+2*s.Pad {
+		panic(fmt.Sprintf("mat.%s: invalid %+v: want C, H, W, K, KH, KW ≥ 1, Stride ≥ 0, Pad ≥ 0, KH ≤ H+2·Pad, KW ≤ W+2·Pad", fn, s))
+	}
+}
+
+// convDims are the derived sizes of a ConvShape.
+type convDims struct {
+	ConvShape     // Stride resolved (≥ 1)
+	oh, ow        int
+	hw, ohw, khw  int // H·W, OH·OW, KH·KW
+	chw, ckk, kow int // C·H·W, C·KH·KW, K·OH·OW
+}
+
+func dimsOf(fn string, s ConvShape) convDims {
+	s.check(fn)
+	d := convDims{ConvShape: s}
+	d.Stride = s.stride()
+	d.oh, d.ow = s.Out()
+	d.hw, d.ohw, d.khw = s.H*s.W, d.oh*d.ow, s.KH*s.KW
+	d.chw, d.ckk, d.kow = s.C*d.hw, s.C*d.khw, s.K*d.ohw
+	return d
+}
+
+// Conv2D sets dst to the convolution of the images x with the filters w,
+// plus the bias b:
+//
+//	dst[n][(k·OH+i)·OW+j] = b[k] + Σ_{c,p,q} w[k][(c·KH+p)·KW+q]·x[n][(c·H+h)·W+v],
+//	h = i·Stride−Pad+p, v = j·Stride−Pad+q (terms outside the image are 0)
+//
+// x is N×(C·H·W), one C×H×W image per row (NCHW, as PyTorch); w is
+// K×(C·KH·KW) (PyTorch's K×C×KH×KW weight, flattened); b has K elements or
+// is nil (no bias); dst is N×(K·OH·OW) and is not read.
+//
+// It is an implicit-im2col GEMM per image, dst_n (K×OH·OW) = w·P_n + b, on
+// the micro-kernels of Gemm: the patch matrix P_n (C·KH·KW × OH·OW) is never
+// stored; its KC×NR panels are packed straight from x. Each element is b[k]
+// plus a dot product of n = C·KH·KW terms accumulated in fused
+// multiply-adds, in nb = ⌈n/KC⌉ blocks, so
+//
+//	|err| ≤ γ_{n+nb+1}·(|b[k]| + Σ|w·x|).
+//
+// It panics, before writing anything, if a shape does not agree with s (the
+// message names the function and the sizes), if s is invalid, or if dst
+// shares memory with x, w or b. Images (and, within an image, blocks of
+// output columns) run on SetThreads workers; the result does not depend on
+// their number.
+func Conv2D[T vec.Float](dst, x, w *Dense[T], b []T, s ConvShape) {
+	d := checkConv2D("Conv2D", dst, x, w, b, s)
+	conv(asm.Current(), Threads(), convFwd, d, x, w, dst, nil, b)
+}
+
+// Conv2DGradInput sets dx to the gradient of a convolution (Conv2D with the
+// same w and s) with respect to its input x, given the gradient dy of its
+// output (the transposed convolution of dy with w):
+//
+//	dx[n][(c·H+h)·W+v] = Σ_{k,p,q} w[k][(c·KH+p)·KW+q]·dy[n][(k·OH+i)·OW+j]
+//	over the (p, q, i, j) with i·Stride−Pad+p = h and j·Stride−Pad+q = v.
+//
+// dx is N×(C·H·W) and is overwritten (not read); dy is N×(K·OH·OW), w is
+// K×(C·KH·KW). Input positions that no window reaches get 0.
+//
+// Per image it computes G = wᵀ·dy_n (C·KH·KW × OH·OW) with the GEMM
+// micro-kernels, a block of NC columns and of a few channels at a time in a
+// buffer of at most about a quarter of the L2 cache, and adds each block's
+// columns into dx (col2im) in a fixed order. Each element of dx is a sum of
+// at most KH·KW such G elements, each a dot product of K terms, so with nb =
+// ⌈K/KC⌉
+//
+//	|err| ≤ γ_{K+nb+KH·KW}·Σ|w·dy|.
+//
+// Panics and threads as Conv2D (dx must not share memory with dy or w).
+func Conv2DGradInput[T vec.Float](dx, dy, w *Dense[T], s ConvShape) {
+	const fn = "Conv2DGradInput"
+	d := dimsOf(fn, s)
+	dx.valid(fn, "dx")
+	dy.valid(fn, "dy")
+	w.valid(fn, "w")
+	checkCols(fn, "dy", dy, d.kow, "K·OH·OW")
+	checkW(fn, "w", w, d)
+	if dx.Rows != dy.Rows || dx.Cols != d.chw {
+		panic(fmt.Sprintf("mat.%s: dx is %d×%d, want N×(C·H·W) = %d×%d", fn, dx.Rows, dx.Cols, dy.Rows, d.chw))
+	}
+	noShare(fn, "dx", dx, "dy", dy)
+	noShare(fn, "dx", dx, "w", w)
+	conv(asm.Current(), Threads(), convGradIn, d, dy, w, dx, nil, nil)
+}
+
+// Conv2DGradWeight adds to dw and db the gradients of a convolution (Conv2D
+// with the same s) with respect to its weights and bias, given its input x
+// and the gradient dy of its output, summed over the N images:
+//
+//	dw[k][(c·KH+p)·KW+q] += Σ_{n,i,j} dy[n][(k·OH+i)·OW+j]·x[n][(c·H+h)·W+v]   (h, v as in Conv2D)
+//	db[k] += Σ_{n,i,j} dy[n][(k·OH+i)·OW+j]
+//
+// It accumulates, as PyTorch's backward does into .grad, so that a layer
+// used several times in a step sums its gradients; zero dw and db before
+// the first backward of a step. db may be nil (no bias). x is N×(C·H·W),
+// dy N×(K·OH·OW), dw K×(C·KH·KW), db K elements.
+//
+// dw is a GEMM dw += dy_n·P_nᵀ over the images in order, with the panels of
+// P_nᵀ packed straight from x (no patch matrix is stored); each image's
+// OH·OW terms are summed in nb = ⌈OH·OW/KC⌉ blocks, and each block is added
+// into dw, so with m = N·(OH·OW+nb)
+//
+//	|err(dw)| ≤ γ_{m+1}·(|dw₀| + Σ|dy·x|),  |err(db)| ≤ γ_{N·(OH·OW+1)}·(|db₀| + Σ|dy|).
+//
+// Panics and threads as Conv2D (dw and db must not share memory with x, dy
+// or each other). Blocks of dw's columns run on SetThreads workers.
+func Conv2DGradWeight[T vec.Float](dw *Dense[T], db []T, x, dy *Dense[T], s ConvShape) {
+	const fn = "Conv2DGradWeight"
+	d := dimsOf(fn, s)
+	dw.valid(fn, "dw")
+	x.valid(fn, "x")
+	dy.valid(fn, "dy")
+	checkCols(fn, "x", x, d.chw, "C·H·W")
+	checkW(fn, "dw", dw, d)
+	if dy.Rows != x.Rows || dy.Cols != d.kow {
+		panic(fmt.Sprintf("mat.%s: dy is %d×%d, want N×(K·OH·OW) = %d×%d", fn, dy.Rows, dy.Cols, x.Rows, d.kow))
+	}
+	if db != nil && len(db) != s.K {
+		panic(fmt.Sprintf("mat.%s: len(db)=%d, want K = %d (or nil)", fn, len(db), s.K))
+	}
+	noShare(fn, "dw", dw, "x", x)
+	noShare(fn, "dw", dw, "dy", dy)
+	if db != nil {
+		vb := vector(db)
+		noShare(fn, "db", vb, "x", x)
+		noShare(fn, "db", vb, "dy", dy)
+		noShare(fn, "db", vb, "dw", dw)
+	}
+	t := asm.Current()
+	conv(t, Threads(), convGradW, d, x, dy, dw, db, nil)
+}
+
+func checkConv2D[T vec.Float](fn string, dst, x, w *Dense[T], b []T, s ConvShape) convDims {
+	d := dimsOf(fn, s)
+	dst.valid(fn, "dst")
+	x.valid(fn, "x")
+	w.valid(fn, "w")
+	checkCols(fn, "x", x, d.chw, "C·H·W")
+	checkW(fn, "w", w, d)
+	if b != nil && len(b) != s.K {
+		panic(fmt.Sprintf("mat.%s: len(b)=%d, want K = %d (or nil)", fn, len(b), s.K))
+	}
+	if dst.Rows != x.Rows || dst.Cols != d.kow {
+		panic(fmt.Sprintf("mat.%s: dst is %d×%d, want N×(K·OH·OW) = %d×%d", fn, dst.Rows, dst.Cols, x.Rows, d.kow))
+	}
+	noShare(fn, "dst", dst, "x", x)
+	noShare(fn, "dst", dst, "w", w)
+	if b != nil {
+		noShare(fn, "dst", dst, "b", vector(b))
+	}
+	return d
+}
+
+func checkCols[T vec.Float](fn, name string, m *Dense[T], want int, what string) {
+	if m.Cols != want {
+		panic(fmt.Sprintf("mat.%s: %s is %d×%d, want N×(%s) = N×%d", fn, name, m.Rows, m.Cols, what, want))
+	}
+}
+
+func checkW[T vec.Float](fn, name string, w *Dense[T], d convDims) {
+	if w.Rows != d.K || w.Cols != d.ckk {
+		panic(fmt.Sprintf("mat.%s: %s is %d×%d, want K×(C·KH·KW) = %d×%d", fn, name, w.Rows, w.Cols, d.K, d.ckk))
+	}
+}
+
+func noShare[T vec.Float](fn, an string, a *Dense[T], bn string, b *Dense[T]) {
+	if shares(a, b) {
+		panic(fmt.Sprintf("mat.%s: %s (%d×%d) shares memory with %s (%d×%d)", fn, an, a.Rows, a.Cols, bn, b.Rows, b.Cols))
+	}
+}
+
+// The three convolution products.
+const (
+	convFwd    = iota // out = a·P(in) + bias, per image
+	convGradIn        // out = col2im(aᵀ·in), per image
+	convGradW         // out += Σ_n b_n·P(in_n)ᵀ
+)
+
+// convJob is one call of a convolution kernel: its arguments, its packed
+// weights and the tasks it is split into. The tasks are fixed by the shape
+// and the blocks (never by the thread count), and each computes its own
+// output elements whole, so the bits do not depend on how the tasks are
+// shared out.
+//
+//	convFwd:    in = x, a = w, out = dst; task = (image, NC block of OH·OW)
+//	convGradIn: in = dy, a = w, out = dx; task = (image, group of channels)
+//	convGradW:  in = x, a = dy, out = dw; task = NR-wide column panel of dw
+type convJob[T vec.Float] struct {
+	kernels[T]
+	bl         blocks
+	op         int
+	d          convDims
+	in, a, out *Dense[T]
+	bias       []T
+	ap         []T // convFwd: w packed in MR-tall panels, all k blocks
+	mp         int // rows of ap (K rounded up to MR)
+	kcs        int // convFwd: the balanced k block
+	cg         int // convGradIn: channels per task
+	ntasks     int
+	nparts     int
+	wg         sync.WaitGroup
+	parts      []convPart[T]
+}
+
+type convPart[T vec.Float] struct {
+	job *convJob[T]
+	i   int
+}
+
+func (p *convPart[T]) run() {
+	p.job.runPart(p.i)
+	p.job.wg.Done()
+}
+
+var (
+	convJobs32 freeList[convJob[float32]]
+	convJobs64 freeList[convJob[float64]]
+)
+
+func convJobs[T vec.Float]() *freeList[convJob[T]] {
+	if x, ok := any(&convJobs32).(*freeList[convJob[T]]); ok {
+		return x
+	}
+	return any(&convJobs64).(*freeList[convJob[T]])
+}
+
+// balancedKC splits k into ⌈k/kc⌉ blocks of equal size (rounded up to a
+// multiple of 8), so that no block is a short remainder: the C tile is
+// loaded and stored once per block.
+func balancedKC(k, kc int) int {
+	if k <= kc {
+		return k
+	}
+	nb := (k + kc - 1) / kc
+	return min(kc, ((k+nb-1)/nb+7)/8*8)
+}
+
+// conv runs one convolution product with the kernels of table t on up to
+// threads goroutines. The arguments were checked by the caller.
+func conv[T vec.Float](t *asm.Table, threads, op int, d convDims, in, a, out *Dense[T], db, bias []T) {
+	n := in.Rows
+	if op == convGradW && db != nil {
+		convBiasGrad(t, db, a, d)
+	}
+	if n == 0 {
+		return
+	}
+	g := convJobs[T]().get()
+	g.kernels = micro[T](t)
+	var z T
+	g.bl = blocksFor(g.mr, g.nr, int(unsafe.Sizeof(z)))
+	g.op, g.d, g.in, g.a, g.out, g.bias = op, d, in, a, out, bias
+	var work int // multiply-adds
+	switch op {
+	case convFwd:
+		g.kcs = balancedKC(d.ckk, g.bl.kc)
+		g.mp = (d.K + g.mr - 1) / g.mr * g.mr
+		g.ap = grow(g.ap, g.mp*d.ckk)
+		for pc := 0; pc < d.ckk; pc += g.kcs {
+			kc := min(g.kcs, d.ckk-pc)
+			packA(g.ap[pc*g.mp:], a, false, 0, d.K, pc, kc, g.mr)
+		}
+		g.ntasks = n * ((d.ohw + g.bl.nc - 1) / g.bl.nc)
+		work = n * d.kow * d.ckk
+	case convGradIn:
+		// channels per task: G (cg·KH·KW × NC) within a quarter of the L2
+		g.cg = clamp(cacheL2/4/int(unsafe.Sizeof(z))/(d.khw*g.bl.nc), 1, d.C)
+		g.ntasks = n * ((d.C + g.cg - 1) / g.cg)
+		work = n * d.kow * d.ckk
+	case convGradW:
+		g.ntasks = (d.ckk + g.nr - 1) / g.nr
+		work = n * d.kow * d.ckk
+	}
+	g.nparts = max(1, min(threads, g.ntasks, work/minPartWork))
+	if g.nparts > 1 {
+		startWorkers(g.nparts - 1)
+		if len(g.parts) < g.nparts {
+			g.parts = make([]convPart[T], g.nparts)
+		}
+		g.wg.Add(g.nparts - 1)
+		for i := 1; i < g.nparts; i++ {
+			g.parts[i] = convPart[T]{g, i}
+			pool.ch <- &g.parts[i]
+		}
+	}
+	g.runPart(0)
+	g.wg.Wait()
+	g.in, g.a, g.out, g.bias = nil, nil, nil, nil
+	convJobs[T]().put(g)
+}
+
+func (g *convJob[T]) runPart(i int) {
+	t0, t1 := i*g.ntasks/g.nparts, (i+1)*g.ntasks/g.nparts
+	w := works[T]().get()
+	w.tmp = grow(w.tmp, g.mr*g.nr)
+	for t := t0; t < t1; t++ {
+		switch g.op {
+		case convFwd:
+			nb := (g.d.ohw + g.bl.nc - 1) / g.bl.nc
+			j0 := t % nb * g.bl.nc
+			g.forward(w, t/nb, j0, min(j0+g.bl.nc, g.d.ohw))
+		case convGradIn:
+			ng := (g.d.C + g.cg - 1) / g.cg
+			c0 := t % ng * g.cg
+			g.gradInput(w, t/ng, c0, min(c0+g.cg, g.d.C))
+		case convGradW:
+			g.gradWeight(w, t*g.nr, min(t*g.nr+g.nr, g.d.ckk))
+		}
+	}
+	works[T]().put(w)
+}
+
+// tile runs the micro-kernel on one MR×NR tile of c (rows×cols of it
+// valid): in place when whole, else through the temporary tile.
+func (g *convJob[T]) tile(w *work[T], kc int, ap []T, lda int, bp []T, c []T, ldc, rows, cols int, beta T) {
+	if rows == g.mr && cols == g.nr {
+		g.gemm(kc, ap, lda, bp, g.nr, c, ldc, 1, beta)
+		return
+	}
+	g.gemm(kc, ap, lda, bp, g.nr, w.tmp, g.nr, 1, 0)
+	merge(c, ldc, w.tmp, g.nr, rows, cols, beta)
+}
+
+// forward computes image n's output columns [j0, j1) (all K rows).
+func (g *convJob[T]) forward(w *work[T], n, j0, j1 int) {
+	d, mr, nr := &g.d, g.mr, g.nr
+	xs := g.in.Data[n*g.in.Stride : n*g.in.Stride+d.chw]
+	c := g.out.Data[n*g.out.Stride : n*g.out.Stride+d.kow]
+	nc := j1 - j0
+	np := (nc + nr - 1) / nr
+	w.b = grow(w.b, np*nr*g.kcs)
+	beta := T(0)
+	if g.bias != nil {
+		beta = 1
+		for k, v := range g.bias {
+			r := c[k*d.ohw+j0 : k*d.ohw+j1]
+			for j := range r {
+				r[j] = v
+			}
+		}
+	}
+	for pc := 0; pc < d.ckk; pc += g.kcs {
+		kc := min(g.kcs, d.ckk-pc)
+		for q := 0; q < np; q++ {
+			jq := j0 + q*nr
+			packPatches(w.b[q*nr*kc:(q+1)*nr*kc], xs, d, pc, kc, jq, min(jq+nr, j1), nr)
+		}
+		a := g.ap[pc*g.mp:]
+		for ir := 0; ir < d.K; ir += mr {
+			ap := a[ir*kc : ir*kc+mr*kc]
+			rows := min(mr, d.K-ir)
+			for q := 0; q < np; q++ {
+				jr := j0 + q*nr
+				g.tile(w, kc, ap, 0, w.b[q*nr*kc:(q+1)*nr*kc], c[ir*d.ohw+jr:], d.ohw, rows, min(nr, j1-jr), beta)
+			}
+		}
+		beta = 1
+	}
+}
+
+// packPatches packs the patch matrix P (C·KH·KW × OH·OW) of the image xs,
+// rows [p0, p0+kc) and columns [j0, j1) (j1−j0 ≤ nr), into one NR-wide
+// panel: dst[(p−p0)·nr + j−j0] = P[p][j], columns past j1 zero. P[p][j] is
+// x[(c·H+h)·W+v], p = (c·KH+kh)·KW+kw, j = i·OW+o, h = i·S−Pad+kh,
+// v = o·S−Pad+kw, or 0 outside the image. A panel row is made of runs
+// along one output row i, copied whole when Stride is 1.
+func packPatches[T vec.Float](dst, xs []T, d *convDims, p0, kc, j0, j1, nr int) {
+	c, kh, kw := p0/d.khw, p0%d.khw/d.KW, p0%d.KW
+	s := d.Stride
+	for p := 0; p < kc; p++ {
+		row := dst[p*nr : p*nr+nr]
+		i, o := j0/d.ow, j0%d.ow
+		for off := 0; off < j1-j0; {
+			n := min(d.ow-o, j1-j0-off)
+			r := row[off : off+n]
+			h := i*s - d.Pad + kh
+			if h < 0 || h >= d.H {
+				clear(r)
+			} else {
+				src := xs[c*d.hw+h*d.W : c*d.hw+h*d.W+d.W]
+				v0 := o*s - d.Pad + kw // column of r[0]
+				lo, hi := inside(v0, n, s, d.W)
+				clear(r[:lo])
+				if s == 1 && lo < hi {
+					copy(r[lo:hi], src[v0+lo:v0+hi])
+				} else {
+					for e := lo; e < hi; e++ {
+						r[e] = src[v0+e*s]
+					}
+				}
+				clear(r[hi:])
+			}
+			off += n
+			i, o = i+1, 0
+		}
+		clear(row[j1-j0:])
+		if kw++; kw == d.KW {
+			kw = 0
+			if kh++; kh == d.KH {
+				kh, c = 0, c+1
+			}
+		}
+	}
+}
+
+// inside returns the e in [lo, hi) ⊆ [0, n) for which 0 ≤ v0+e·s < w
+// (lo == hi if none).
+func inside(v0, n, s, w int) (lo, hi int) {
+	if v0 < 0 {
+		lo = (-v0 + s - 1) / s
+	}
+	if v0 < w {
+		hi = min(n, (w-1-v0)/s+1)
+	}
+	return min(lo, n), max(min(lo, n), hi)
+}
+
+// gradInput computes image n's dx for channels [c0, c1): G = wᵀ·dy_n for
+// the rows of those channels, NC columns at a time, each block added into
+// dx (col2im) in a fixed order.
+func (g *convJob[T]) gradInput(w *work[T], n, c0, c1 int) {
+	d, mr, nr, bl := &g.d, g.mr, g.nr, g.bl
+	dys := g.in.Data[n*g.in.Stride : n*g.in.Stride+d.kow]
+	dx := g.out.Data[n*g.out.Stride : n*g.out.Stride+d.chw]
+	clear(dx[c0*d.hw : c1*d.hw])
+	r0, m := c0*d.khw, (c1-c0)*d.khw // rows of G: [r0, r0+m)
+	mp := (m + mr - 1) / mr * mr
+	kcs := balancedKC(d.K, bl.kc)
+	// A = wᵀ rows [r0, r0+m), all K columns, packed for every k block.
+	w.a = grow(w.a, mp*d.K)
+	for pc := 0; pc < d.K; pc += kcs {
+		kc := min(kcs, d.K-pc)
+		packA(w.a[pc*mp:], g.a, true, r0, m, pc, kc, mr)
+	}
+	ncs := min(bl.nc, (d.ohw+nr-1)/nr*nr)
+	w.b = grow(w.b, ncs*kcs)
+	w.v = grow(w.v, m*ncs)
+	dyM := Dense[T]{Rows: d.K, Cols: d.ohw, Stride: d.ohw, Data: dys}
+	for jc := 0; jc < d.ohw; jc += ncs {
+		nc := min(ncs, d.ohw-jc)
+		gb := w.v[:m*nc]
+		beta := T(0)
+		for pc := 0; pc < d.K; pc += kcs {
+			kc := min(kcs, d.K-pc)
+			full := nc / nr
+			for q := 0; q < full; q++ {
+				g.packB(kc, dys[pc*d.ohw+jc+q*nr:], d.ohw, w.b[q*nr*kc:(q+1)*nr*kc])
+			}
+			packB(w.b[full*nr*kc:], &dyM, false, pc, kc, jc+full*nr, nc-full*nr, nr)
+			a := w.a[pc*mp:]
+			for ir := 0; ir < m; ir += mr {
+				ap := a[ir*kc : ir*kc+mr*kc]
+				rows := min(mr, m-ir)
+				for jr := 0; jr < nc; jr += nr {
+					g.tile(w, kc, ap, 0, w.b[jr*kc:jr*kc+nr*kc], gb[ir*nc+jr:], nc, rows, min(nr, nc-jr), beta)
+				}
+			}
+			beta = 1
+		}
+		col2im(dx, gb, d, c0, c1, jc, nc)
+	}
+}
+
+// col2im adds the block gb of G (rows of channels [c0, c1), columns
+// [j0, j0+nc) of OH·OW, row stride nc) into the image dx: G's element
+// ((c·KH+kh)·KW+kw, i·OW+o) goes to dx[(c·H+h)·W+v], h = i·S−Pad+kh,
+// v = o·S−Pad+kw, if inside the image. Order: c, kh, kw, then j.
+func col2im[T vec.Float](dx, gb []T, d *convDims, c0, c1, j0, nc int) {
+	s := d.Stride
+	for c := c0; c < c1; c++ {
+		for kh := 0; kh < d.KH; kh++ {
+			for kw := 0; kw < d.KW; kw++ {
+				r := ((c-c0)*d.KH+kh)*d.KW + kw
+				gr := gb[r*nc : r*nc+nc]
+				i, o := j0/d.ow, j0%d.ow
+				for off := 0; off < nc; {
+					n := min(d.ow-o, nc-off)
+					if h := i*s - d.Pad + kh; h >= 0 && h < d.H {
+						dst := dx[c*d.hw+h*d.W : c*d.hw+h*d.W+d.W]
+						v0 := o*s - d.Pad + kw
+						lo, hi := inside(v0, n, s, d.W)
+						src := gr[off : off+n]
+						if s == 1 && lo < hi {
+							dd := dst[v0+lo : v0+hi]
+							ss := src[lo:hi]
+							ss = ss[:len(dd)]
+							for e := range dd {
+								dd[e] += ss[e]
+							}
+						} else {
+							for e := lo; e < hi; e++ {
+								dst[v0+e*s] += src[e]
+							}
+						}
+					}
+					off += n
+					i, o = i+1, 0
+				}
+			}
+		}
+	}
+}
+
+// gradWeight adds into dw's columns [q0, q1) (one NR-wide panel, all K
+// rows) the products dy_n·P_nᵀ of every image n in order, in k blocks of
+// OH·OW. A = dy_n is read in place (whole MR-row panels) or packed.
+func (g *convJob[T]) gradWeight(w *work[T], q0, q1 int) {
+	d, mr, nr := &g.d, g.mr, g.nr
+	dw := g.out.Data
+	dws := g.out.Stride
+	kcs := balancedKC(d.ohw, g.bl.kc)
+	w.b = grow(w.b, nr*kcs)
+	full := d.K / mr * mr
+	w.a = grow(w.a, mr*kcs)
+	for n := 0; n < g.in.Rows; n++ {
+		xs := g.in.Data[n*g.in.Stride : n*g.in.Stride+d.chw]
+		dyM := Dense[T]{Rows: d.K, Cols: d.ohw, Stride: d.ohw, Data: g.a.Data[n*g.a.Stride : n*g.a.Stride+d.kow]}
+		for pc := 0; pc < d.ohw; pc += kcs {
+			kc := min(kcs, d.ohw-pc)
+			bp := w.b[:nr*kc]
+			packPatchesT(bp, xs, d, pc, kc, q0, q1, nr)
+			for ir := 0; ir < d.K; ir += mr {
+				ap, lda := dyM.Data[ir*d.ohw+pc:], d.ohw
+				if ir >= full {
+					ap, lda = w.a[:mr*kc], 0
+					packA(ap, &dyM, false, ir, d.K-ir, pc, kc, mr)
+				}
+				g.tile(w, kc, ap, lda, bp, dw[ir*dws+q0:], dws, min(mr, d.K-ir), q1-q0, 1)
+			}
+		}
+	}
+}
+
+// packPatchesT packs Pᵀ (OH·OW × C·KH·KW) of the image xs, rows [j0, j0+kc)
+// and columns [q0, q1) (q1−q0 ≤ nr), into one NR-wide panel:
+// dst[(j−j0)·nr + q−q0] = P[q][j] (see packPatches), columns past q1 zero.
+func packPatchesT[T vec.Float](dst, xs []T, d *convDims, j0, kc, q0, q1, nr int) {
+	// the panel's columns: offset of x[c][kh][kw] in the image, and kh, kw
+	var offs, khs, kws [64]int
+	nq := q1 - q0
+	for e := 0; e < nq; e++ {
+		q := q0 + e
+		c, kh, kw := q/d.khw, q%d.khw/d.KW, q%d.KW
+		offs[e], khs[e], kws[e] = c*d.hw+kh*d.W+kw, kh, kw
+	}
+	offq := offs[:nq]
+	s := d.Stride
+	i, o := j0/d.ow, j0%d.ow
+	for j := 0; j < kc; j++ {
+		row := dst[j*nr : j*nr+nr]
+		r := row[:nq]
+		h0, v0 := i*s-d.Pad, o*s-d.Pad // top left of the window
+		if h0 >= 0 && h0+d.KH <= d.H && v0 >= 0 && v0+d.KW <= d.W {
+			src := xs[h0*d.W+v0:]
+			for e, off := range offq {
+				r[e] = src[off]
+			}
+		} else {
+			for e := range r {
+				h, v := h0+khs[e], v0+kws[e]
+				if h >= 0 && h < d.H && v >= 0 && v < d.W {
+					r[e] = xs[offs[e]+h0*d.W+v0]
+				} else {
+					r[e] = 0
+				}
+			}
+		}
+		clear(row[nq:])
+		if o++; o == d.ow {
+			i, o = i+1, 0
+		}
+	}
+}
+
+// convBiasGrad adds to db the sums of dy's rows of each filter: db[k] +=
+// Σ_n Sum(dy[n][k·OH·OW : (k+1)·OH·OW]), images in order.
+func convBiasGrad[T vec.Float](t *asm.Table, db []T, dy *Dense[T], d convDims) {
+	for n := 0; n < dy.Rows; n++ {
+		r := dy.Data[n*dy.Stride : n*dy.Stride+d.kow]
+		for k := range db {
+			db[k] += sumRow(t, r[k*d.ohw:(k+1)*d.ohw])
+		}
+	}
+}
+
+func sumRow[T vec.Float](k *asm.Table, x []T) T {
+	if cast.Is32[T]() {
+		return T(k.SumF32(cast.F32(x)))
+	}
+	return T(k.SumF64(cast.F64(x)))
+}

@@ -1,0 +1,141 @@
+package mat
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/lanes-go/lanes/vec"
+)
+
+// PoolShape describes 2-D max pooling of C×H×W images (NCHW rows, as
+// Conv2D's) with KH×KW windows moved by Stride in both directions; Stride
+// 0 means the window size (KH down, KW across), PyTorch's default. There is
+// no padding, and windows that would cross the bottom or right edge are
+// dropped (PyTorch's ceil_mode=False), so the output is C×OH×OW with
+//
+//	OH = (H−KH)/SH + 1,  OW = (W−KW)/SW + 1   (SH, SW the strides).
+type PoolShape struct{ C, H, W, KH, KW, Stride int }
+
+// Out returns OH and OW (see PoolShape). It panics if s is not valid.
+func (s PoolShape) Out() (oh, ow int) {
+	s.check("PoolShape.Out")
+	sh, sw := s.strides()
+	return (s.H-s.KH)/sh + 1, (s.W-s.KW)/sw + 1
+}
+
+func (s PoolShape) strides() (sh, sw int) {
+	if s.Stride == 0 {
+		return s.KH, s.KW
+	}
+	return s.Stride, s.Stride
+}
+
+func (s PoolShape) check(fn string) {
+	if s.C < 1 || s.H < 1 || s.W < 1 || s.KH < 1 || s.KW < 1 || s.Stride < 0 || s.KH > s.H || s.KW > s.W ||
+		s.H*s.W > math.MaxInt32 {
+		panic(fmt.Sprintf("mat.%s: invalid %+v: want C, H, W, KH, KW ≥ 1, Stride ≥ 0, KH ≤ H, KW ≤ W, H·W < 2³¹", fn, s))
+	}
+}
+
+// MaxPool2D sets dst to the maxima of the windows of the images x and idx
+// to their positions, for MaxPool2DGrad:
+//
+//	dst[n][(c·OH+i)·OW+j] = max over h in [i·SH, i·SH+KH), v in [j·SW, j·SW+KW) of x[n][(c·H+h)·W+v]
+//	idx[(n·C+c)·OH·OW + i·OW+j] = h·W+v of that maximum (the index within the channel's H×W plane, as PyTorch)
+//
+// As PyTorch: the window is scanned row by row; the first of equal maxima
+// wins; a NaN wins over any number, and the last NaN of the window is the
+// one recorded (so NaN propagates); a window of −Inf gives −Inf at its
+// first position. x is N×(C·H·W), dst N×(C·OH·OW) (not read), len(idx) =
+// N·C·OH·OW. It panics, before writing anything, if a shape does not agree
+// with s or dst shares memory with x.
+func MaxPool2D[T vec.Float](dst *Dense[T], idx []int32, x *Dense[T], s PoolShape) {
+	const fn = "MaxPool2D"
+	s.check(fn)
+	oh, ow := s.Out()
+	sh, sw := s.strides()
+	dst.valid(fn, "dst")
+	x.valid(fn, "x")
+	chw, cout := s.C*s.H*s.W, s.C*oh*ow
+	if x.Cols != chw {
+		panic(fmt.Sprintf("mat.%s: x is %d×%d, want N×(C·H·W) = N×%d", fn, x.Rows, x.Cols, chw))
+	}
+	if dst.Rows != x.Rows || dst.Cols != cout {
+		panic(fmt.Sprintf("mat.%s: dst is %d×%d, want N×(C·OH·OW) = %d×%d", fn, dst.Rows, dst.Cols, x.Rows, cout))
+	}
+	if len(idx) != x.Rows*cout {
+		panic(fmt.Sprintf("mat.%s: len(idx)=%d, want N·C·OH·OW = %d", fn, len(idx), x.Rows*cout))
+	}
+	noShare(fn, "dst", dst, "x", x)
+	for n := 0; n < x.Rows; n++ {
+		xs := x.Data[n*x.Stride : n*x.Stride+chw]
+		ds := dst.Data[n*dst.Stride : n*dst.Stride+cout]
+		is := idx[n*cout : (n+1)*cout]
+		for c := 0; c < s.C; c++ {
+			plane := xs[c*s.H*s.W : (c+1)*s.H*s.W]
+			for i := 0; i < oh; i++ {
+				for j := 0; j < ow; j++ {
+					h0, v0 := i*sh, j*sw
+					best, at := T(math.Inf(-1)), h0*s.W+v0
+					for h := h0; h < h0+s.KH; h++ {
+						row := plane[h*s.W+v0 : h*s.W+v0+s.KW]
+						for e, v := range row {
+							if v > best || v != v {
+								best, at = v, h*s.W+v0+e
+							}
+						}
+					}
+					o := (c*oh+i)*ow + j
+					ds[o], is[o] = best, int32(at)
+				}
+			}
+		}
+	}
+}
+
+// MaxPool2DGrad sets dx to the gradient of MaxPool2D with respect to its
+// input, given the gradient dy of its output and the positions idx that
+// MaxPool2D recorded: dx is zeroed, then
+//
+//	dx[n][c·H·W + idx[(n·C+c)·OH·OW + o]] += dy[n][c·OH·OW + o]
+//
+// for every output o in order (overlapping windows, Stride < KH or KW, add
+// up). dx is N×(C·H·W) (overwritten), dy N×(C·OH·OW). It panics, before
+// writing anything, if a shape does not agree with s, an index is outside
+// [0, H·W), or dx shares memory with dy.
+func MaxPool2DGrad[T vec.Float](dx, dy *Dense[T], idx []int32, s PoolShape) {
+	const fn = "MaxPool2DGrad"
+	s.check(fn)
+	oh, ow := s.Out()
+	dx.valid(fn, "dx")
+	dy.valid(fn, "dy")
+	hw := s.H * s.W
+	chw, cout := s.C*hw, s.C*oh*ow
+	if dy.Cols != cout {
+		panic(fmt.Sprintf("mat.%s: dy is %d×%d, want N×(C·OH·OW) = N×%d", fn, dy.Rows, dy.Cols, cout))
+	}
+	if dx.Rows != dy.Rows || dx.Cols != chw {
+		panic(fmt.Sprintf("mat.%s: dx is %d×%d, want N×(C·H·W) = %d×%d", fn, dx.Rows, dx.Cols, dy.Rows, chw))
+	}
+	if len(idx) != dy.Rows*cout {
+		panic(fmt.Sprintf("mat.%s: len(idx)=%d, want N·C·OH·OW = %d", fn, len(idx), dy.Rows*cout))
+	}
+	for o, v := range idx {
+		if v < 0 || int(v) >= hw {
+			panic(fmt.Sprintf("mat.%s: idx[%d]=%d outside [0, H·W) = [0, %d)", fn, o, v, hw))
+		}
+	}
+	noShare(fn, "dx", dx, "dy", dy)
+	for n := 0; n < dy.Rows; n++ {
+		xs := dx.Data[n*dx.Stride : n*dx.Stride+chw]
+		clear(xs)
+		ds := dy.Data[n*dy.Stride : n*dy.Stride+cout]
+		is := idx[n*cout : (n+1)*cout]
+		for c := 0; c < s.C; c++ {
+			plane := xs[c*hw : (c+1)*hw]
+			for o, v := range ds[c*oh*ow : (c+1)*oh*ow] {
+				plane[is[c*oh*ow+o]] += v
+			}
+		}
+	}
+}
