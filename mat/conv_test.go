@@ -33,7 +33,7 @@ func convCases() []convCase {
 		{ConvShape{C: 1, H: 7, W: 9, K: 3, KH: 3, KW: 2, Stride: 1, Pad: 2}, 3},
 		{ConvShape{C: 3, H: 9, W: 7, K: 5, KH: 2, KW: 3, Stride: 2}, 2},
 		{ConvShape{C: 2, H: 11, W: 13, K: 7, KH: 5, KW: 3, Stride: 2, Pad: 2}, 3},
-		{ConvShape{C: 4, H: 6, W: 6, K: 13, KH: 1, KW: 1, Stride: 2}, 2},     // input rows/cols never reached
+		{ConvShape{C: 4, H: 6, W: 6, K: 13, KH: 1, KW: 1, Stride: 2}, 2},         // input rows/cols never reached
 		{ConvShape{C: 3, H: 10, W: 8, K: 9, KH: 2, KW: 2, Stride: 3, Pad: 1}, 2}, // stride > window
 		{ConvShape{C: 5, H: 4, W: 3, K: 2, KH: 4, KW: 3, Pad: 1}, 5},
 		{ConvShape{C: 2, H: 3, W: 3, K: 3, KH: 5, KW: 5, Pad: 2}, 1}, // window = padded image

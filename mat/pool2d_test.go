@@ -1,0 +1,130 @@
+package mat
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	tu "github.com/lanes-go/lanes/internal/testutil"
+	"github.com/lanes-go/lanes/vec"
+)
+
+// refMaxPool is PyTorch's CPU loop (max_pool2d_with_indices): maxval starts
+// at −Inf and maxindex at the window's first position; an element replaces
+// them if it is greater or NaN.
+func refMaxPool[T vec.Float](x *Dense[T], s PoolShape) (y []float64, idx []int32) {
+	oh, ow := s.Out()
+	sh, sw := s.strides()
+	for n := 0; n < x.Rows; n++ {
+		for c := 0; c < s.C; c++ {
+			for i := 0; i < oh; i++ {
+				for j := 0; j < ow; j++ {
+					best, at := math.Inf(-1), i*sh*s.W+j*sw
+					for h := i * sh; h < i*sh+s.KH; h++ {
+						for v := j * sw; v < j*sw+s.KW; v++ {
+							if e := float64(x.At(n, (c*s.H+h)*s.W+v)); e > best || math.IsNaN(e) {
+								best, at = e, h*s.W+v
+							}
+						}
+					}
+					y, idx = append(y, best), append(idx, int32(at))
+				}
+			}
+		}
+	}
+	return y, idx
+}
+
+func testMaxPool[T vec.Float](t *testing.T) {
+	r := rand.New(rand.NewPCG(41, 42))
+	for _, tc := range []struct {
+		s PoolShape
+		n int
+	}{
+		{PoolShape{C: 1, H: 1, W: 1, KH: 1, KW: 1}, 1},
+		{PoolShape{C: 16, H: 24, W: 24, KH: 2, KW: 2}, 3}, // MNIST after conv1
+		{PoolShape{C: 32, H: 8, W: 8, KH: 2, KW: 2}, 2},
+		{PoolShape{C: 3, H: 7, W: 9, KH: 3, KW: 2, Stride: 1}, 2}, // overlapping windows
+		{PoolShape{C: 2, H: 9, W: 8, KH: 3, KW: 3, Stride: 2}, 3},
+		{PoolShape{C: 2, H: 5, W: 7, KH: 2, KW: 3}, 1},              // default strides 2 and 3, edges dropped
+		{PoolShape{C: 1, H: 10, W: 10, KH: 2, KW: 2, Stride: 4}, 1}, // gaps
+	} {
+		s := tc.s
+		oh, ow := s.Out()
+		cout, chw := s.C*oh*ow, s.C*s.H*s.W
+		for _, kind := range []tu.Kind{tu.Normal, tu.Special} {
+			x := newPadded[T](r, tc.n, chw, 1, kind)
+			if kind == tu.Normal { // ties: the first one wins
+				for i := 0; i < chw; i += 3 {
+					x.m.Row(0)[i] = 0.5
+				}
+				x.m.Row(0)[0] = T(math.Inf(-1))
+			}
+			y := newPadded[T](r, tc.n, cout, 2, tu.Normal)
+			ibuf := make([]int32, tc.n*cout+4)
+			for i := range ibuf {
+				ibuf[i] = -7
+			}
+			idx := ibuf[2 : 2+tc.n*cout : 2+tc.n*cout]
+			MaxPool2D(y.m, idx, x.m, s)
+			if !y.intact() || ibuf[0] != -7 || ibuf[1] != -7 || ibuf[len(ibuf)-1] != -7 || ibuf[len(ibuf)-2] != -7 {
+				t.Fatalf("%+v: wrote outside dst or idx", s)
+			}
+			want, wantIdx := refMaxPool(x.m, s)
+			for n := 0; n < tc.n; n++ {
+				for o := 0; o < cout; o++ {
+					got, w := float64(y.m.At(n, o)), want[n*cout+o]
+					if !tu.Same(got, w) || idx[n*cout+o] != wantIdx[n*cout+o] {
+						t.Fatalf("%+v kind %d: y[%d][%d] = %v at %d, want %v at %d", s, kind, n, o, got, idx[n*cout+o], w, wantIdx[n*cout+o])
+					}
+				}
+			}
+			// gradient: the sum over the outputs whose argmax is each input
+			dy := newPadded[T](r, tc.n, cout, 1, tu.Normal)
+			dx := newPadded[T](r, tc.n, chw, 3, tu.Special)
+			MaxPool2DGrad(dx.m, dy.m, idx, s)
+			if !dx.intact() {
+				t.Fatalf("%+v: MaxPool2DGrad wrote outside dx", s)
+			}
+			ref, abs := make([]float64, tc.n*chw), make([]float64, tc.n*chw)
+			for n := 0; n < tc.n; n++ {
+				for o := 0; o < cout; o++ {
+					c := o / (oh * ow)
+					e := n*chw + c*s.H*s.W + int(wantIdx[n*cout+o])
+					ref[e] += float64(dy.m.At(n, o))
+					abs[e] += math.Abs(float64(dy.m.At(n, o)))
+				}
+			}
+			for n := 0; n < tc.n; n++ {
+				for i := 0; i < chw; i++ {
+					// each element is a sum of at most KH·KW terms in T, the reference its float64 sum
+					g, w := float64(dx.m.At(n, i)), ref[n*chw+i]
+					if !(math.Abs(g-w) <= (tu.Gamma[T](s.KH*s.KW)+tu.Gamma[float64](s.KH*s.KW))*abs[n*chw+i]) {
+						t.Fatalf("%+v: dx[%d][%d] = %v, want %v", s, n, i, g, w)
+					}
+				}
+			}
+		}
+	}
+}
+
+func TestMaxPool2DF32(t *testing.T) { testMaxPool[float32](t) }
+func TestMaxPool2DF64(t *testing.T) { testMaxPool[float64](t) }
+
+// TestMaxPool2DNaN pins PyTorch's NaN rule on a small window: NaN wins over
+// numbers and over +Inf, and the last NaN of the window is recorded.
+func TestMaxPool2DNaN(t *testing.T) {
+	nan, inf := math.NaN(), math.Inf(1)
+	x := NewFrom(1, 8, []float64{1, nan, inf, nan, 3, 2, 2, math.Inf(-1)})
+	y, idx := New[float64](1, 2), make([]int32, 2)
+	MaxPool2D(y, idx, x, PoolShape{C: 2, H: 2, W: 2, KH: 2, KW: 2})
+	if !math.IsNaN(y.Data[0]) || idx[0] != 3 || y.Data[1] != 3 || idx[1] != 0 {
+		t.Fatalf("MaxPool2D = %v at %v, want [NaN 3] at [3 0]", y.Data, idx)
+	}
+	dx := New[float64](1, 8)
+	MaxPool2DGrad(dx, NewFrom(1, 2, []float64{5, 7}), idx, PoolShape{C: 2, H: 2, W: 2, KH: 2, KW: 2})
+	if fmt.Sprint(dx.Data) != "[0 0 0 5 7 0 0 0]" {
+		t.Fatalf("MaxPool2DGrad = %v", dx.Data)
+	}
+}
