@@ -1,160 +1,210 @@
-// Command lanes reports what lanes does on this machine.
+// Command lanes reports what lanes does on this machine: which ISAs it can
+// run and why, the CPU's caches and measured FMA peak, and the throughput of
+// every kernel family on every ISA.
 //
-//	go run ./cmd/lanes            # info + a quick throughput table
-//	go run ./cmd/lanes info       # CPU, features, caches, chosen ISA and why
-//	go run ./cmd/lanes bench      # throughput of the vec kernels per ISA
-//	go run ./cmd/lanes bench -n 65536 -t 100ms
+//	lanes                  list the commands
+//	lanes info             CPU, caches, ISAs (available, active, why), FMA peak, GEMM blocks
+//	lanes bench            throughput of vec, mat (GEMM), act and prob per ISA
+//	lanes bench -json      one JSON object per measured cell (schema below)
+//	lanes bench -plot b.svg -kernels 'vec/dot|mat/gemm'
+//	lanes help [command]   usage of lanes or of one command
+//
+// Every command exits with status 0 on success, 1 when a measurement fails
+// and 2 on a usage error (unknown command, extra argument, bad flag value),
+// which it reports in one line on standard error.
+//
+// # bench
+//
+// bench measures each kernel through the public API (vec, mat, act, prob)
+// on every ISA isa.Available lists, or on those -isa names. The active ISA
+// is measured in this process; every other one in a child process of the
+// same executable started with LANES_ISA set to it, so each number is what
+// a program running on that ISA gets. A cell (kernel, element type, n,
+// threads, ISA) is timed with time.Now around enough calls to last -time,
+// -runs times; the table shows the median, the spread and the fraction of
+// the machine's peak, both measured in the same run:
+//
+//   - mat/gemm: c = a·b for n×n matrices with mat.SetThreads(threads), in
+//     GFLOPS (2n³ per call), against the FMA peak of that ISA and element
+//     type: the PeakFMA kernel of the ISA's kernel table running on
+//     `threads` goroutines at once (best of several runs of ~0.3 ms).
+//   - vec, act and prob: in GB/s of the bytes each call reads and writes
+//     (e.g. 2·n·4 for a float32 Dot, 3·n·4 for Add, n·4 for a sampler),
+//     against the load bandwidth at the same footprint: the bytes per second
+//     at which the best ISA's float32 Sum reads a buffer of the cell's
+//     bytes per call (best of 7 runs), so that a cell held in L1 is
+//     compared with L1's bandwidth and one of 16 MiB with the bandwidth of
+//     the level that holds it. Stores have ports of their own, so a kernel
+//     that writes (axpy, add) can pass 100%.
+//
+// With -json, bench writes one JSON object per cell and line, in this
+// schema (every field is always present):
+//
+//	name           string  package/kernel: vec/dot, mat/gemm, act/exp, prob/normal ...
+//	isa            string  avx512, avx2, neon or generic
+//	type           string  f32 or f64
+//	n              int     elements per slice; for mat/gemm the matrix size (n×n·n×n)
+//	threads        int     threads (mat.SetThreads); 1 for everything but mat/gemm
+//	runs           int     timed runs
+//	iters          int     calls per run
+//	median_ns      float   median over the runs of the time per call, in ns
+//	min_ns, max_ns float   fastest and slowest run, per call, in ns
+//	lo_ns, hi_ns   float   the same without the fastest and the slowest run
+//	                       (equal to min_ns, max_ns when runs < 5)
+//	per_call       float   bytes (GB/s) or floating-point operations (GFLOPS) per call
+//	unit           string  GB/s or GFLOPS
+//	value          float   per_call ÷ median_ns, in unit
+//	peak           float   the measured peak in unit (see above)
+//	peak_kind      string  "load" (bandwidth at the footprint) or "fma"
+//	peak_fraction  float   value ÷ peak
+//
+// The commands train and eval (MNIST, issue #12) are not built yet.
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
-	"runtime"
 	"strings"
-	"text/tabwriter"
-	"time"
-
-	"github.com/klauspost/cpuid/v2"
-
-	"github.com/lanes-go/lanes/internal/asm"
-	"github.com/lanes-go/lanes/isa"
 )
 
-func main() {
-	args := os.Args[1:]
-	cmd := "all"
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		cmd, args = args[0], args[1:]
-	}
-	fs := flag.NewFlagSet("lanes "+cmd, flag.ExitOnError)
-	n := fs.Int("n", 4096, "vector length for the throughput table")
-	per := fs.Duration("t", 30*time.Millisecond, "time spent measuring each cell")
-	_ = fs.Parse(args)
-	switch cmd {
-	case "all":
-		info(os.Stdout)
-		fmt.Println()
-		bench(os.Stdout, *n, *per)
-	case "info":
-		info(os.Stdout)
-	case "bench":
-		bench(os.Stdout, *n, *per)
-	default:
-		fmt.Fprintf(os.Stderr, "lanes: unknown command %q (want info or bench)\n", cmd)
-		os.Exit(2)
+// command is one subcommand. Adding one (train, eval) is one entry in
+// commands.
+type command struct {
+	name    string
+	summary string // one line for the command list
+	// flags returns the command's flag set and the function that runs it
+	// once the flags are parsed; args are the positional arguments left.
+	flags func(stdout, stderr io.Writer) (*flag.FlagSet, func(args []string) error)
+}
+
+var commands []command
+
+func init() {
+	commands = []command{
+		{"info", "CPU, caches, ISAs (available, active and why), measured FMA peak, GEMM blocks", infoCommand},
+		{"bench", "throughput of vec, mat (GEMM), act and prob per ISA, against the measured peak", benchCommand},
+		{"help", "usage of lanes or of one command: lanes help [command]", helpCommand},
 	}
 }
 
-func info(w *os.File) {
-	c := &cpuid.CPU
-	fmt.Fprintf(w, "CPU        %s (%s), %d cores / %d threads, GOARCH=%s, GOMAXPROCS=%d\n",
-		orUnknown(c.BrandName), c.VendorString, c.PhysicalCores, c.LogicalCores, runtime.GOARCH, runtime.GOMAXPROCS(0))
-	if c.Hz > 0 {
-		fmt.Fprintf(w, "Clock      %.2f GHz (base)\n", float64(c.Hz)/1e9)
-	}
-	fmt.Fprintf(w, "Caches     L1d %s, L2 %s, L3 %s, line %d B\n",
-		size(c.Cache.L1D), size(c.Cache.L2), size(c.Cache.L3), c.CacheLine)
-	var feats []string
-	for _, f := range []cpuid.FeatureID{cpuid.AVX, cpuid.AVX2, cpuid.FMA3, cpuid.BMI2,
-		cpuid.AVX512F, cpuid.AVX512DQ, cpuid.AVX512BW, cpuid.AVX512VL, cpuid.AVX512FP16,
-		cpuid.ASIMD, cpuid.ASIMDHP, cpuid.ASIMDDP, cpuid.SVE} {
-		if c.Supports(f) {
-			feats = append(feats, f.String())
-		}
-	}
-	fmt.Fprintf(w, "Features   %s\n", strings.Join(feats, " "))
-	fmt.Fprintf(w, "ISAs       %v (best first)\n", isa.Available())
-	fmt.Fprintf(w, "Active     %s: %s\n", isa.Active(), isa.Reason())
-}
+func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
 
-func orUnknown(s string) string {
-	if s == "" {
-		return "unknown"
+// usageError is an error in how lanes was called: exit status 2.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func usagef(format string, a ...any) error { return usageError{fmt.Sprintf(format, a...)} }
+
+// run runs lanes with args (without the program name) and returns the exit
+// status: 0, 1 (a failure) or 2 (a usage error).
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "-help" || args[0] == "--help" {
+		usage(stdout)
+		return 0
 	}
-	return s
-}
-
-func size(b int) string {
-	switch {
-	case b <= 0:
-		return "?"
-	case b >= 1<<20:
-		return fmt.Sprintf("%d MiB", b>>20)
-	}
-	return fmt.Sprintf("%d KiB", b>>10)
-}
-
-// kernel is one row of the table: flops counts floating-point operations per
-// element (a multiply-add is two), so the figure is GFLOP/s where that means
-// something, or billions of elements per second for flops == 1.
-type kernel struct {
-	name  string
-	flops float64
-	run   func(t *asm.Table, x, y, d []float32)
-}
-
-var kernels = []kernel{
-	{"dot f32", 2, func(t *asm.Table, x, y, _ []float32) { sink += t.DotF32(x, y) }},
-	{"sum f32", 1, func(t *asm.Table, x, _, _ []float32) { sink += t.SumF32(x) }},
-	{"max f32", 1, func(t *asm.Table, x, _, _ []float32) { sink += t.MaxF32(x) }},
-	{"axpy f32", 2, func(t *asm.Table, x, y, _ []float32) { t.AxpyF32(1e-9, x, y) }},
-	{"add f32", 1, func(t *asm.Table, x, y, d []float32) { t.AddF32(d, x, y) }},
-	{"mul f32", 1, func(t *asm.Table, x, y, d []float32) { t.MulF32(d, x, y) }},
-}
-
-// sink keeps the reductions' results alive.
-var sink float32
-
-func bench(w *os.File, n int, per time.Duration) {
-	x, y, d := make([]float32, n), make([]float32, n), make([]float32, n)
-	for i := range x {
-		x[i], y[i] = float32(i%17)/17, float32(i%13)/13
-	}
-	isas := isa.Available()
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(tw, "n=%d\t", n)
-	for _, a := range isas {
-		fmt.Fprintf(tw, "%s\t", a)
-	}
-	fmt.Fprintf(tw, "speed-up\t\n")
-	for _, k := range kernels {
-		fmt.Fprintf(tw, "%s\t", k.name)
-		var first, last float64
-		for i, a := range isas {
-			t := asm.Get(a)
-			g := throughput(func() { k.run(t, x, y, d) }, per) * float64(n) * k.flops / 1e9
-			if i == 0 {
-				first = g
-			}
-			last = g
-			fmt.Fprintf(tw, "%.1f\t", g)
-		}
-		fmt.Fprintf(tw, "%.1f×\t\n", first/last)
-	}
-	tw.Flush()
-	runtime.KeepAlive(sink)
-	fmt.Fprintln(w, "GFLOP/s (dot, axpy: 2 per element) or Gelem/s; speed-up = best ISA / generic.")
-	fmt.Fprintln(w, "For statistics use the benchmarks: cd bench && go test -bench . -count 10 | benchstat -col /impl -")
-}
-
-// throughput returns calls per second of f, measured over about per.
-func throughput(f func(), per time.Duration) float64 {
-	f() // warm up caches
-	iters := 1
-	for {
-		start := time.Now()
-		for range iters {
-			f()
-		}
-		el := time.Since(start)
-		if el >= per {
-			return float64(iters) / el.Seconds()
-		}
-		if el < per/100 {
-			iters *= 10
+	name := args[0]
+	c := lookup(name)
+	if c == nil {
+		if strings.HasPrefix(name, "-") {
+			fmt.Fprintf(stderr, "lanes: flag %s before a command; run 'lanes help'\n", name)
 		} else {
-			iters = int(float64(iters)*float64(per)/float64(el)) + 1
+			fmt.Fprintf(stderr, "lanes: unknown command %q; run 'lanes help'\n", name)
+		}
+		return 2
+	}
+	hint := "lanes help " + name
+	if name == "help" {
+		hint = "lanes help"
+	}
+	fs, do := c.flags(stdout, stderr)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	if err := fs.Parse(args[1:]); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			commandUsage(stdout, c)
+			return 0
+		}
+		fmt.Fprintf(stderr, "lanes %s: %v; run '%s'\n", name, err, hint)
+		return 2
+	}
+	if err := do(fs.Args()); err != nil {
+		var ue usageError
+		if errors.As(err, &ue) {
+			fmt.Fprintf(stderr, "lanes %s: %v; run '%s'\n", name, err, hint)
+			return 2
+		}
+		fmt.Fprintf(stderr, "lanes %s: %v\n", name, err)
+		return 1
+	}
+	return 0
+}
+
+func lookup(name string) *command {
+	for i := range commands {
+		if commands[i].name == name {
+			return &commands[i]
 		}
 	}
+	return nil
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "lanes reports what the lanes kernels do on this machine.")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Usage: lanes <command> [flags]")
+	fmt.Fprintln(w)
+	for _, c := range commands {
+		fmt.Fprintf(w, "  %-6s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Run 'lanes help <command>' or 'lanes <command> -h' for its flags.")
+}
+
+func commandUsage(w io.Writer, c *command) {
+	fs, _ := c.flags(io.Discard, io.Discard)
+	fmt.Fprintf(w, "Usage: lanes %s [flags]\n\n%s.\n", c.name, c.summary)
+	if c.name == "help" {
+		return
+	}
+	n := 0
+	fs.VisitAll(func(*flag.Flag) { n++ })
+	if n > 0 {
+		fmt.Fprintln(w, "\nFlags:")
+		fs.SetOutput(w)
+		fs.PrintDefaults()
+	}
+	if c.name == "bench" {
+		fmt.Fprint(w, benchHelp())
+	}
+}
+
+func helpCommand(stdout, _ io.Writer) (*flag.FlagSet, func([]string) error) {
+	fs := flag.NewFlagSet("help", flag.ContinueOnError)
+	return fs, func(args []string) error {
+		switch len(args) {
+		case 0:
+			usage(stdout)
+			return nil
+		case 1:
+			c := lookup(args[0])
+			if c == nil {
+				return usagef("unknown command %q", args[0])
+			}
+			commandUsage(stdout, c)
+			return nil
+		}
+		return usagef("unexpected argument %q", args[1])
+	}
+}
+
+// noArgs is the check of a command that takes no positional argument.
+func noArgs(args []string) error {
+	if len(args) > 0 {
+		return usagef("unexpected argument %q", args[0])
+	}
+	return nil
 }
