@@ -236,6 +236,7 @@ type convJob[T vec.Float] struct {
 	bias       []T
 	ap         []T // convFwd: w packed in MR-tall panels, all k blocks
 	mp         int // rows of ap (K rounded up to MR)
+	kx         int // convFwd: C·KH·KW, plus 1 for the bias
 	kcs        int // convFwd: the balanced k block
 	cg         int // convGradIn: channels per task
 	ntasks     int
@@ -295,13 +296,14 @@ func conv[T vec.Float](t *asm.Table, threads, op int, d convDims, in, a, out *De
 	var work int // multiply-adds
 	switch op {
 	case convFwd:
-		g.kcs = balancedKC(d.ckk, g.bl.kc)
-		g.mp = (d.K + g.mr - 1) / g.mr * g.mr
-		g.ap = grow(g.ap, g.mp*d.ckk)
-		for pc := 0; pc < d.ckk; pc += g.kcs {
-			kc := min(g.kcs, d.ckk-pc)
-			packA(g.ap[pc*g.mp:], a, false, 0, d.K, pc, kc, g.mr)
+		g.kx = d.ckk
+		if bias != nil {
+			g.kx++
 		}
+		g.kcs = balancedKC(g.kx, g.bl.kc)
+		g.mp = (d.K + g.mr - 1) / g.mr * g.mr
+		g.ap = grow(g.ap, g.mp*g.kx)
+		packWeights(g.ap, a, bias, g.kcs, g.mr)
 		g.ntasks = n * ((d.ohw + g.bl.nc - 1) / g.bl.nc)
 		work = n * d.kow * d.ckk
 	case convGradIn:
@@ -372,20 +374,19 @@ func (g *convJob[T]) forward(w *work[T], n, j0, j1 int) {
 	np := (nc + nr - 1) / nr
 	w.b = grow(w.b, np*nr*g.kcs)
 	beta := T(0)
-	if g.bias != nil {
-		beta = 1
-		for k, v := range g.bias {
-			r := c[k*d.ohw+j0 : k*d.ohw+j1]
-			for j := range r {
-				r[j] = v
-			}
-		}
-	}
-	for pc := 0; pc < d.ckk; pc += g.kcs {
-		kc := min(g.kcs, d.ckk-pc)
+	for pc := 0; pc < g.kx; pc += g.kcs {
+		kc := min(g.kcs, g.kx-pc)
+		pk := min(kc, d.ckk-pc) // rows of patches; a last row of ones multiplies the bias
 		for q := 0; q < np; q++ {
 			jq := j0 + q*nr
-			packPatches(w.b[q*nr*kc:(q+1)*nr*kc], xs, d, pc, kc, jq, min(jq+nr, j1), nr)
+			bp := w.b[q*nr*kc : (q+1)*nr*kc]
+			packPatches(bp, xs, d, pc, pk, jq, min(jq+nr, j1), nr)
+			if pk < kc {
+				ones := bp[pk*nr : pk*nr+nr]
+				for j := range ones {
+					ones[j] = 1
+				}
+			}
 		}
 		a := g.ap[pc*g.mp:]
 		for ir := 0; ir < d.K; ir += mr {
@@ -400,6 +401,34 @@ func (g *convJob[T]) forward(w *work[T], n, j0, j1 int) {
 	}
 }
 
+// packWeights packs w (K×C·KH·KW), with the bias as one more column if it
+// is not nil, into MR-tall panels for k blocks of kcs: block pc (of kc
+// columns) starts at dst[pc·MP], panel q at q·mr·kc within it, element (i,
+// p) at p·mr + i; rows past K are zero.
+func packWeights[T vec.Float](dst []T, w *Dense[T], bias []T, kcs, mr int) {
+	kx, mp := w.Cols, (w.Rows+mr-1)/mr*mr
+	if bias != nil {
+		kx++
+	}
+	for pc := 0; pc < kx; pc += kcs {
+		kc := min(kcs, kx-pc)
+		blk := dst[pc*mp : pc*mp+mp*kc]
+		clear(blk)
+		for i := 0; i < w.Rows; i++ {
+			q, r := i/mr, i%mr
+			pn := blk[q*mr*kc : (q+1)*mr*kc]
+			row := w.Data[i*w.Stride : i*w.Stride+w.Cols]
+			for p := 0; p < kc; p++ {
+				if pc+p < w.Cols {
+					pn[p*mr+r] = row[pc+p]
+				} else {
+					pn[p*mr+r] = bias[i]
+				}
+			}
+		}
+	}
+}
+
 // packPatches packs the patch matrix P (C·KH·KW × OH·OW) of the image xs,
 // rows [p0, p0+kc) and columns [j0, j1) (j1−j0 ≤ nr), into one NR-wide
 // panel: dst[(p−p0)·nr + j−j0] = P[p][j], columns past j1 zero. P[p][j] is
@@ -409,6 +438,10 @@ func (g *convJob[T]) forward(w *work[T], n, j0, j1 int) {
 func packPatches[T vec.Float](dst, xs []T, d *convDims, p0, kc, j0, j1, nr int) {
 	c, kh, kw := p0/d.khw, p0%d.khw/d.KW, p0%d.KW
 	s := d.Stride
+	if d.Pad == 0 && s == 1 {
+		packPatchesUnpadded(dst, xs, d, c, kh, kw, kc, j0, j1, nr)
+		return
+	}
 	for p := 0; p < kc; p++ {
 		row := dst[p*nr : p*nr+nr]
 		i, o := j0/d.ow, j0%d.ow
@@ -434,6 +467,47 @@ func packPatches[T vec.Float](dst, xs []T, d *convDims, p0, kc, j0, j1, nr int) 
 			}
 			off += n
 			i, o = i+1, 0
+		}
+		clear(row[j1-j0:])
+		if kw++; kw == d.KW {
+			kw = 0
+			if kh++; kh == d.KH {
+				kh, c = 0, c+1
+			}
+		}
+	}
+}
+
+// packPatchesUnpadded is packPatches for Stride 1 and Pad 0, where every
+// window lies inside the image: the panel's runs (one per output row) are
+// found once, then copied for every row p of the panel from the image at
+// the offset of (c, kh, kw).
+func packPatchesUnpadded[T vec.Float](dst, xs []T, d *convDims, c, kh, kw, kc, j0, j1, nr int) {
+	type run struct{ src, dst, n int }
+	var runs [64]run // a run has ≥ 1 column, a panel ≤ 64
+	nrun := 0
+	i, o := j0/d.ow, j0%d.ow
+	for off := 0; off < j1-j0; nrun++ {
+		n := min(d.ow-o, j1-j0-off)
+		runs[nrun] = run{i*d.W + o, off, n}
+		off += n
+		i, o = i+1, 0
+	}
+	rs := runs[:nrun]
+	for p := 0; p < kc; p++ {
+		row := dst[p*nr : p*nr+nr]
+		src := xs[c*d.hw+kh*d.W+kw:]
+		for _, r := range rs {
+			dr := row[r.dst : r.dst+r.n]
+			sr := src[r.src : r.src+r.n]
+			if len(dr) >= 16 {
+				copy(dr, sr)
+				continue
+			}
+			sr = sr[:len(dr)]
+			for e := range dr {
+				dr[e] = sr[e]
+			}
 		}
 		clear(row[j1-j0:])
 		if kw++; kw == d.KW {

@@ -199,7 +199,7 @@ func convCheckAll[T vec.Float](t *testing.T, k *asm.Table, r *rand.Rand, cc conv
 		t.Fatalf("%s: Conv2D wrote outside dst", name)
 	}
 	yr, ya := refConv(x.m, w.m, d)
-	nb := nblocks(d.ckk, kc)
+	nb := nblocks(d.ckk+1, kc) // the bias is one more term
 	gf := tu.Gamma[T](d.ckk+nb+1) + tu.Gamma[float64](d.ckk+2)
 	eta := float64(d.ckk+nb+2) * tu.Eta[T]() * 2
 	for i := 0; i < n; i++ {
