@@ -7,6 +7,7 @@ import (
 
 	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/blas/gonum"
+	"gonum.org/v1/gonum/lapack/lapack64"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -14,7 +15,6 @@ import (
 // with Implementation (impl=lanes), in one run, so that benchstat -col
 // /impl gives the ratio. Threads follow GOMAXPROCS (-cpu 1,2): lanes'
 // Gemm and gonum's Dgemm both split over GOMAXPROCS goroutines.
-
 
 func withImpl(b *testing.B, name string, f func(b *testing.B)) {
 	b.Run("impl="+name, func(b *testing.B) {
@@ -46,7 +46,6 @@ func BenchmarkMul(b *testing.B) {
 		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
 			for _, name := range []string{"lanes", "gonum"} {
 				withImpl(b, name, func(b *testing.B) {
-					b.SetBytes(0)
 					for b.Loop() {
 						dst.Mul(x, y)
 					}
@@ -137,3 +136,45 @@ func BenchmarkDaxpy(b *testing.B) {
 }
 
 var sink float64
+
+// BenchmarkGetrf and BenchmarkPotrf time the factorisations alone
+// (lapack64.Getrf and Potrf, on a fresh copy of the matrix each time:
+// the copy is in both columns), without the condition number estimate
+// that mat.LU and mat.Cholesky compute in Factorize.
+func BenchmarkGetrf(b *testing.B) {
+	r := rand.New(rand.NewPCG(1, 3))
+	const n = 1024
+	a := randDense(r, n, n).RawMatrix()
+	w := a
+	w.Data = make([]float64, len(a.Data))
+	ipiv := make([]int, n)
+	b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
+		for _, name := range []string{"lanes", "gonum"} {
+			withImpl(b, name, func(b *testing.B) {
+				for b.Loop() {
+					copy(w.Data, a.Data)
+					lapack64.Getrf(w, ipiv)
+				}
+			})
+		}
+	})
+}
+
+func BenchmarkPotrf(b *testing.B) {
+	r := rand.New(rand.NewPCG(1, 4))
+	const n = 1024
+	a := spd(r, n).RawSymmetric()
+	w := blas64.Symmetric{Uplo: a.Uplo, N: n, Stride: a.Stride, Data: make([]float64, len(a.Data))}
+	b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
+		for _, name := range []string{"lanes", "gonum"} {
+			withImpl(b, name, func(b *testing.B) {
+				for b.Loop() {
+					copy(w.Data, a.Data)
+					if _, ok := lapack64.Potrf(w); !ok {
+						b.Fatal("not positive definite")
+					}
+				}
+			})
+		}
+	})
+}
