@@ -71,13 +71,18 @@ func dimsOf(fn string, s ConvShape) convDims {
 // K×(C·KH·KW) (PyTorch's K×C×KH×KW weight, flattened); b has K elements or
 // is nil (no bias); dst is N×(K·OH·OW) and is not read.
 //
-// It is an implicit-im2col GEMM per image, dst_n (K×OH·OW) = w·P_n + b, on
-// the micro-kernels of Gemm: the patch matrix P_n (C·KH·KW × OH·OW) is never
-// stored; its KC×NR panels are packed straight from x. Each element is b[k]
-// plus a dot product of n = C·KH·KW terms accumulated in fused
-// multiply-adds, in nb = ⌈n/KC⌉ blocks, so
+// It is an implicit-im2col GEMM per image, dst_n (K×OH·OW) = [w b]·[P_n; 1],
+// on the micro-kernels of Gemm: the patch matrix P_n (C·KH·KW × OH·OW) is
+// never stored; its KC×NR panels are packed straight from x (one panel,
+// at most KC·NR elements, per worker), and the bias is one more term of
+// each dot product (b[k]·1). Each element is a dot product of n =
+// C·KH·KW (+1 with a bias) terms accumulated in fused multiply-adds, in
+// nb = ⌈n/KC⌉ blocks, so
 //
-//	|err| ≤ γ_{n+nb+1}·(|b[k]| + Σ|w·x|).
+//	|err| ≤ γ_{n+nb}·(|b[k]| + Σ|w·x|).
+//
+// The zero padding takes part in the products as zeros (an infinite
+// weight on a padded tap gives NaN, as in an explicit im2col).
 //
 // It panics, before writing anything, if a shape does not agree with s (the
 // message names the function and the sizes), if s is invalid, or if dst
@@ -583,6 +588,10 @@ func (g *convJob[T]) gradInput(w *work[T], n, c0, c1 int) {
 // v = o·S−Pad+kw, if inside the image. Order: c, kh, kw, then j.
 func col2im[T vec.Float](dx, gb []T, d *convDims, c0, c1, j0, nc int) {
 	s := d.Stride
+	if s == 1 && d.Pad == 0 {
+		col2imUnpadded(dx, gb, d, c0, c1, j0, nc)
+		return
+	}
 	for c := c0; c < c1; c++ {
 		for kh := 0; kh < d.KH; kh++ {
 			for kw := 0; kw < d.KW; kw++ {
@@ -608,6 +617,32 @@ func col2im[T vec.Float](dx, gb []T, d *convDims, c0, c1, j0, nc int) {
 								dst[v0+e*s] += src[e]
 							}
 						}
+					}
+					off += n
+					i, o = i+1, 0
+				}
+			}
+		}
+	}
+}
+
+// col2imUnpadded is col2im for Stride 1 and Pad 0: every window lies
+// inside the image, so no run needs clipping.
+func col2imUnpadded[T vec.Float](dx, gb []T, d *convDims, c0, c1, j0, nc int) {
+	for c := c0; c < c1; c++ {
+		for kh := 0; kh < d.KH; kh++ {
+			for kw := 0; kw < d.KW; kw++ {
+				r := ((c-c0)*d.KH+kh)*d.KW + kw
+				gr := gb[r*nc : r*nc+nc]
+				dst := dx[c*d.hw+kh*d.W+kw:]
+				i, o := j0/d.ow, j0%d.ow
+				for off := 0; off < nc; {
+					n := min(d.ow-o, nc-off)
+					dd := dst[i*d.W+o : i*d.W+o+n]
+					ss := gr[off : off+n]
+					ss = ss[:len(dd)]
+					for e := range dd {
+						dd[e] += ss[e]
 					}
 					off += n
 					i, o = i+1, 0
