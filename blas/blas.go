@@ -115,16 +115,3 @@ func gather[T vec.Float](buf *[]T, x []T, n, inc int) []T {
 	}
 	return b
 }
-
-// scatter writes the contiguous v back to x with increment inc (a no-op
-// when v is x itself, inc == 1).
-func scatter[T vec.Float](x []T, inc int, v []T) {
-	if inc == 1 {
-		return
-	}
-	ix := start(len(v), inc)
-	for _, e := range v {
-		x[ix] = e
-		ix += inc
-	}
-}

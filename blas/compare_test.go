@@ -529,7 +529,7 @@ func testSpecial[T vec.Float](t *testing.T) {
 	f := apiOf[T]()
 	nan, inf := T(math.NaN()), T(math.Inf(1))
 	for _, x := range [][]T{
-		{nan, 1, 2}, {1, nan, 2}, {1, 2, nan}, {3, nan, -inf, 2}, {-inf, inf}, {0, -0.0}, {nan, nan},
+		{nan, 1, 2}, {1, nan, 2}, {1, 2, nan}, {3, nan, -inf, 2}, {-inf, inf}, {0, T(math.Copysign(0, -1))}, {nan, nan},
 		{1, 2, 3, 4, -5, 5, 1, 2, nan, 9, -9, 3}, {-0.5, 0.5, 0.5, 0.25, -0.5, 0.5},
 	} {
 		if got, want := f.iamax(len(x), x, 1), f.gIamax(len(x), x, 1); got != want {
