@@ -14,8 +14,7 @@ type CheckResult struct {
 	// ‖a_p − n_p‖∞ / max(‖a_p‖∞, ‖n_p‖∞), a the gradient of Backward and n
 	// the central difference (0 where both are 0). The error is relative to
 	// each parameter's largest gradient element, so elements with a zero or
-	// tiny gradient are measured on the scale of the others instead of making
-	// the ratio 0/0 or blowing up the rounding noise of the difference.
+	// tiny gradient are measured on the scale of the others.
 	MaxRelErr float64
 	// Param, Row, Col locate the element with the largest |a − n| in the
 	// worst parameter; Analytic and Numeric are a and n there.
@@ -28,43 +27,45 @@ func (r CheckResult) String() string {
 		r.MaxRelErr, r.Param, r.Row, r.Col, r.Analytic, r.Numeric)
 }
 
-// Check compares the gradients that Backward computes for loss (a 1×1 node)
-// with respect to params against central finite differences
+// Check compares the gradients that Backward computes for the loss that f
+// records (a 1×1 node) with respect to ps against central differences
 //
-//	n = (f(p + h) − f(p − h)) / (p₊ − p₋)
+//	n = (f(p₊) − f(p₋)) / (p₊ − p₋),  p± = p ± h rounded to T
 //
-// where f re-runs the graph (Forward) with one element p of a parameter
-// moved to p₊ = p + h and p₋ = p − h as stored in T, so that the rounding of
-// the step in float32 does not count as error; the difference is formed in
-// float64. The truncation error is about h²·|f‴|/6 and the rounding error
-// about δ/h, where δ is the absolute error of one evaluation of f: pick h
-// near (3δ/|f‴|)^(1/3), e.g. 1e-5 for float64 and 1e-2 for float32 on
-// inputs of order 1. Non-differentiable points (a ReLU input within h of 0)
-// give large errors.
+// formed in float64 (so the rounding of the step in float32 does not count
+// as error). f runs on a fresh tape in training mode, once for Backward and
+// twice per element of every parameter (after a Reset each time), so it
+// must record the same computation each time: a Dropout inside f must draw
+// from an RNG that f creates with a fixed seed. The truncation error is
+// about h²·|f‴|/6 and the rounding error about δ/h, δ the absolute error of
+// one evaluation of f: h near (3δ/|f‴|)^(1/3), e.g. 1e-5 for float64 and
+// 1e-2 for float32 on inputs of order 1. Non-differentiable points (a ReLU
+// input within h of 0, ties in a max pool) give large errors.
 //
-// Check restores every parameter and re-runs Forward before returning; it
-// leaves in each parameter's gradient the gradient of loss alone (it zeroes
-// them first). It allocates. It panics if a node of params is not a Param.
-func Check[T vec.Float](loss *Node[T], params []*Node[T], h float64) CheckResult {
-	checkParams("grad.Check", params)
-	Forward(loss)
-	zeroGrads(params)
-	Backward(loss)
-	f := func() float64 { Forward(loss); return float64(loss.Scalar()) }
+// Check restores every parameter value and leaves in each gradient the
+// gradient of f's loss alone (it zeroes them first). It allocates.
+func Check[T vec.Float](f func(*Tape[T]) *Node[T], ps []*Param[T], h float64) CheckResult {
+	t := NewTape[T]()
+	ZeroGrad(ps)
+	t.Backward(f(t))
+	eval := func() float64 {
+		t.Reset()
+		return float64(f(t).Scalar())
+	}
 	var res CheckResult
-	for k, p := range params {
+	for k, p := range ps {
 		var maxDiff, maxA, maxN float64
 		var at [2]int
 		var atA, atN float64
-		for i := 0; i < p.value.Rows; i++ {
-			row := p.value.Row(i)
+		for i := 0; i < p.Value.Rows; i++ {
+			row := p.Value.Row(i)
 			for j, x := range row {
-				a := float64(p.grad.At(i, j))
+				a := float64(p.Grad.At(i, j))
 				xp, xm := T(float64(x)+h), T(float64(x)-h)
 				row[j] = xp
-				fp := f()
+				fp := eval()
 				row[j] = xm
-				fm := f()
+				fm := eval()
 				row[j] = x
 				n := (fp - fm) / (float64(xp) - float64(xm))
 				d := math.Abs(a - n)
@@ -85,6 +86,5 @@ func Check[T vec.Float](loss *Node[T], params []*Node[T], h float64) CheckResult
 			res = CheckResult{MaxRelErr: rel, Param: k, Row: at[0], Col: at[1], Analytic: atA, Numeric: atN}
 		}
 	}
-	Forward(loss)
 	return res
 }

@@ -1,101 +1,103 @@
-// Package grad is lanes' thin reverse-mode automatic differentiation: a
-// graph of matrix-valued nodes over 2-D mat.Dense, for float32 and float64,
-// with the few operations a multilayer perceptron needs, its losses, two
-// optimizers and a gradient checker. Every operation runs lanes' kernels
-// (mat.Gemm, package act, package vec).
+// Package grad is lanes' reverse-mode automatic differentiation, define-by-
+// run as PyTorch's autograd: every step records its graph on a Tape from
+// the current data, so a gradient can never pair one batch's activations
+// with another's labels, and Reset reuses every buffer of the tape, so a
+// steady-state training step allocates nothing. Values are 2-D mat.Dense
+// (a batch is a matrix with one example per row; images are rows of C·H·W
+// values, NCHW as PyTorch) in float32 or float64, and every operation runs
+// lanes' kernels: mat.Gemm, mat.Conv2D and its gradients, mat.MaxPool2D,
+// package act and package vec.
 //
-// # Model
+// # Training and evaluation
 //
-// A Node holds a value, a gradient, its parents and two closures, as in
-// Karpathy's micrograd with matrices for scalars. Const wraps an input (no
-// gradient), Param a trainable matrix (with a gradient); both keep the
-// caller's matrix, not a copy. Each operation returns a new node and
-// computes its value at once, so writing the model evaluates it. A node has a
-// gradient buffer exactly when some Param lies upstream; gradients never flow
-// into Consts, and an operation skips the parents without one.
+// A Param (a named value and its gradient) lives across steps; Use records
+// it on the tape, Const records an input. A training step is
 //
-// Backward(loss), for a 1×1 loss, sorts the graph topologically (once; the
-// order is cached in loss), zeroes the gradients of the operation nodes,
-// seeds dloss/dloss = 1 and runs the backward closures children first. Each
-// adds (+=) its vector-Jacobian product into its parents' gradients, so a
-// node used by several operations gets the sum of the paths. Param gradients
-// are not reset: they accumulate over Backward calls (over mini-batches,
-// say) until ZeroGrad, as in PyTorch.
+//	tape.Reset()                                  // forget the last step, keep its buffers
+//	x := tape.Const(batch)                        // this step's data
+//	h := tape.ReLU(l1.Forward(tape, x))           // build the graph: each op computes at once
+//	loss := tape.SoftmaxCrossEntropy(l2.Forward(tape, h), labels)
+//	tape.Backward(loss)                           // adds dloss/dp into every p.Grad
+//	opt.Step()                                    // update the Params
+//	opt.ZeroGrad()                                // gradients back to 0 for the next step
 //
-// A graph is built once and re-run: overwrite the elements of a Const's
-// matrix (or the labels slice of SoftmaxCrossEntropy) and call Forward(loss),
-// which recomputes every operation in topological order; optimizers change
-// the Params in place. Shapes are fixed when the graph is built. A training
-// step is
+// and an evaluation pass records without gradients:
 //
-//	opt.ZeroGrad(); grad.Backward(loss); opt.Step(); grad.Forward(loss)
+//	tape.SetTrain(false)                          // no gradient buffers, Dropout is the identity
+//	for each test batch {
+//		tape.Reset()
+//		logits := l2.Forward(tape, tape.ReLU(l1.Forward(tape, tape.Const(testBatch))))
+//		... read logits.Value() ...
+//	}
+//	tape.SetTrain(true)
 //
-// Allocation: building a node allocates its value, its gradient if it
-// needs one, and the scratch its backward uses (one buffer the size of the
-// value for the element-wise ops and the losses, one row for Softmax and
-// SoftmaxCrossEntropy); the first Forward or Backward on a root allocates
-// the cached order (and a map while sorting); the optimizers allocate their
-// state in NewSGD and NewAdam. After that, Forward, Backward, Step and
-// ZeroGrad allocate nothing (tested), as the kernels do not. Check allocates.
+// The buffers of the i-th node of a step are kept for the i-th node of the
+// next: a step with the shapes of an earlier one allocates nothing (tested
+// with testing.AllocsPerRun on a full MLP training step with an optimizer);
+// a larger shape grows the buffers once, and a smaller one, such as the last
+// partial batch of an epoch, fits in them.
 //
-// # Shapes
+// Nodes are valid until the next Reset. Every node carries the tape and the
+// step that recorded it, and using a node of an earlier step, or of another
+// tape, panics with a message such as "grad: Backward: node (Sum) from step
+// 3 used after Tape.Reset (step 4)". (Node structs are reused too, in two
+// alternating sets: a node of the previous step is always caught; one kept
+// across two Resets is caught unless its place on the tape was recorded
+// again in the current step.)
 //
-// Values are matrices; a batch is a matrix with one example per row. MatMul
-// is m×k · k×n → m×n; AddBias adds a 1×n row to each row of an m×n matrix;
-// the activations and Softmax keep the shape (Softmax normalises each row);
-// the losses return 1×1. Shape mismatches panic when the node is built, with
-// a message naming the function and the shapes, before anything is written.
+// Backward(loss) seeds dloss/dloss = 1 and runs the recorded operations in
+// reverse; each writes its first contribution into a parent's gradient and
+// adds later ones, so a node used several times (a residual connection)
+// gets the sum. The gradients of the Params accumulate across Backward
+// calls until ZeroGrad, as in PyTorch: calling Backward twice adds the
+// gradient twice (useful to sum over several mini-batches).
 //
-// # Backward formulas
+// # Operations
 //
-// With dY the gradient of the loss with respect to a node's value Y (of the
-// node's shape) and ⊙ the element-wise product:
+// With dY the gradient of the loss with respect to a node's value Y and ⊙
+// the element-wise product:
 //
-//	C = A·B                  dA += dC·Bᵀ, dB += Aᵀ·dC       (Gemm, transpose flags, beta = 1)
-//	Y = X + 1·b              dX += dY, db += Σ_rows dY      (column sums)
-//	Y = σ(X)                 dX += dY ⊙ Y ⊙ (1 − Y)          (act.SigmoidGrad)
-//	Y = tanh X               dX += dY ⊙ (1 − Y²)             (act.TanhGrad)
-//	Y = max(X, 0)            dX += dY ⊙ [X > 0]              (act.ReLUGrad)
-//	Y = LeakyReLU(X, α)      dX += dY ⊙ ([X > 0] + α·[X ≤ 0]) (act.LeakyReLUGrad)
-//	Yᵢ = softmax(Xᵢ)         dXᵢ += Yᵢ ⊙ (dYᵢ − ⟨dYᵢ, Yᵢ⟩)    per row (act.SoftmaxGrad)
-//	L = (1/N)·Σ (P − T)²     dP += (2/N)·(P − T)·dL, dT −= the same
-//	L = −(1/m)·Σᵢ log softmax(Zᵢ)[cᵢ]
-//	                         dZ += (softmax(Z) − onehot(c))·dL/m
-//	L = (1/N)·Σ ℓ(Z, Y)      dZ += (σ(Z) − Y)·dL/N, dY −= Z·dL/N
+//	C = op(A)·op(B)          MatMul, MatMulT: dA, dB by Gemm with transpose flags (no copies)
+//	C = A ± B, A ⊙ B, s·A    Add, Sub, Mul, Scale
+//	Y = X + 1·b              AddBias: dX += dY, db += Σ_rows dY
+//	Sum, Mean                1×1; dX += dY (·1/N)
+//	Reshape                  same elements, row-major; a view when X is contiguous
+//	Sigmoid, Tanh            act kernels; dX from the output (act.SigmoidGrad, act.TanhGrad)
+//	ReLU, LeakyReLU          act kernels; dX from the input (act.ReLUGrad, act.LeakyReLUGrad)
+//	GELU, GELUTanh, SiLU     plain Go loops in float64 for now (no act kernels yet)
+//	Softmax, LogSoftmax      per row (act.Softmax, act.LogSoftmax, act.SoftmaxGrad)
+//	Dropout(X, p, rng)       inverted: X ⊙ mask, mask 1/(1−p) or 0, from prob.Bernoulli
+//	LayerNorm(X, γ, β, eps)  per row, as PyTorch's layer_norm over the last dimension
+//	Conv2D(X, W, b, shape)   mat.Conv2D, Conv2DGradInput, Conv2DGradWeight
+//	MaxPool2D(X, shape)      mat.MaxPool2D, MaxPool2DGrad
+//	MSE, SoftmaxCrossEntropy, BinaryCrossEntropy   1×1 mean losses (the last two on logits)
 //
-// where N is the number of elements, m the number of rows and
-// ℓ(z, y) = −y·log σ(z) − (1−y)·log(1 − σ(z)) the binary cross-entropy of
-// the probability σ(z). The derivative of ReLU at 0 is taken as 0 (and
-// LeakyReLU's as α), as the frameworks do. Everything else is smooth.
-//
-// # Stability
+// The derivative of ReLU at 0 is taken as 0 (LeakyReLU's as α), as the
+// frameworks do. Shape mismatches panic when the node is recorded, with a
+// message naming the operation and the shapes, before anything is written.
 //
 // SoftmaxCrossEntropy takes logits, not probabilities, and uses
-// act.LogSoftmax, which subtracts the row maximum: log softmax(z)ᵢ =
-// (zᵢ − m) − log Σⱼ e^(zⱼ−m), so no exponential overflows and log 0 cannot
-// occur; its gradient uses softmax = e^(log softmax). BinaryCrossEntropy
-// also takes logits and evaluates
+// act.LogSoftmax, which subtracts the row maximum, so no exponential
+// overflows and log 0 cannot occur. BinaryCrossEntropy also takes logits and
+// evaluates ℓ(z, y) = max(z, 0) − z·y + log(1 + e^−|z|), whose exponential
+// is at most 1, so logits of ±1e4 give finite losses and gradients.
 //
-//	ℓ(z, y) = max(z, 0) − z·y + log(1 + e^−|z|)
+// # Layers and optimizers
 //
-// (equal to the definition above), whose exponential is at most 1, so
-// logits of ±1e4 give exact, finite losses and gradients in both float32
-// and float64 (tested). log(1 + e^−|z|) is act.Log of 1 + act.Exp(−|z|):
-// its absolute error is a few u, below the rounding of the other terms
-// once |z| is large. Softmax also subtracts the row maximum (act.Softmax).
-//
-// # Optimizers
-//
-// SGD with momentum (v = μ·v + g; p −= lr·v) and Adam (Kingma and Ba, with
-// bias corrections and ε) update a list of Params in place with vec
-// kernels. They read the gradients and do not reset them.
+// Linear (W out×in, y = x·Wᵀ + b, as torch.nn.Linear) and Conv2D (W as
+// PyTorch's K×C×KH×KW, flattened to K×(C·KH·KW)) hold Params named
+// "weight" and "bias", initialised as PyTorch does by default from a
+// prob.RNG; Named prefixes the names as a state_dict does ("0.weight").
+// SGD (momentum, Nesterov, weight decay), Adam and AdamW update a list of
+// Params with vec kernels and follow PyTorch's formulas; ClipGradNorm
+// scales the gradients to a maximum global norm. A learning-rate schedule
+// sets the optimizer's LR field before each Step.
 //
 // # Gradient check
 //
-// Check compares the gradients of Backward with central differences
-// (f(p+h) − f(p−h))/2h, in float64, for every element of the given Params,
-// re-running the graph with Forward, and reports the largest relative
-// error. The tests check every operation and loss this way, in float64 with
-// a tolerance derived from the O(h²) truncation and δ/h rounding errors of
-// the difference, and in float32 as a sanity run.
+// Check runs a closure on a fresh tape and compares the gradients of
+// Backward with central differences in float64. The tests check every
+// operation and loss this way (convolution with stride 1 and 2, padding 0
+// and 2, odd sizes; pooling; layer norm; dropout with a fixed seed), in
+// float64 to 1e-7 relative and in float32 as a sanity run.
 package grad
