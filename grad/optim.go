@@ -98,8 +98,8 @@ func (o *SGD[T]) ZeroGrad() { ZeroGrad(o.params) }
 //	p ← p − (LR/(1−Beta1ᵗ))·m / (√v/√(1−Beta2ᵗ) + Eps)
 //
 // The moment updates are vec kernels (Scale, Axpy, Mul); the last line is
-// a Go loop (there is no square-root kernel), with the bias corrections
-// computed in float64. The gradients themselves are not changed.
+// a Go loop in T (there is no square-root kernel), with LR/(1−Beta1ᵗ) and
+// 1/√(1−Beta2ᵗ) computed in float64 and rounded to T once per Step. The gradients themselves are not changed.
 type Adam[T vec.Float] struct {
 	LR, Beta1, Beta2, Eps, WeightDecay T
 	Decoupled                          bool
@@ -162,8 +162,9 @@ func (o *Adam[T]) Step() {
 		vec.Mul(g2, g, g)
 		vec.Scale(o.Beta2, v)
 		vec.Axpy(1-o.Beta2, g2, v)
-		for j := range w {
-			w[j] -= T(step * float64(m[j]) / (math.Sqrt(float64(v[j]))/sbc2 + eps))
+		st, isb, e := T(step), T(1/sbc2), T(eps)
+		for j, mj := range m {
+			w[j] -= st * mj / (T(math.Sqrt(float64(v[j])))*isb + e)
 		}
 	}
 }

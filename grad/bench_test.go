@@ -1,0 +1,129 @@
+package grad_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/lanes-go/lanes/act"
+	"github.com/lanes-go/lanes/grad"
+	"github.com/lanes-go/lanes/mat"
+	"github.com/lanes-go/lanes/prob"
+)
+
+// BenchmarkMLPStep times one training step of a 784-256-128-10 ReLU MLP at
+// batch 64 in float32 on one thread (issue #11's target: zero allocations,
+// and within 10% of the sum of its GEMM and act kernel times):
+//
+//   - TapeStep: Reset, record the forward pass, SoftmaxCrossEntropy,
+//     Backward (everything but the optimizer);
+//   - SGD, Adam: TapeStep plus opt.Step and opt.ZeroGrad;
+//   - Kernels: the same mat.Gemm calls (3 forward, 3 weight gradients,
+//     2 input gradients) and act calls (ReLU, ReLUGrad, LogSoftmax, Exp)
+//     on the same shapes, called directly: the floor of TapeStep;
+//   - GEMMs: the Gemm calls alone.
+//
+// Compare TapeStep with Kernels in one run:
+//
+//	go test -run '^$' -bench MLPStep -count 10 ./grad | benchstat -
+func BenchmarkMLPStep(b *testing.B) {
+	defer mat.SetThreads(mat.Threads())
+	mat.SetThreads(1)
+	const batch = 64
+	sizes := []int{784, 256, 128, 10}
+	r := prob.New(1)
+	net := newMLP[float32](r, sizes...)
+	x := mat.New[float32](batch, 784)
+	prob.Uniform[float32]{Lo: 0, Hi: 1}.Sample(r, x.Data)
+	labels := make([]int, batch)
+	for i := range labels {
+		labels[i] = i % 10
+	}
+	tape := grad.NewTape[float32]()
+	tapeStep := func() {
+		tape.Reset()
+		tape.Backward(tape.SoftmaxCrossEntropy(net.forward(tape, tape.Const(x)), labels))
+	}
+	run := func(name string, f func()) {
+		b.Run(name, func(b *testing.B) {
+			f()
+			b.ReportAllocs()
+			b.ResetTimer()
+			for b.Loop() {
+				f()
+			}
+		})
+	}
+	run("TapeStep", tapeStep)
+	sgd := grad.NewSGD(net.params(), 1e-3)
+	sgd.Momentum = 0.9
+	run("SGD", func() { tapeStep(); sgd.Step(); sgd.ZeroGrad() })
+	adam := grad.NewAdam(net.params(), 1e-4)
+	run("Adam", func() { tapeStep(); adam.Step(); adam.ZeroGrad() })
+
+	// The kernels of TapeStep, on buffers of the same shapes.
+	var (
+		w, dw    []*mat.Dense[float32]
+		h, dh, z []*mat.Dense[float32] // layer inputs, their gradients, pre-activations
+	)
+	h = append(h, x)
+	dh = append(dh, nil)
+	for i := 1; i < len(sizes); i++ {
+		w = append(w, net.layers[i-1].Weight.Value)
+		dw = append(dw, mat.New[float32](sizes[i], sizes[i-1]))
+		z = append(z, mat.New[float32](batch, sizes[i]))
+		h = append(h, mat.New[float32](batch, sizes[i]))
+		dh = append(dh, mat.New[float32](batch, sizes[i]))
+	}
+	logp, dz := mat.New[float32](batch, 10), mat.New[float32](batch, 10)
+	dact := mat.New[float32](batch, 256)
+	gemms := func() {
+		for i := range w {
+			mat.Gemm(false, true, 1, h[i], w[i], 0, z[i])
+		}
+		for i := len(w) - 1; i >= 0; i-- {
+			g := dh[i+1]
+			if i == len(w)-1 {
+				g = dz
+			}
+			mat.Gemm(true, false, 1, g, h[i], 1, dw[i])
+			if i > 0 {
+				mat.Gemm(false, false, 1, g, w[i], 0, dh[i])
+			}
+		}
+	}
+	acts := func() {
+		for i := 0; i < 2; i++ {
+			act.ReLU(h[i+1].Data, z[i].Data)
+		}
+		for i := range batch {
+			act.LogSoftmax(logp.Row(i), z[2].Row(i))
+		}
+		act.Exp(dz.Data, logp.Data)
+		for i := 1; i >= 0; i-- {
+			d := dact.Data[:len(z[i].Data)]
+			act.ReLUGrad(d, z[i].Data, dh[i+1].Data)
+		}
+	}
+	run("Kernels", func() { gemms(); acts() })
+	run("GEMMs", gemms)
+
+	// Ratio alternates TapeStep and Kernels in every iteration, so that
+	// both see the same machine load, and reports their times and
+	// TapeStep/Kernels.
+	b.Run("Ratio", func(b *testing.B) {
+		tapeStep()
+		var tt, tk time.Duration
+		for b.Loop() {
+			t0 := time.Now()
+			tapeStep()
+			t1 := time.Now()
+			gemms()
+			acts()
+			tk += time.Since(t1)
+			tt += t1.Sub(t0)
+		}
+		b.ReportMetric(float64(tt.Nanoseconds())/float64(b.N), "tape-ns/op")
+		b.ReportMetric(float64(tk.Nanoseconds())/float64(b.N), "kernels-ns/op")
+		b.ReportMetric(float64(tt)/float64(tk), "tape/kernels")
+	})
+}
