@@ -93,6 +93,19 @@
 // scales the gradients to a maximum global norm. A learning-rate schedule
 // sets the optimizer's LR field before each Step.
 //
+// # Saving and loading
+//
+// Save writes a list of Params in the safetensors format and Load reads one
+// back, with the names, shapes and bytes that PyTorch's state_dict and
+// safetensors.torch.save_file give the same network, so that
+// model.load_state_dict(safetensors.torch.load_file(path)) loads a file of
+// Save unchanged, and Load reads PyTorch's. A Param is saved with its
+// Shape (nil: Value's Rows×Cols): NewLinear gives its bias [out] and
+// NewConv2D its weight [K, C, KH, KW] and bias [K], as PyTorch's. Load is
+// strict, as load_state_dict's default: every Param's tensor present with
+// its dtype (no float32↔float64 conversion) and shape, no other tensor, and
+// no Param changed unless the whole file validates.
+//
 // # Gradient check
 //
 // Check runs a closure on a fresh tape and compares the gradients of

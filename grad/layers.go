@@ -11,7 +11,8 @@ import (
 // Linear is a fully connected layer as torch.nn.Linear: y = x·Wᵀ + b, with
 // Weight out×in and Bias 1×out (nil for none), x a batch of rows of in
 // features. Its parameters are named "weight" and "bias", as in PyTorch's
-// state_dict; Named adds a prefix.
+// state_dict; Named adds a prefix. Save writes them with PyTorch's shapes,
+// [out, in] and [out] (NewLinear sets the bias's Param.Shape).
 type Linear[T vec.Float] struct {
 	Weight, Bias *Param[T]
 }
@@ -32,6 +33,7 @@ func NewLinear[T vec.Float](r *prob.RNG, in, out int, bias bool) *Linear[T] {
 	u.Sample(r, l.Weight.Value.Data)
 	if bias {
 		l.Bias = NewParam("bias", mat.New[T](1, out))
+		l.Bias.Shape = []int{out}
 		u.Sample(r, l.Bias.Value.Data)
 	}
 	return l
@@ -51,7 +53,9 @@ func (l *Linear[T]) Params() []*Param[T] { return params(l.Weight, l.Bias) }
 
 // Conv2D is a 2-D convolution layer as torch.nn.Conv2d with the stride and
 // padding of Shape: Weight K×(C·KH·KW) (PyTorch's K×C×KH×KW, flattened),
-// Bias 1×K (nil for none), named "weight" and "bias".
+// Bias 1×K (nil for none), named "weight" and "bias". NewConv2D sets their
+// Param.Shape to PyTorch's [K, C, KH, KW] and [K], the shapes Save writes; a
+// Conv2D built by hand must set them too for its file to load into PyTorch.
 type Conv2D[T vec.Float] struct {
 	Weight, Bias *Param[T]
 	Shape        mat.ConvShape
@@ -68,9 +72,11 @@ func NewConv2D[T vec.Float](r *prob.RNG, s mat.ConvShape, bias bool) *Conv2D[T] 
 	bound := T(1 / math.Sqrt(float64(fanIn)))
 	u := prob.Uniform[T]{Lo: -bound, Hi: bound}
 	c := &Conv2D[T]{Weight: NewParam("weight", mat.New[T](s.K, fanIn)), Shape: s}
+	c.Weight.Shape = []int{s.K, s.C, s.KH, s.KW}
 	u.Sample(r, c.Weight.Value.Data)
 	if bias {
 		c.Bias = NewParam("bias", mat.New[T](1, s.K))
+		c.Bias.Shape = []int{s.K}
 		u.Sample(r, c.Bias.Value.Data)
 	}
 	return c

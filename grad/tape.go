@@ -11,9 +11,17 @@ import (
 // Backward adds into Grad (it accumulates until ZeroGrad, as PyTorch's
 // .grad); the optimizers update Value in place. Name is the key under which
 // the parameter is saved (PyTorch's state_dict names, e.g. "0.weight").
+//
+// Shape is the parameter's shape in PyTorch's state_dict, the shape that
+// Save writes and Load requires, with as many elements as Value; nil means
+// [Value.Rows, Value.Cols]. Set it where PyTorch's tensor is not a matrix:
+// NewLinear sets [out] for its bias, NewConv2D [K, C, KH, KW] for its weight
+// and [K] for its bias; a hand-made LayerNorm γ or β (1×n) needs [n], and
+// []int{} (not nil) saves a 1×1 Param as a 0-dimensional tensor.
 type Param[T vec.Float] struct {
 	Name        string
 	Value, Grad *mat.Dense[T]
+	Shape       []int
 }
 
 // NewParam returns a Param holding v (not copied) with a zeroed gradient
