@@ -38,6 +38,8 @@ func kernels[T Float]() []kern[T] {
 		{"Log", false, func(k *asm.Table, d, a, _ []T) { log(k, d, a) }},
 		{"Sigmoid", false, func(k *asm.Table, d, a, _ []T) { sigmoid(k, d, a) }},
 		{"Tanh", false, func(k *asm.Table, d, a, _ []T) { tanh(k, d, a) }},
+		{"SiLU", false, func(k *asm.Table, d, a, _ []T) { silu(k, d, a) }},
+		{"SiLUGrad", true, func(k *asm.Table, d, a, b []T) { siluGrad(k, d, a, b) }},
 		{"ReLU", false, func(k *asm.Table, d, a, _ []T) { relu(k, d, a) }},
 		{"LeakyReLU", false, func(k *asm.Table, d, a, _ []T) { leakyReLU(k, d, a, al) }},
 		{"SigmoidGrad", true, func(k *asm.Table, d, a, b []T) { sigmoidGrad(k, d, a, b) }},
@@ -239,6 +241,7 @@ func TestNoAllocs(t *testing.T) {
 		func() { Exp(d64, x64) }, func() { Log(d64, x64) }, func() { Sigmoid(d64, x64) }, func() { Tanh(d64, x64) },
 		func() { ReLU(d64, x64) }, func() { LeakyReLU(d64, x64, 0.1) }, func() { SigmoidGrad(d64, x64, y64) },
 		func() { TanhGrad(d64, x64, y64) }, func() { ReLUGrad(d64, x64, y64) }, func() { LeakyReLUGrad(d64, x64, y64, 0.1) },
+		func() { SiLU(d32, x32) }, func() { SiLUGrad(d32, x32, y32) }, func() { SiLU(d64, x64) }, func() { SiLUGrad(d64, x64, y64) },
 		func() { Softmax(d32, x32) }, func() { LogSoftmax(d32, x32) }, func() { SoftmaxGrad(d32, x32, y32) },
 		func() { Softmax(d64, x64) }, func() { LogSoftmax(d64, x64) }, func() { SoftmaxGrad(d64, x64, y64) },
 	} {
@@ -258,6 +261,8 @@ func TestPanics(t *testing.T) {
 		{func() { Log(d, x) }, "act.Log: len(dst)=3 != len(x)=4"},
 		{func() { Sigmoid(d, x) }, "act.Sigmoid: len(dst)=3 != len(x)=4"},
 		{func() { Tanh(d, x) }, "act.Tanh: len(dst)=3 != len(x)=4"},
+		{func() { SiLU(d, x) }, "act.SiLU: len(dst)=3 != len(x)=4"},
+		{func() { SiLUGrad(d, x, y) }, "act.SiLUGrad: len(dst)=3, len(x)=4, len(dy)=3: lengths differ"},
 		{func() { ReLU(d, x) }, "act.ReLU: len(dst)=3 != len(x)=4"},
 		{func() { LeakyReLU(d, x, 0.1) }, "act.LeakyReLU: len(dst)=3 != len(x)=4"},
 		{func() { SigmoidGrad(d, y, x) }, "act.SigmoidGrad: len(dst)=3, len(y)=3, len(dy)=4: lengths differ"},
@@ -305,6 +310,8 @@ func testSpecials[T Float](t *testing.T) {
 			{maxT, 1}, {-maxT, 0}},
 		"Tanh": {{nan, nan}, {inf, 1}, {-inf, -1}, {0, 0}, {math.Copysign(0, -1), math.Copysign(0, -1)}, {50, 1}, {-50, -1},
 			{maxT, 1}, {-maxT, -1}, {tinyT, tinyT}, {-tinyT, -tinyT}},
+		"SiLU": {{nan, nan}, {inf, inf}, {-inf, math.Copysign(0, -1)}, {0, 0}, {math.Copysign(0, -1), math.Copysign(0, -1)},
+			{1000, 1000}, {-1e4, math.Copysign(0, -1)}, {maxT, maxT}, {-maxT, math.Copysign(0, -1)}},
 		"ReLU": {{nan, nan}, {inf, inf}, {-inf, 0}, {math.Copysign(0, -1), 0}, {-1, 0}, {2, 2}, {tinyT, tinyT}},
 	}
 	forISA(t, func(t *testing.T, _ isa.ISA, k *asm.Table) {
@@ -372,6 +379,10 @@ var golden = map[string]string{
 	"SubSubF64":        "9de092ebc32e3535",
 	"MulSubF32":        "73e6fefe528cea13",
 	"MulSubF64":        "e83d9c7f33affadf",
+	"SiLUF32":          "64f6965db7b94255",
+	"SiLUF64":          "d005add941cd2ea8",
+	"SiLUGradF32":      "747f04bc57089dee",
+	"SiLUGradF64":      "4fc0eea5bd17127b",
 }
 
 func hashKernel[T Float](k *asm.Table, kn kern[T]) string {

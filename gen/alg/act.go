@@ -12,12 +12,13 @@ import (
 // (Exp32, Sigmoid32, Tanh32) have their own error analyses. Package act
 // documents the bounds; its tests check them (exhaustively for float32).
 
-// expParts64 reduces x (clamped to [ExpLo64, ExpHi64]): k = round(x/ln 2),
+// expParts64 reduces x (clamped to [xlo, ExpHi64]; xlo is ExpLo64 but for
+// SiLU, whose results reach further down): k = round(x/ln 2),
 // r + rlo = x − k·ln 2 (|r| ≤ ln2/2), and w with e^(r+rlo) ≈ 1 + r + w:
 // w = r²·q(r) + rlo·(1 + r), q the Taylor polynomial of (eʳ−1−r)/r² of
 // degree 12. It returns r, w and k as Expo.
-func expParts64[V any](o Ops[V], x V) (r, w, kx V) {
-	x = o.ClampHi(o.ClampLo(x, o.F(k.ExpLo64)), o.F(k.ExpHi64))
+func expParts64[V any](o Ops[V], x V, xlo float64) (r, w, kx V) {
+	x = o.ClampHi(o.ClampLo(x, o.F(xlo)), o.F(k.ExpHi64))
 	t := o.FMA(x, o.F(k.Log2e), o.F(k.Magic))
 	kf := o.Sub(t, o.F(k.Magic))
 	hi := o.FMA(kf, o.F(-k.Ln2Hi), x) // exact
@@ -42,16 +43,17 @@ func expSplit64[V any](o Ops[V], r, w V) (s, c V) {
 
 // Exp64 is eˣ (≤ 1 ULP).
 func Exp64[V any](o Ops[V], x V) V {
-	r, w, kx := expParts64(o, x)
+	r, w, kx := expParts64(o, x, k.ExpLo64)
 	s, c := expSplit64(o, r, w)
 	return Scale(o, o.Add(s, c), kx)
 }
 
-// Sigmoid64 is 1/(1 + e^−x): with a = |x|, e^−a = eh + el, 1 + e^−a =
-// dh + dl, y0 = 1/dh and its residual rr; x ≥ 0 gives y0·(1 + rr), x < 0
-// gives e^−a·y0·(1 + rr), scaled last so that no intermediate underflows.
-func Sigmoid64[V any](o Ops[V], x V) V {
-	r, w, kx := expParts64(o, NegAbs(o, x))
+// sigmoidParts64 is the common part of Sigmoid64, SiLU64 and SiLUGrad64:
+// with a = |x| (e^−a clamped below at e^lo), e^−a = eh + el, 1 + e^−a =
+// dh + dl, y0 = 1/dh and its residual rr, so that σ(a) = y0·(1 + rr) and
+// σ(−a) = (pp + pl)·2ᵏ, scaled last so that no intermediate underflows.
+func sigmoidParts64[V any](o Ops[V], x V, lo float64) (y0, rr, pp, pl, kx V) {
+	r, w, kx := expParts64(o, NegAbs(o, x), lo)
 	s, c := expSplit64(o, r, w)
 	mh := o.Add(s, c)
 	ml := o.Sub(c, o.Sub(mh, s))
@@ -59,16 +61,62 @@ func Sigmoid64[V any](o Ops[V], x V) V {
 	el := Scale(o, ml, kx)
 	dh := o.Add(eh, o.F(1))
 	dl := o.Add(o.Add(o.Sub(o.F(1), dh), eh), el)
-	y0 := o.Div(o.F(1), dh)
-	rr := o.FNMA(dh, y0, o.F(1))
+	y0 = o.Div(o.F(1), dh)
+	rr = o.FNMA(dh, y0, o.F(1))
 	rr = o.FNMA(dl, y0, rr)
-	pos := o.FMA(y0, rr, y0)
-	pp := o.Mul(mh, y0)
+	pp = o.Mul(mh, y0)
 	pe := o.FMA(mh, y0, Neg(o, pp))
-	lo := o.FMA(pp, rr, pe)
-	lo = o.FMA(ml, y0, lo)
-	neg := Scale(o, o.Add(pp, lo), kx)
+	pl = o.FMA(pp, rr, pe)
+	pl = o.FMA(ml, y0, pl)
+	return y0, rr, pp, pl, kx
+}
+
+// Sigmoid64 is 1/(1 + e^−x): y0·(1 + rr) for x ≥ 0, (pp + pl)·2ᵏ for
+// x < 0 (sigmoidParts64).
+func Sigmoid64[V any](o Ops[V], x V) V {
+	y0, rr, pp, pl, kx := sigmoidParts64(o, x, k.ExpLo64)
+	pos := o.FMA(y0, rr, y0)
+	neg := Scale(o, o.Add(pp, pl), kx)
 	return o.Sel(o.Ge(x, o.F(0)), pos, neg)
+}
+
+// siluClamp is x clamped to [SiLULo64, SiLUHi64]: below, x·σ(x) and its
+// derivative round to −0 (the kernels' results for −Inf); above, σ(x)
+// rounds to 1 and x·σ(−x) vanishes against 1.
+func siluClamp[V any](o Ops[V], x V) V {
+	return o.ClampHi(o.ClampLo(x, o.F(k.SiLULo64)), o.F(k.SiLUHi64))
+}
+
+// SiLU64 is x·σ(x), the product kept exact before the last rounding: for
+// x ≥ 0, x·y0·(1 + rr) = p + (p·rr + pe) with p + pe = x·y0 exactly; for
+// x < 0, x·(pp + pl) = q + ql likewise, scaled by 2ᵏ last. Beyond
+// SiLUHi64 the result is x; the sign of x is or-ed in, so SiLU(−0) = −0.
+func SiLU64[V any](o Ops[V], x V) V {
+	xc := siluClamp(o, x)
+	y0, rr, pp, pl, kx := sigmoidParts64(o, xc, k.SiLULo64)
+	p := o.Mul(xc, y0)
+	pe := o.FMA(xc, y0, Neg(o, p))
+	pos := o.Add(p, o.FMA(p, rr, pe))
+	q := o.Mul(xc, pp)
+	qe := o.FMA(xc, pp, Neg(o, q))
+	ql := o.FMA(xc, pl, qe)
+	neg := Scale(o, o.Add(q, ql), kx)
+	y := o.Or(o.Sel(o.Ge(xc, o.F(0)), pos, neg), SignOf(o, x))
+	return o.Sel(o.Lt(o.F(k.SiLUHi64), x), x, y)
+}
+
+// SiLUGrad64 is dy·(s·(1 + x·t)) with s = σ(x), t = σ(−x) = 1 − σ(x),
+// both rounded from sigmoidParts64 (no cancellation in 1 − σ), and
+// 1 + x·t one fused multiply-add.
+func SiLUGrad64[V any](o Ops[V], x, dy V) V {
+	xc := siluClamp(o, x)
+	y0, rr, pp, pl, kx := sigmoidParts64(o, xc, k.SiLULo64)
+	sp := o.FMA(y0, rr, y0)           // σ(|x|)
+	sn := Scale(o, o.Add(pp, pl), kx) // σ(−|x|)
+	pos := o.Ge(xc, o.F(0))
+	s := o.Sel(pos, sp, sn)
+	t := o.Sel(pos, sn, sp)
+	return o.Mul(dy, o.Mul(s, o.FMA(xc, t, o.F(1))))
 }
 
 // Tanh64 is tanh x = (1 − e^−2a)/(1 + e^−2a) with a = |x| (clamped to
@@ -76,7 +124,7 @@ func Sigmoid64[V any](o Ops[V], x V) V {
 // step of the quotient, and x's sign.
 func Tanh64[V any](o Ops[V], x V) V {
 	ab := o.ClampHi(Abs(o, x), o.F(k.TanhHi64))
-	r, w, kx := expParts64(o, o.Mul(ab, o.F(-2)))
+	r, w, kx := expParts64(o, o.Mul(ab, o.F(-2)), k.ExpLo64)
 	sc := Pow2(o, kx) // −56 ≤ k ≤ 0
 	th := o.Add(r, w)
 	tl := o.Sub(w, o.Sub(th, r))

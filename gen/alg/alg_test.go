@@ -90,6 +90,8 @@ func TestActFloat64Lanes(t *testing.T) {
 		{"Sigmoid64", Sigmoid64[uint64], generic.SigmoidF64},
 		{"Tanh64", Tanh64[uint64], generic.TanhF64},
 		{"Log64", Log64[uint64], generic.LogF64},
+		{"SiLU64", SiLU64[uint64], generic.SiluF64},
+		{"SiLUGrad64", func(o Ops[uint64], x uint64) uint64 { return SiLUGrad64(o, x, o.F(gradDy)) }, gradDy64(generic.SiluGradF64)},
 	} {
 		c.kernel(got, xs)
 		bad := 0
@@ -104,6 +106,21 @@ func TestActFloat64Lanes(t *testing.T) {
 		if bad > 0 {
 			t.Errorf("%s: %d of %d inputs differ", c.name, bad, len(xs))
 		}
+	}
+}
+
+// gradDy is the upstream gradient of the Grad kernels' tests (not 1, so
+// that its product rounds).
+const gradDy = 0.7
+
+// gradDy64 adapts a float64 Grad kernel to one input, with dy = gradDy.
+func gradDy64(k func(dst, x, dy []float64)) func(dst, x []float64) {
+	return func(dst, x []float64) {
+		dy := make([]float64, len(x))
+		for i := range dy {
+			dy[i] = gradDy
+		}
+		k(dst, x, dy)
 	}
 }
 
@@ -136,8 +153,8 @@ func TestActFloat32Lanes(t *testing.T) {
 	}
 }
 
-// TestActWide: the float32 Log and the exponential of float32 Softmax run
-// in float64 lanes and round once at the end.
+// TestActWide: the float32 Log, SiLU, SiLUGrad and the exponential of
+// float32 Softmax run in float64 lanes and round once at the end.
 func TestActWide(t *testing.T) {
 	xs := inputs32(n(20000, 200000))
 	got := make([]float32, len(xs))
@@ -149,6 +166,23 @@ func TestActWide(t *testing.T) {
 	for i, x := range xs {
 		if want := wide(LogW32[uint64], x); !same32(got[i], want) {
 			t.Fatalf("LogW32(%v): alg %v, generic kernel %v", x, want, got[i])
+		}
+	}
+	generic.SiluF32(got, xs)
+	for i, x := range xs {
+		if want := wide(SiLU64[uint64], x); !same32(got[i], want) {
+			t.Fatalf("SiLU64(%v) (float32 data): alg %v, generic kernel %v", x, want, got[i])
+		}
+	}
+	dy := make([]float32, len(xs))
+	for i := range dy {
+		dy[i] = gradDy
+	}
+	generic.SiluGradF32(got, xs, dy)
+	for i, x := range xs {
+		want := wide(func(o Ops[uint64], x uint64) uint64 { return SiLUGrad64(o, x, o.F(float64(float32(gradDy)))) }, x)
+		if !same32(got[i], want) {
+			t.Fatalf("SiLUGrad64(%v) (float32 data): alg %v, generic kernel %v", x, want, got[i])
 		}
 	}
 	generic.ExpSubF32(got, xs, 0) // e^(x − 0)

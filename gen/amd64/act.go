@@ -356,6 +356,13 @@ func init() {
 				return
 			}
 			actLoop(in, isa, true, 1, []string{"x"}, nil, unary(alg.Tanh64[any]))
+		case "silu":
+			// float32 data runs the float64 algorithm in float64 lanes.
+			actLoop(in, isa, true, 1, []string{"x"}, nil, unary(alg.SiLU64[any]))
+		case "siluGrad":
+			actLoop(in, isa, true, 1, []string{"x", "dy"}, nil, func(o avx, ins []gv) gv {
+				return alg.SiLUGrad64[any](o, ins[0], ins[1]).(gv)
+			})
 		case "sigmoidGrad":
 			// dy·(y·(1−y)), in float64 lanes for float32.
 			actLoop(in, isa, true, 2, []string{"y", "dy"}, nil, func(o avx, ins []gv) gv {

@@ -409,6 +409,12 @@ func init() {
 			} else {
 				run(false, alg.Tanh32[nv])
 			}
+		case "silu":
+			run(true, alg.SiLU64[nv]) // float32 data in float64 lanes
+		case "siluGrad":
+			actKernel(a, []string{"x", "dy"}, true, func(p *actProg, ins []nv) nv {
+				return alg.SiLUGrad64(newOps(p), ins[0], ins[1])
+			})
 		case "sigmoidGrad":
 			actKernel(a, []string{"y", "dy"}, true, func(p *actProg, ins []nv) nv {
 				y := ins[0]

@@ -10,8 +10,9 @@ package spec
 // The element-wise kernels give the same bits on every ISA: the generic Go
 // kernels (asm/act_generic.go) perform the same IEEE operations in the same
 // order as the generated bodies. float32 Exp, Sigmoid and Tanh compute in
-// float32 lanes (with an exact float32 FMA in Go); float32 Log and the
-// pieces of Softmax compute in float64 lanes and round once at the end.
+// float32 lanes (with an exact float32 FMA in Go); float32 Log, SiLU,
+// SiLUGrad and the pieces of Softmax compute in float64 lanes (SiLU and
+// SiLUGrad with the float64 algorithm) and round once at the end.
 func init() {
 	dst, x := Param{"dst", "[]T"}, Param{"x", "[]T"}
 	y, dy := Param{"y", "[]T"}, Param{"dy", "[]T"}
@@ -23,6 +24,8 @@ func init() {
 		Kernel{Feature: "act", Name: "log", Params: []Param{dst, x}, ISAs: isas, Doc: "dst[i] = ln x[i] (≤ 1 ULP)"},
 		Kernel{Feature: "act", Name: "sigmoid", Params: []Param{dst, x}, ISAs: isas, Doc: "dst[i] = 1/(1+e^−x[i]) (≤ 2 ULP)"},
 		Kernel{Feature: "act", Name: "tanh", Params: []Param{dst, x}, ISAs: isas, Doc: "dst[i] = tanh x[i] (≤ 2 ULP)"},
+		Kernel{Feature: "act", Name: "silu", Params: []Param{dst, x}, ISAs: isas, Doc: "dst[i] = x[i]·σ(x[i]) (float32 ≤ 1 ULP, float64 ≤ 1.5 ULP)"},
+		Kernel{Feature: "act", Name: "siluGrad", Params: []Param{dst, x, dy}, ISAs: isas, Doc: "dst[i] = dy[i]·σ(x[i])·(1 + x[i]·(1−σ(x[i])))"},
 		Kernel{Feature: "act", Name: "relu", Params: []Param{dst, x}, ISAs: isas, Doc: "dst[i] = x[i] if x[i] > 0 or NaN, else +0"},
 		Kernel{Feature: "act", Name: "leakyRelu", Params: []Param{alpha, dst, x}, ISAs: isas, Doc: "dst[i] = x[i] if x[i] > 0, else alpha·x[i]"},
 		Kernel{Feature: "act", Name: "sigmoidGrad", Params: []Param{dst, y, dy}, ISAs: isas, Doc: "dst[i] = dy[i]·(y[i]·(1−y[i]))"},

@@ -84,6 +84,46 @@ func tanhF64AVX2(dst []float64, x []float64)
 //go:noescape
 func tanhF64AVX512(dst []float64, x []float64)
 
+// siluF32AVX2 computes dst[i] = x[i]·σ(x[i]) (float32 ≤ 1 ULP, float64 ≤ 1.5 ULP) with avx2.
+//
+//go:noescape
+func siluF32AVX2(dst []float32, x []float32)
+
+// siluF32AVX512 computes dst[i] = x[i]·σ(x[i]) (float32 ≤ 1 ULP, float64 ≤ 1.5 ULP) with avx512.
+//
+//go:noescape
+func siluF32AVX512(dst []float32, x []float32)
+
+// siluF64AVX2 computes dst[i] = x[i]·σ(x[i]) (float32 ≤ 1 ULP, float64 ≤ 1.5 ULP) with avx2.
+//
+//go:noescape
+func siluF64AVX2(dst []float64, x []float64)
+
+// siluF64AVX512 computes dst[i] = x[i]·σ(x[i]) (float32 ≤ 1 ULP, float64 ≤ 1.5 ULP) with avx512.
+//
+//go:noescape
+func siluF64AVX512(dst []float64, x []float64)
+
+// siluGradF32AVX2 computes dst[i] = dy[i]·σ(x[i])·(1 + x[i]·(1−σ(x[i]))) with avx2.
+//
+//go:noescape
+func siluGradF32AVX2(dst []float32, x []float32, dy []float32)
+
+// siluGradF32AVX512 computes dst[i] = dy[i]·σ(x[i])·(1 + x[i]·(1−σ(x[i]))) with avx512.
+//
+//go:noescape
+func siluGradF32AVX512(dst []float32, x []float32, dy []float32)
+
+// siluGradF64AVX2 computes dst[i] = dy[i]·σ(x[i])·(1 + x[i]·(1−σ(x[i]))) with avx2.
+//
+//go:noescape
+func siluGradF64AVX2(dst []float64, x []float64, dy []float64)
+
+// siluGradF64AVX512 computes dst[i] = dy[i]·σ(x[i])·(1 + x[i]·(1−σ(x[i]))) with avx512.
+//
+//go:noescape
+func siluGradF64AVX512(dst []float64, x []float64, dy []float64)
+
 // reluF32AVX2 computes dst[i] = x[i] if x[i] > 0 or NaN, else +0 with avx2.
 //
 //go:noescape

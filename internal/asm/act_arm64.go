@@ -44,6 +44,26 @@ func tanhF32NEON(dst []float32, x []float32)
 //go:noescape
 func tanhF64NEON(dst []float64, x []float64)
 
+// siluF32NEON computes dst[i] = x[i]·σ(x[i]) (float32 ≤ 1 ULP, float64 ≤ 1.5 ULP) with neon.
+//
+//go:noescape
+func siluF32NEON(dst []float32, x []float32)
+
+// siluF64NEON computes dst[i] = x[i]·σ(x[i]) (float32 ≤ 1 ULP, float64 ≤ 1.5 ULP) with neon.
+//
+//go:noescape
+func siluF64NEON(dst []float64, x []float64)
+
+// siluGradF32NEON computes dst[i] = dy[i]·σ(x[i])·(1 + x[i]·(1−σ(x[i]))) with neon.
+//
+//go:noescape
+func siluGradF32NEON(dst []float32, x []float32, dy []float32)
+
+// siluGradF64NEON computes dst[i] = dy[i]·σ(x[i])·(1 + x[i]·(1−σ(x[i]))) with neon.
+//
+//go:noescape
+func siluGradF64NEON(dst []float64, x []float64, dy []float64)
+
 // reluF32NEON computes dst[i] = x[i] if x[i] > 0 or NaN, else +0 with neon.
 //
 //go:noescape

@@ -29,16 +29,16 @@ import (
 // are used, as the SIMD bodies do).
 func actPow2(k int64) float64 { return math.Float64frombits(uint64(k+1023) << 52) }
 
-// expParts64 reduces x for the float64 exponential: with
-// k = round(x/ln 2) (x clamped to [−746, 710]) and r = x − k·ln 2 (|r| ≤ ln2/2,
-// kept as r + rlo), it returns r and w with eʳ⁺ʳˡᵒ ≈ 1 + r + w, |w| < 0.07,
+// expParts64 reduces x for the float64 exponential: with k = round(x/ln 2)
+// (x clamped to [xlo, 710]; xlo is −746 but for SiLU) and r = x − k·ln 2
+// (|r| ≤ ln2/2, kept as r + rlo), it returns r and w with eʳ⁺ʳˡᵒ ≈ 1 + r + w, |w| < 0.07,
 // and the bits of magic+k, whose low bits are k.
 //
 // w = r²·q(r) + rlo·(1 + r) with q the Taylor polynomial of (eʳ−1−r)/r² of
 // degree 12 (remainder < 2⁻⁶²·⁶ on |r| ≤ 0.347).
-func expParts64(x float64) (r, w float64, kb uint64) {
-	if x < kconst.ExpLo64 {
-		x = kconst.ExpLo64
+func expParts64(x, xlo float64) (r, w float64, kb uint64) {
+	if x < xlo {
+		x = xlo
 	}
 	if x > kconst.ExpHi64 {
 		x = kconst.ExpHi64
@@ -86,16 +86,19 @@ func scale2(v float64, k int64) float64 {
 }
 
 func exp64(x float64) float64 {
-	r, w, kb := expParts64(x)
+	r, w, kb := expParts64(x, kconst.ExpLo64)
 	s, c := expSplit64(r, w)
 	return scale2(s+c, actK(kb))
 }
 
-func sigmoid64(x float64) float64 {
+// sigmoidParts64 returns, for a = |x| (e^−a clamped below at e^lo), y0
+// and rr with 1/(1 + e^−a) = y0·(1 + rr) + O(rr²), and p, lo, k with
+// e^−a/(1 + e^−a) = (p + lo)·2ᵏ.
+func sigmoidParts64(x, lo float64) (y0, rr, p, pl float64, k int64) {
 	a := math.Abs(x)
-	r, w, kb := expParts64(-a)
+	r, w, kb := expParts64(-a, lo)
 	s, c := expSplit64(r, w)
-	k := actK(kb)
+	k = actK(kb)
 	// e^−a = (mh + ml)·2ᵏ ≤ 1 with mh = s + c rounded, ml its error.
 	mh := s + c
 	ml := c - (mh - s)
@@ -103,18 +106,72 @@ func sigmoid64(x float64) float64 {
 	el := scale2(ml, k)
 	dh := 1 + eh
 	dl := ((1 - dh) + eh) + el // 1 + e^−a = dh + dl, |dl| ≤ 2⁻⁵²
-	y0 := 1 / dh
-	rr := math.FMA(-dh, y0, 1)
+	y0 = 1 / dh
+	rr = math.FMA(-dh, y0, 1)
 	rr = math.FMA(-dl, y0, rr) // 1/(1+e^−a) = y0·(1 + rr) + O(rr²)
+	// σ(−a) = e^−a/(1 + e^−a) = (mh + ml)·y0·(1 + rr)·2ᵏ.
+	p = float64(mh * y0)
+	pe := math.FMA(mh, y0, -p)
+	pl = math.FMA(p, rr, pe)
+	pl = math.FMA(ml, y0, pl)
+	return y0, rr, p, pl, k
+}
+
+func sigmoid64(x float64) float64 {
+	y0, rr, p, pl, k := sigmoidParts64(x, kconst.ExpLo64)
 	if x >= 0 {
 		return math.FMA(y0, rr, y0)
 	}
-	// σ(−a) = e^−a/(1 + e^−a) = (mh + ml)·y0·(1 + rr)·2ᵏ.
-	p := float64(mh * y0)
-	pe := math.FMA(mh, y0, -p)
-	lo := math.FMA(p, rr, pe)
-	lo = math.FMA(ml, y0, lo)
-	return scale2(p+lo, k)
+	return scale2(p+pl, k)
+}
+
+// siluClamp clamps x to [SiLULo64, SiLUHi64] (NaN stays NaN).
+func siluClamp(x float64) float64 {
+	if x < kconst.SiLULo64 {
+		x = kconst.SiLULo64
+	}
+	if x > kconst.SiLUHi64 {
+		x = kconst.SiLUHi64
+	}
+	return x
+}
+
+// silu64 is x·σ(x) with the product exact before the last rounding:
+// x·y0·(1 + rr) = p + (p·rr + pe) for x ≥ 0 (p + pe = x·y0 exactly),
+// x·(sp + sl)·2ᵏ = (q + ql)·2ᵏ for x < 0; x itself beyond SiLUHi64, and
+// x's sign or-ed in (SiLU(−0) = −0).
+func silu64(x float64) float64 {
+	if x > kconst.SiLUHi64 {
+		return x
+	}
+	xc := siluClamp(x)
+	y0, rr, sp, sl, k := sigmoidParts64(xc, kconst.SiLULo64)
+	var y float64
+	if xc >= 0 {
+		p := float64(xc * y0)
+		pe := math.FMA(xc, y0, -p)
+		y = p + math.FMA(p, rr, pe)
+	} else {
+		q := float64(xc * sp)
+		qe := math.FMA(xc, sp, -q)
+		ql := math.FMA(xc, sl, qe)
+		y = scale2(q+ql, k)
+	}
+	return math.Float64frombits(math.Float64bits(y) | math.Float64bits(x)&(1<<63))
+}
+
+// siluGrad64 is dy·(s·(1 + x·t)) with s = σ(x) and t = σ(−x), both from
+// sigmoidParts64 (so 1 − σ(x) has no cancellation), 1 + x·t one FMA.
+func siluGrad64(x, dy float64) float64 {
+	xc := siluClamp(x)
+	y0, rr, p, pl, k := sigmoidParts64(xc, kconst.SiLULo64)
+	sp := math.FMA(y0, rr, y0)
+	sn := scale2(p+pl, k)
+	s, t := sn, sp
+	if xc >= 0 {
+		s, t = sp, sn
+	}
+	return dy * float64(s*math.FMA(xc, t, 1))
 }
 
 func tanh64(x float64) float64 {
@@ -122,7 +179,7 @@ func tanh64(x float64) float64 {
 	if a > kconst.TanhHi64 {
 		a = kconst.TanhHi64
 	}
-	r, w, kb := expParts64(-2 * a)
+	r, w, kb := expParts64(-2*a, kconst.ExpLo64)
 	sc := actPow2(actK(kb)) // −56 ≤ k ≤ 0
 	// e^−2a = sc·(1 + th + tl) with th + tl = r + w exactly (Fast2Sum), so
 	// 1 − e^−2a = (1 − sc) − sc·th − sc·tl has no cancellation error: for
@@ -402,6 +459,22 @@ func tanhGeneric[T Float](dst, x []T) {
 	}
 	for i, v := range x {
 		dst[i] = T(tanh64(float64(v)))
+	}
+}
+
+// siluGeneric: float32 widens to float64, follows silu64 and rounds once
+// more.
+func siluGeneric[T Float](dst, x []T) {
+	x = x[:len(dst)]
+	for i, v := range x {
+		dst[i] = T(silu64(float64(v)))
+	}
+}
+
+func siluGradGeneric[T Float](dst, x, dy []T) {
+	x, dy = x[:len(dst)], dy[:len(dst)]
+	for i, v := range x {
+		dst[i] = T(siluGrad64(float64(v), float64(dy[i])))
 	}
 }
 

@@ -50,6 +50,8 @@ const (
 	ExpLo32      = -104.0                            // e^-104 < 2⁻¹⁵⁰: rounds to 0 in float32
 	ExpHi32      = 89.0                              // e^89 > MaxFloat32
 	TanhHi64     = 19.5                              // tanh x rounds to 1 for x > 19.1
+	SiLULo64     = -760.0                            // |x|·e^x < 2⁻¹⁰⁸⁶ below: SiLU and its derivative round to −0
+	SiLUHi64     = 45.0                              // σ(x) rounds to 1 and x·e^−x < 2⁻⁶⁰ above
 	TanhHi32     = 10.0                              // tanh x rounds to 1 in float32 for x > 9.02
 	Sign64       = 0x8000000000000000                // the sign bit of a float64
 	Abs64        = 0x7fffffffffffffff                // every bit but the sign
