@@ -56,8 +56,8 @@
 //	Tanh        1.2452 ULP (x = 0.8947)   0.6954 ULP
 //	SiLU        0.5000 ULP                0.7538 ULP (subnormal result)
 //
-// (SiLU: 1.5·10⁶ float32 inputs, a dense sweep of every binade; it is in
-// the exhaustive test's list.)
+// (SiLU float32: every 3rd bit pattern, 1.43·10⁹ inputs, on AVX-512, AVX2
+// and pure Go, bit-identical; NEON on the ordinary dense sweep under qemu.)
 // (float32 Log and SiLU are computed in float64 lanes; float32 Exp, Sigmoid
 // and Tanh in float32 lanes, which doubles their vector width, within the
 // bounds.)
