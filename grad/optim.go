@@ -25,15 +25,18 @@ type Optimizer interface {
 //	d = g + Momentum·v if Nesterov, else v    (d = g without momentum)
 //	p ← p − LR·d
 //
-// The gradients themselves are not changed. Every update is a vec kernel
-// (Axpy, Scale, Add) on the whole parameter.
+// The gradients themselves are not changed, and nothing is copied: every
+// update is a vec kernel (Axpy, Scale) in place on the velocity or the
+// parameter, with the weight-decay term folded in (v gets g and
+// WeightDecay·p added separately; where d involves g + WeightDecay·p
+// directly, p is first scaled by 1 − LR·WeightDecay), so results agree
+// with the formulas above to within a few roundings.
 type SGD[T vec.Float] struct {
 	LR, Momentum, WeightDecay T
 	Nesterov                  bool
 
 	params []*Param[T]
 	vel    [][]T
-	tmp    []T
 	steps  int
 }
 
@@ -43,44 +46,51 @@ type SGD[T vec.Float] struct {
 // shapes differ.
 func NewSGD[T vec.Float](params []*Param[T], lr T) *SGD[T] {
 	o := &SGD[T]{LR: lr, params: params}
-	size := 0
 	for i, p := range params {
 		k := len(paramData("NewSGD", i, p))
 		o.vel = append(o.vel, make([]T, k))
-		size = max(size, k)
 	}
-	o.tmp = make([]T, size)
 	return o
 }
 
 // Steps returns the number of Steps taken.
 func (o *SGD[T]) Steps() int { return o.steps }
 
-// Step updates every parameter once (no allocation). It panics if
-// Nesterov is set with Momentum ≤ 0.
+// Step updates every parameter once (no allocation, no copy). It panics
+// if Nesterov is set with Momentum ≤ 0.
 func (o *SGD[T]) Step() {
 	if o.Nesterov && !(o.Momentum > 0) {
 		panic("grad: SGD: Nesterov momentum needs Momentum > 0")
 	}
 	o.steps++
+	lr, mu, wd := o.LR, o.Momentum, o.WeightDecay
 	for k, p := range o.params {
-		w, g := p.Value.Data[:len(o.vel[k])], p.Grad.Data[:len(o.vel[k])]
-		d := o.tmp[:len(g)]
-		copy(d, g)
-		if o.WeightDecay != 0 {
-			vec.Axpy(o.WeightDecay, w, d)
-		}
-		if o.Momentum != 0 {
-			v := o.vel[k]
-			vec.Scale(o.Momentum, v)
-			vec.Add(v, v, d)
-			if o.Nesterov {
-				vec.Axpy(o.Momentum, v, d)
-			} else {
-				d = v
+		v := o.vel[k]
+		w, g := p.Value.Data[:len(v)], p.Grad.Data[:len(v)]
+		if mu == 0 {
+			// p ← p − LR·(g + λp) = (1 − LR·λ)·p − LR·g.
+			if wd != 0 {
+				vec.Scale(1-lr*wd, w)
 			}
+			vec.Axpy(-lr, g, w)
+			continue
 		}
-		vec.Axpy(-o.LR, d, w)
+		// v ← μ·v + (g + λp), using p before its update.
+		vec.Scale(mu, v)
+		vec.Axpy(1, g, v)
+		if wd != 0 {
+			vec.Axpy(wd, w, v)
+		}
+		if !o.Nesterov {
+			vec.Axpy(-lr, v, w) // p ← p − LR·v
+			continue
+		}
+		// p ← p − LR·(g + λp + μ·v) = (1 − LR·λ)·p − LR·g − LR·μ·v.
+		if wd != 0 {
+			vec.Scale(1-lr*wd, w)
+		}
+		vec.Axpy(-lr, g, w)
+		vec.Axpy(-lr*mu, v, w)
 	}
 }
 
@@ -97,9 +107,10 @@ func (o *SGD[T]) ZeroGrad() { ZeroGrad(o.params) }
 //	v ← Beta2·v + (1−Beta2)·g²
 //	p ← p − (LR/(1−Beta1ᵗ))·m / (√v/√(1−Beta2ᵗ) + Eps)
 //
-// The moment updates are vec kernels (Scale, Axpy, Mul); the last line is
-// a Go loop in T (there is no square-root kernel), with LR/(1−Beta1ᵗ) and
-// 1/√(1−Beta2ᵗ) computed in float64 and rounded to T once per Step. The gradients themselves are not changed.
+// The whole update is one pass over each parameter, a bounds-check-free
+// Go loop in T (there is no square-root kernel), with LR/(1−Beta1ᵗ) and
+// 1/√(1−Beta2ᵗ) computed in float64 and rounded to T once per Step. The
+// gradients themselves are not changed.
 type Adam[T vec.Float] struct {
 	LR, Beta1, Beta2, Eps, WeightDecay T
 	Decoupled                          bool
@@ -107,7 +118,6 @@ type Adam[T vec.Float] struct {
 	t      int
 	params []*Param[T]
 	m, v   [][]T
-	g, g2  []T // scratch, as long as the largest parameter
 }
 
 // NewAdam returns Adam with learning rate lr and PyTorch's defaults
@@ -116,14 +126,11 @@ type Adam[T vec.Float] struct {
 // value or gradient is not contiguous or their shapes differ.
 func NewAdam[T vec.Float](params []*Param[T], lr T) *Adam[T] {
 	o := &Adam[T]{LR: lr, Beta1: 0.9, Beta2: 0.999, Eps: 1e-8, params: params}
-	size := 0
 	for i, p := range params {
 		k := len(paramData("NewAdam", i, p))
 		o.m = append(o.m, make([]T, k))
 		o.v = append(o.v, make([]T, k))
-		size = max(size, k)
 	}
-	o.g, o.g2 = make([]T, size), make([]T, size)
 	return o
 }
 
@@ -144,28 +151,49 @@ func (o *Adam[T]) Step() {
 	o.t++
 	bc1 := 1 - math.Pow(float64(o.Beta1), float64(o.t))
 	bc2 := 1 - math.Pow(float64(o.Beta2), float64(o.t))
-	step, sbc2, eps := float64(o.LR)/bc1, math.Sqrt(bc2), float64(o.Eps)
+	st, isb, eps := T(float64(o.LR)/bc1), T(1/math.Sqrt(bc2)), o.Eps
+	b1, b2 := o.Beta1, o.Beta2
+	c1, c2 := 1-b1, 1-b2
 	for k, p := range o.params {
-		m, v := o.m[k], o.v[k]
-		w, g0 := p.Value.Data[:len(m)], p.Grad.Data[:len(m)]
-		g, g2 := o.g[:len(m)], o.g2[:len(m)]
-		copy(g, g0)
-		if o.WeightDecay != 0 {
-			if o.Decoupled {
-				vec.Scale(1-o.LR*o.WeightDecay, w)
-			} else {
-				vec.Axpy(o.WeightDecay, w, g)
-			}
+		m := o.m[k]
+		w, g := p.Value.Data[:len(m)], p.Grad.Data[:len(m)]
+		switch {
+		case o.WeightDecay == 0:
+			adamStep(w, g, m, o.v[k], b1, c1, b2, c2, st, isb, eps)
+		case o.Decoupled:
+			vec.Scale(1-o.LR*o.WeightDecay, w)
+			adamStep(w, g, m, o.v[k], b1, c1, b2, c2, st, isb, eps)
+		default:
+			adamStepL2(w, g, m, o.v[k], o.WeightDecay, b1, c1, b2, c2, st, isb, eps)
 		}
-		vec.Scale(o.Beta1, m)
-		vec.Axpy(1-o.Beta1, g, m)
-		vec.Mul(g2, g, g)
-		vec.Scale(o.Beta2, v)
-		vec.Axpy(1-o.Beta2, g2, v)
-		st, isb, e := T(step), T(1/sbc2), T(eps)
-		for j, mj := range m {
-			w[j] -= st * mj / (T(math.Sqrt(float64(v[j])))*isb + e)
-		}
+	}
+}
+
+// adamStep is Adam's update of w from gradient g and moments m, v (all of
+// len(w)) in one pass: m ← b1·m + c1·g, v ← b2·v + c2·g²,
+// w ← w − st·m/(√v·isb + eps).
+func adamStep[T vec.Float](w, g, m, v []T, b1, c1, b2, c2, st, isb, eps T) {
+	n := len(w)
+	g, m, v = g[:n], m[:n], v[:n]
+	for j := range w {
+		gj := g[j]
+		mj := b1*m[j] + c1*gj
+		vj := b2*v[j] + c2*gj*gj
+		m[j], v[j] = mj, vj
+		w[j] -= st * mj / (T(math.Sqrt(float64(vj)))*isb + eps)
+	}
+}
+
+// adamStepL2 is adamStep with the gradient g + wd·w (Adam's L2 penalty).
+func adamStepL2[T vec.Float](w, g, m, v []T, wd, b1, c1, b2, c2, st, isb, eps T) {
+	n := len(w)
+	g, m, v = g[:n], m[:n], v[:n]
+	for j := range w {
+		gj := g[j] + wd*w[j]
+		mj := b1*m[j] + c1*gj
+		vj := b2*v[j] + c2*gj*gj
+		m[j], v[j] = mj, vj
+		w[j] -= st * mj / (T(math.Sqrt(float64(vj)))*isb + eps)
 	}
 }
 
