@@ -53,7 +53,6 @@ func MaxPool2D[T vec.Float](dst *Dense[T], idx []int32, x *Dense[T], s PoolShape
 	const fn = "MaxPool2D"
 	s.check(fn)
 	oh, ow := s.Out()
-	sh, sw := s.strides()
 	dst.valid(fn, "dst")
 	x.valid(fn, "x")
 	chw, cout := s.C*s.H*s.W, s.C*oh*ow
@@ -67,12 +66,28 @@ func MaxPool2D[T vec.Float](dst *Dense[T], idx []int32, x *Dense[T], s PoolShape
 		panic(fmt.Sprintf("mat.%s: len(idx)=%d, want N·C·OH·OW = %d", fn, len(idx), x.Rows*cout))
 	}
 	noShare(fn, "dst", dst, "x", x)
+	maxPool2D(dst, idx, x, s, false)
+}
+
+// maxPool2D is MaxPool2D after the checks; generic forces the generic loop
+// (for tests and benchmarks of the 2×2, stride 2 fast path).
+func maxPool2D[T vec.Float](dst *Dense[T], idx []int32, x *Dense[T], s PoolShape, generic bool) {
+	oh, ow := s.Out()
+	sh, sw := s.strides()
+	hw := s.H * s.W
+	chw, cout := s.C*hw, s.C*oh*ow
+	fast := !generic && s.KH == 2 && s.KW == 2 && sh == 2 && sw == 2
 	for n := 0; n < x.Rows; n++ {
 		xs := x.Data[n*x.Stride : n*x.Stride+chw]
 		ds := dst.Data[n*dst.Stride : n*dst.Stride+cout]
 		is := idx[n*cout : (n+1)*cout]
 		for c := 0; c < s.C; c++ {
-			plane := xs[c*s.H*s.W : (c+1)*s.H*s.W]
+			plane := xs[c*hw : (c+1)*hw]
+			dp, ip := ds[c*oh*ow:(c+1)*oh*ow], is[c*oh*ow:(c+1)*oh*ow]
+			if fast {
+				maxPool2x2(dp, ip, plane, s.W, oh, ow)
+				continue
+			}
 			for i := 0; i < oh; i++ {
 				for j := 0; j < ow; j++ {
 					h0, v0 := i*sh, j*sw
@@ -85,10 +100,46 @@ func MaxPool2D[T vec.Float](dst *Dense[T], idx []int32, x *Dense[T], s PoolShape
 							}
 						}
 					}
-					o := (c*oh+i)*ow + j
-					ds[o], is[o] = best, int32(at)
+					dp[i*ow+j], ip[i*ow+j] = best, int32(at)
 				}
 			}
+		}
+	}
+}
+
+// b2i is 1 for true, 0 for false (compiled to a flag move, not a branch).
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// maxPool2x2 is the generic loop for 2×2 windows with stride 2 on one
+// W-wide plane, without data-dependent branches. The scan rule (an element
+// replaces the best so far if it is greater or NaN) is associative, so each
+// window is reduced as a tournament: the pair a b of its top row, the pair
+// c d of its bottom row, then the two winners, the later one winning ties
+// only if NaN. The winner's position selects the value, so dst gets the
+// exact bits the generic loop would (−0 vs +0, NaN payloads).
+func maxPool2x2[T vec.Float](dst []T, idx []int32, plane []T, w, oh, ow int) {
+	for i := 0; i < oh; i++ {
+		top := 2 * i * w
+		r0 := plane[top : top+2*ow]
+		r1 := plane[top+w : top+w+2*ow]
+		d := dst[i*ow : i*ow+ow]
+		ix := idx[i*ow : i*ow+ow]
+		for j := range d {
+			p0 := r0[2*j : 2*j+2 : 2*j+2]
+			p1 := r1[2*j : 2*j+2 : 2*j+2]
+			a, b, c, e := p0[0], p0[1], p1[0], p1[1]
+			t0 := (b2i(b > a) | b2i(b != b)) & 1
+			t1 := (b2i(e > c) | b2i(e != e)) & 1
+			v0, v1 := p0[t0], p1[t1]
+			t := (b2i(v1 > v0) | b2i(v1 != v1)) & 1
+			at := top + t*w + 2*j + t0 + (t1-t0)&-t
+			ix[j] = int32(at)
+			d[j] = plane[at]
 		}
 	}
 }

@@ -128,3 +128,100 @@ func TestMaxPool2DNaN(t *testing.T) {
 		t.Fatalf("MaxPool2DGrad = %v", dx.Data)
 	}
 }
+
+// TestMaxPool2DFast checks that the 2×2, stride 2 fast path and the generic
+// loop agree bit for bit, indices included, on data full of ties (few
+// distinct values), NaNs (with payloads), ±Inf and −0/+0.
+func TestMaxPool2DFast(t *testing.T) {
+	testMaxPoolFast[float32](t)
+	testMaxPoolFast[float64](t)
+}
+
+func testMaxPoolFast[T vec.Float](t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	nan := math.NaN()
+	var pool []T
+	for _, v := range []float64{0, math.Copysign(0, -1), 1, -1, 0.5, math.Inf(1), math.Inf(-1), nan, -nan} {
+		pool = append(pool, T(v))
+	}
+	switch p := any(&pool).(type) { // NaNs with distinct payloads
+	case *[]float32:
+		*p = append(*p, math.Float32frombits(0x7fc00123), math.Float32frombits(0xffc00456))
+	case *[]float64:
+		*p = append(*p, math.Float64frombits(0x7ff8000000000123), math.Float64frombits(0xfff8000000000456))
+	}
+	for _, s := range []PoolShape{
+		{C: 3, H: 24, W: 24, KH: 2, KW: 2},
+		{C: 2, H: 8, W: 8, KH: 2, KW: 2, Stride: 2},
+		{C: 2, H: 7, W: 9, KH: 2, KW: 2}, // odd sizes: last row and column dropped
+		{C: 1, H: 2, W: 2, KH: 2, KW: 2},
+	} {
+		oh, ow := s.Out()
+		cout, chw := s.C*oh*ow, s.C*s.H*s.W
+		const n = 5
+		for trial := 0; trial < 200; trial++ {
+			x := New[T](n, chw)
+			for i := range x.Data {
+				switch k := r.IntN(4); {
+				case k == 0 && trial%4 != 0: // trial%4 == 0: numbers only, no specials
+					x.Data[i] = pool[r.IntN(len(pool))]
+				case k == 1:
+					x.Data[i] = T(r.IntN(3) - 1) // ties
+				default:
+					x.Data[i] = T(r.NormFloat64())
+				}
+			}
+			y1, y2 := New[T](n, cout), New[T](n, cout)
+			i1, i2 := make([]int32, n*cout), make([]int32, n*cout)
+			MaxPool2D(y1, i1, x, s)
+			maxPool2D(y2, i2, x, s, true)
+			for o := range i1 {
+				if !sameBits(y1.Data[o], y2.Data[o]) || i1[o] != i2[o] {
+					t.Fatalf("%T %+v: out %d: fast %v at %d, generic %v at %d", T(0), s, o, y1.Data[o], i1[o], y2.Data[o], i2[o])
+				}
+			}
+		}
+	}
+}
+
+func sameBits[T vec.Float](a, b T) bool {
+	switch a := any(a).(type) {
+	case float32:
+		return math.Float32bits(a) == math.Float32bits(any(b).(float32))
+	case float64:
+		return math.Float64bits(a) == math.Float64bits(any(b).(float64))
+	}
+	panic("unreachable")
+}
+
+func BenchmarkMaxPool2D(b *testing.B) {
+	r := rand.New(rand.NewPCG(1, 2))
+	for _, s := range []PoolShape{
+		{C: 16, H: 24, W: 24, KH: 2, KW: 2},
+		{C: 32, H: 8, W: 8, KH: 2, KW: 2},
+	} {
+		const n = 64
+		oh, ow := s.Out()
+		cout, chw := s.C*oh*ow, s.C*s.H*s.W
+		x, y, dx, dy := New[float32](n, chw), New[float32](n, cout), New[float32](n, chw), New[float32](n, cout)
+		tu.Fill(r, x.Data, tu.Normal)
+		tu.Fill(r, dy.Data, tu.Normal)
+		idx := make([]int32, n*cout)
+		name := fmt.Sprintf("%dx%dx%d", s.C, s.H, s.W)
+		b.Run(name+"/generic", func(b *testing.B) {
+			for b.Loop() {
+				maxPool2D(y, idx, x, s, true)
+			}
+		})
+		b.Run(name+"/fast", func(b *testing.B) {
+			for b.Loop() {
+				MaxPool2D(y, idx, x, s)
+			}
+		})
+		b.Run(name+"/grad", func(b *testing.B) {
+			for b.Loop() {
+				MaxPool2DGrad(dx, dy, idx, s)
+			}
+		})
+	}
+}
