@@ -101,15 +101,7 @@ func init() {
 
 // zigFast is the fast path of one word: the signed standard normal and
 // true, or false when the word needs the slow path (zigSlow).
-func zigFast(w uint32) (float32, bool) {
-	i := w & (zigLayers - 1)
-	u := w >> 8
-	if u >= zigTable[zigLayers+i] {
-		return 0, false
-	}
-	z := float32(u) * math.Float32frombits(zigTable[i])
-	return math.Float32frombits(math.Float32bits(z) ^ (w&0x80)<<24), true
-}
+func zigFast(w uint32) (float32, bool) { return asm.ZigFast(w, zigTable[:]) }
 
 // zigMix is SplitMix64's finaliser, the same function as the kernels'.
 func zigMix(z uint64) uint64 { return asm.Mix64(z) }

@@ -30,9 +30,11 @@ func Mix64(z uint64) uint64 {
 	return z ^ z>>31
 }
 
-// zigFast is the fast path of one word: the signed standard normal and
-// true, or false when the word needs the slow path.
-func zigFast(w uint32, tab []uint32) (float32, bool) {
+// ZigFast is the fast path of one word with the table tab (W then K): the
+// signed standard normal and true, or false when the word needs the slow
+// path. The generic kernel and package prob's single draws and slow path
+// share it.
+func ZigFast(w uint32, tab []uint32) (float32, bool) {
 	i := w & (zigLayers - 1)
 	u := w >> 8
 	if u >= tab[zigLayers+i] {
@@ -60,7 +62,7 @@ func normalZigGeneric[T Float](dst []T, w []uint32, rej []uint16, tab []uint32, 
 		hi := min(lo+16, len(d))
 		for i := lo; i < hi; i++ {
 			v := w[i]
-			z, ok := zigFast(v, tab)
+			z, ok := ZigFast(v, tab)
 			if !ok {
 				out[i] = v
 				bits |= 1 << (i - lo)
