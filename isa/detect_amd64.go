@@ -21,3 +21,24 @@ func detect() []ISA {
 	}
 	return out
 }
+
+func detectFeatures() map[ISA][]Feature {
+	m := map[ISA][]Feature{}
+	c := &cpuid.CPU
+	for _, i := range available {
+		switch i {
+		case AVX512:
+			if c.Supports(cpuid.AVX512BF16) {
+				m[i] = append(m[i], BF16)
+			}
+			if c.Supports(cpuid.AVX512VNNI) {
+				m[i] = append(m[i], Int8)
+			}
+		case AVX2:
+			if c.Supports(cpuid.AVXVNNI) {
+				m[i] = append(m[i], Int8)
+			}
+		}
+	}
+	return m
+}

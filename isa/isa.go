@@ -29,6 +29,17 @@
 // A build with the tag purego has no assembly: Available is [generic], and
 // Reason says so.
 //
+// # Features
+//
+// Some kernels need an extension beyond their ISA's baseline: the bfloat16
+// and int8 matrix products. Features(i) lists what the CPU offers with ISA
+// i, and Has(f) asks it of the active ISA; without a feature those kernels
+// run a pure-Go version with the same results:
+//
+//	bf16  avx512: AVX512_BF16 (VDPBF16PS)   neon: FEAT_BF16 (BFDOT, BFMMLA)
+//	int8  avx512: AVX512_VNNI (VPDPBUSD)    avx2: AVX-VNNI (VPDPBUSD, VEX)
+//	      neon: FEAT_DotProd (SDOT, UDOT)
+//
 // Results: the element-wise kernels (activations, samplers, vector
 // arithmetic) return the same bits on every ISA; reductions (Dot, Sum, the
 // matrix product) may differ in the last bits between ISAs, within the
@@ -53,14 +64,25 @@ const (
 	NEON    ISA = "neon"    // arm64: Advanced SIMD
 )
 
+// Feature names an instruction-set extension that some kernels use on top
+// of an ISA's baseline.
+type Feature string
+
+const (
+	BF16 Feature = "bf16" // bfloat16 pair dot products into float32
+	Int8 Feature = "int8" // 8-bit integer quad dot products into int32
+)
+
 var (
 	available []ISA // best first; the last is Generic
+	features  map[ISA][]Feature
 	active    ISA
 	reason    string
 )
 
 func init() {
 	available = append(detect(), Generic)
+	features = detectFeatures()
 	choose(os.Getenv("LANES_ISA"), os.Stderr)
 }
 
@@ -114,3 +136,21 @@ func Reason() string { return reason }
 
 // Supported reports whether i is Available.
 func Supported(i ISA) bool { return supported(i) }
+
+// Features lists the extensions this CPU offers together with ISA i, in the
+// order of the constants (none for Generic, or for an ISA not Available).
+func Features(i ISA) []Feature { return append([]Feature(nil), features[i]...) }
+
+// Has reports whether the active ISA has feature f: whether the kernels
+// that need f run their assembly.
+func Has(f Feature) bool { return HasFeature(active, f) }
+
+// HasFeature reports whether f is among Features(i).
+func HasFeature(i ISA, f Feature) bool {
+	for _, g := range features[i] {
+		if g == f {
+			return true
+		}
+	}
+	return false
+}

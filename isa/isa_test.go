@@ -55,3 +55,34 @@ func TestChoose(t *testing.T) {
 		}
 	}
 }
+
+// TestFeatures: features belong to available assembly ISAs only, and Has
+// follows the active ISA.
+func TestFeatures(t *testing.T) {
+	if f := Features(Generic); len(f) != 0 {
+		t.Fatalf("Features(generic) = %v, want none", f)
+	}
+	for _, i := range []ISA{AVX2, AVX512, NEON} {
+		fs := Features(i)
+		if len(fs) != 0 && !Supported(i) {
+			t.Errorf("Features(%s) = %v for an ISA that is not available", i, fs)
+		}
+		for _, f := range fs {
+			if f != BF16 && f != Int8 {
+				t.Errorf("Features(%s) has unknown %q", i, f)
+			}
+			if !HasFeature(i, f) {
+				t.Errorf("HasFeature(%s, %s) = false, but Features lists it", i, f)
+			}
+		}
+		if i == AVX2 && HasFeature(i, BF16) {
+			t.Errorf("avx2 has no bf16 dot product, Features(avx2) = %v", fs)
+		}
+	}
+	for _, f := range []Feature{BF16, Int8} {
+		if Has(f) != HasFeature(Active(), f) {
+			t.Errorf("Has(%s) = %v disagrees with HasFeature(%s)", f, Has(f), Active())
+		}
+	}
+	t.Logf("features: avx512 %v, avx2 %v, neon %v", Features(AVX512), Features(AVX2), Features(NEON))
+}
