@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/lanes-go/lanes/internal/asm"
+	"github.com/lanes-go/lanes/internal/cast"
 	"github.com/lanes-go/lanes/vec"
 )
 
@@ -66,12 +68,13 @@ func MaxPool2D[T vec.Float](dst *Dense[T], idx []int32, x *Dense[T], s PoolShape
 		panic(fmt.Sprintf("mat.%s: len(idx)=%d, want N·C·OH·OW = %d", fn, len(idx), x.Rows*cout))
 	}
 	noShare(fn, "dst", dst, "x", x)
-	maxPool2D(dst, idx, x, s, false)
+	maxPool2D(asm.Current(), dst, idx, x, s, false)
 }
 
-// maxPool2D is MaxPool2D after the checks; generic forces the generic loop
-// (for tests and benchmarks of the 2×2, stride 2 fast path).
-func maxPool2D[T vec.Float](dst *Dense[T], idx []int32, x *Dense[T], s PoolShape, generic bool) {
+// maxPool2D is MaxPool2D after the checks, with the kernels of k; generic
+// forces the generic loop (for tests and benchmarks of the 2×2, stride 2
+// fast path).
+func maxPool2D[T vec.Float](k *asm.Table, dst *Dense[T], idx []int32, x *Dense[T], s PoolShape, generic bool) {
 	oh, ow := s.Out()
 	sh, sw := s.strides()
 	hw := s.H * s.W
@@ -85,7 +88,7 @@ func maxPool2D[T vec.Float](dst *Dense[T], idx []int32, x *Dense[T], s PoolShape
 			plane := xs[c*hw : (c+1)*hw]
 			dp, ip := ds[c*oh*ow:(c+1)*oh*ow], is[c*oh*ow:(c+1)*oh*ow]
 			if fast {
-				maxPool2x2(dp, ip, plane, s.W, oh, ow)
+				maxPool2x2(k, dp, ip, plane, s.W, ow)
 				continue
 			}
 			for i := 0; i < oh; i++ {
@@ -107,41 +110,15 @@ func maxPool2D[T vec.Float](dst *Dense[T], idx []int32, x *Dense[T], s PoolShape
 	}
 }
 
-// b2i is 1 for true, 0 for false (compiled to a flag move, not a branch).
-func b2i(b bool) int {
-	if b {
-		return 1
+// maxPool2x2 pools one plane, 2×2 windows with stride 2: the assembly
+// kernel of the ISA for float32 (AVX-512), else the Go kernel, a tournament
+// with the exact bits of the generic loop (see the tests).
+func maxPool2x2[T vec.Float](k *asm.Table, dst []T, idx []int32, plane []T, w, ow int) {
+	if cast.Is32[T]() {
+		k.MaxPool2x2F32(cast.F32(dst), idx, cast.F32(plane), w, ow)
+		return
 	}
-	return 0
-}
-
-// maxPool2x2 is the generic loop for 2×2 windows with stride 2 on one
-// W-wide plane, without data-dependent branches. The scan rule (an element
-// replaces the best so far if it is greater or NaN) is associative, so each
-// window is reduced as a tournament: the pair a b of its top row, the pair
-// c d of its bottom row, then the two winners, the later one winning ties
-// only if NaN. The winner's position selects the value, so dst gets the
-// exact bits the generic loop would (−0 vs +0, NaN payloads).
-func maxPool2x2[T vec.Float](dst []T, idx []int32, plane []T, w, oh, ow int) {
-	for i := 0; i < oh; i++ {
-		top := 2 * i * w
-		r0 := plane[top : top+2*ow]
-		r1 := plane[top+w : top+w+2*ow]
-		d := dst[i*ow : i*ow+ow]
-		ix := idx[i*ow : i*ow+ow]
-		for j := range d {
-			p0 := r0[2*j : 2*j+2 : 2*j+2]
-			p1 := r1[2*j : 2*j+2 : 2*j+2]
-			a, b, c, e := p0[0], p0[1], p1[0], p1[1]
-			t0 := (b2i(b > a) | b2i(b != b)) & 1
-			t1 := (b2i(e > c) | b2i(e != e)) & 1
-			v0, v1 := p0[t0], p1[t1]
-			t := (b2i(v1 > v0) | b2i(v1 != v1)) & 1
-			at := top + t*w + 2*j + t0 + (t1-t0)&-t
-			ix[j] = int32(at)
-			d[j] = plane[at]
-		}
-	}
+	asm.MaxPool2x2(dst, idx, plane, w, ow)
 }
 
 // MaxPool2DGrad sets dx to the gradient of MaxPool2D with respect to its

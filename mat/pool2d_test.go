@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/lanes-go/lanes/internal/asm"
 	tu "github.com/lanes-go/lanes/internal/testutil"
 	"github.com/lanes-go/lanes/vec"
 )
@@ -138,6 +139,10 @@ func TestMaxPool2DFast(t *testing.T) {
 }
 
 func testMaxPoolFast[T vec.Float](t *testing.T) {
+	tu.ForISA(t, func(t *testing.T, k *asm.Table) { testMaxPoolFastISA[T](t, k) })
+}
+
+func testMaxPoolFastISA[T vec.Float](t *testing.T, k *asm.Table) {
 	r := rand.New(rand.NewPCG(7, 8))
 	nan := math.NaN()
 	var pool []T
@@ -155,6 +160,10 @@ func testMaxPoolFast[T vec.Float](t *testing.T) {
 		{C: 2, H: 8, W: 8, KH: 2, KW: 2, Stride: 2},
 		{C: 2, H: 7, W: 9, KH: 2, KW: 2}, // odd sizes: last row and column dropped
 		{C: 1, H: 2, W: 2, KH: 2, KW: 2},
+		{C: 2, H: 5, W: 40, KH: 2, KW: 2}, // 20 outputs a row: one vector and a tail
+		{C: 1, H: 4, W: 71, KH: 2, KW: 2}, // 35: two vectors and a tail, a column dropped
+		{C: 1, H: 3, W: 32, KH: 2, KW: 2}, // 16: exactly one vector
+		{C: 2, H: 6, W: 66, KH: 2, KW: 2}, // 33
 	} {
 		oh, ow := s.Out()
 		cout, chw := s.C*oh*ow, s.C*s.H*s.W
@@ -173,8 +182,8 @@ func testMaxPoolFast[T vec.Float](t *testing.T) {
 			}
 			y1, y2 := New[T](n, cout), New[T](n, cout)
 			i1, i2 := make([]int32, n*cout), make([]int32, n*cout)
-			MaxPool2D(y1, i1, x, s)
-			maxPool2D(y2, i2, x, s, true)
+			maxPool2D(k, y1, i1, x, s, false)
+			maxPool2D(k, y2, i2, x, s, true)
 			for o := range i1 {
 				if !sameBits(y1.Data[o], y2.Data[o]) || i1[o] != i2[o] {
 					t.Fatalf("%T %+v: out %d: fast %v at %d, generic %v at %d", T(0), s, o, y1.Data[o], i1[o], y2.Data[o], i2[o])
@@ -182,6 +191,37 @@ func testMaxPoolFast[T vec.Float](t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestMaxPool2DFastGuard runs the 2×2, stride 2 path of every ISA on
+// inputs and outputs placed against guard pages: no access past a row's
+// inputs or the outputs, at either end.
+func TestMaxPool2DFastGuard(t *testing.T) {
+	tu.ForISA(t, func(t *testing.T, k *asm.Table) {
+		r := rand.New(rand.NewPCG(9, 10))
+		for _, s := range []PoolShape{
+			{C: 3, H: 24, W: 24, KH: 2, KW: 2}, {C: 2, H: 8, W: 8, KH: 2, KW: 2},
+			{C: 1, H: 4, W: 70, KH: 2, KW: 2}, {C: 1, H: 3, W: 33, KH: 2, KW: 2},
+		} {
+			oh, ow := s.Out()
+			cout, chw := s.C*oh*ow, s.C*s.H*s.W
+			const n = 3
+			for _, atEnd := range []bool{false, true} {
+				x := NewFrom(n, chw, tu.Guarded[float32](t, n*chw, atEnd))
+				tu.Fill(r, x.Data, tu.Normal)
+				y := NewFrom(n, cout, tu.Guarded[float32](t, n*cout, atEnd))
+				idx := tu.Guarded[int32](t, n*cout, atEnd)
+				y2, i2 := New[float32](n, cout), make([]int32, n*cout)
+				maxPool2D(k, y, idx, x, s, false)
+				maxPool2D(k, y2, i2, x, s, true)
+				for o := range i2 {
+					if !sameBits(y.Data[o], y2.Data[o]) || idx[o] != i2[o] {
+						t.Fatalf("%+v atEnd=%v: out %d: fast %v at %d, generic %v at %d", s, atEnd, o, y.Data[o], idx[o], y2.Data[o], i2[o])
+					}
+				}
+			}
+		}
+	})
 }
 
 func sameBits[T vec.Float](a, b T) bool {
@@ -210,7 +250,7 @@ func BenchmarkMaxPool2D(b *testing.B) {
 		name := fmt.Sprintf("%dx%dx%d", s.C, s.H, s.W)
 		b.Run(name+"/generic", func(b *testing.B) {
 			for b.Loop() {
-				maxPool2D(y, idx, x, s, true)
+				maxPool2D(asm.Current(), y, idx, x, s, true)
 			}
 		})
 		b.Run(name+"/fast", func(b *testing.B) {

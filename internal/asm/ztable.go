@@ -101,6 +101,11 @@ type Table struct {
 	// PeakFMAF64: n iterations of independent fused multiply-adds; returns the floating-point operations done.
 	PeakFMAF64 func(n int) int
 
+	// pool
+
+	// MaxPool2x2F32: 2×2, stride 2 max pooling of one plane with the winners' indices (see gen/spec/pool.go).
+	MaxPool2x2F32 func(dst []float32, idx []int32, x []float32, w int, ow int)
+
 	// prob
 
 	// Philox: Philox4x32-10 blocks block, block+1, ... into dst (len(dst)/4 blocks, 4 words each); block i has counter (lo32(block+i), hi32(block+i), lo32(stream), hi32(stream)) and key (lo32(key), hi32(key)).
@@ -217,6 +222,7 @@ var genericTable = Table{
 	GemmTileF64:      gemmTileGeneric[float64],
 	PeakFMAF32:       peakFMAGeneric[float32],
 	PeakFMAF64:       peakFMAGeneric[float64],
+	MaxPool2x2F32:    maxPool2x2Generic[float32],
 	Philox:           philoxGeneric,
 	NormalF64:        normalGeneric[float64],
 	NormalZigF32:     normalZigGeneric[float32],

@@ -49,6 +49,7 @@ var neonTable = Table{
 	GemmTileF64:      gemmTileF64NEON,
 	PeakFMAF32:       peakFMAF32NEON,
 	PeakFMAF64:       peakFMAF64NEON,
+	MaxPool2x2F32:    maxPool2x2Generic[float32],
 	Philox:           philoxNEON,
 	NormalF64:        normalF64NEON,
 	NormalZigF32:     normalZigF32NEON,
