@@ -247,6 +247,7 @@ func BenchmarkMaxPool2D(b *testing.B) {
 		tu.Fill(r, x.Data, tu.Normal)
 		tu.Fill(r, dy.Data, tu.Normal)
 		idx := make([]int32, n*cout)
+		MaxPool2D(y, idx, x, s) // the indices the gradient benchmark uses
 		name := fmt.Sprintf("%dx%dx%d", s.C, s.H, s.W)
 		b.Run(name+"/generic", func(b *testing.B) {
 			for b.Loop() {
