@@ -13,8 +13,12 @@ Flags as lanes train: -model mlp|cnn, -opt sgd|adam, -epochs, -batch (64),
 module cache, found with `go env GOMODCACHE`, which cmd/lanes downloads
 when it is built). -save FILE writes the state_dict with
 safetensors.torch.save_file; -load FILE loads one (a file of
-`lanes train -save`) with load_state_dict and prints its test accuracy, as
-`lanes eval` does (both need the safetensors package).
+`lanes train -save`) with load_state_dict(strict=True) and prints its test
+accuracy, as `lanes eval` does. Without the safetensors package (Debian 12
+has none) both use the small reader and writer below, written from the
+format's specification (8-byte little-endian header length, JSON header of
+dtype/shape/data_offsets, then the little-endian data), independent of
+lanes' Go code.
 
 The networks are the nn.Sequential whose state_dict names lanes' -save
 writes (0.weight, ... 9.bias). Pixels are x/255 (ToTensor), the loss
@@ -28,6 +32,7 @@ Needs python3-torch (Debian) or pip's torch; NumPy is not used.
 """
 
 import gzip
+import json
 import os
 import struct
 import subprocess
@@ -85,6 +90,67 @@ def load(directory, which):
     return x, y
 
 
+DTYPES = {"F32": (torch.float32, 4), "F64": (torch.float64, 8)}
+
+
+def read_safetensors(path):
+    """The tensors of a safetensors file, by name (F32 and F64 only)."""
+    with open(path, "rb") as f:
+        blob = f.read()
+    (hlen,) = struct.unpack("<Q", blob[:8])
+    header = json.loads(blob[8:8 + hlen])
+    data = memoryview(blob)[8 + hlen:]
+    out = {}
+    for name, info in header.items():
+        if name == "__metadata__":
+            continue
+        dtype, size = DTYPES[info["dtype"]]
+        begin, end = info["data_offsets"]
+        shape = info["shape"]
+        count = 1
+        for d in shape:
+            count *= d
+        if end - begin != count * size or end > len(data):
+            raise ValueError(f"{path}: {name}: data_offsets {begin}..{end} do not hold {shape} {info['dtype']}")
+        out[name] = torch.frombuffer(bytearray(data[begin:end]), dtype=dtype).reshape(shape)
+    return out
+
+
+def write_safetensors(path, tensors):
+    """Writes tensors (by name) as safetensors: names sorted, data packed in that order."""
+    names = sorted(tensors)
+    header, offset = {}, 0
+    for k in names:
+        t = tensors[k]
+        code = {v[0]: c for c, v in DTYPES.items()}[t.dtype]
+        n = t.numel() * t.element_size()
+        header[k] = {"dtype": code, "shape": list(t.shape), "data_offsets": [offset, offset + n]}
+        offset += n
+    h = json.dumps(header, separators=(",", ":")).encode()
+    h += b" " * (-len(h) % 8)
+    with open(path, "wb") as f:
+        f.write(struct.pack("<Q", len(h)) + h)
+        for k in names:
+            t = tensors[k].detach().reshape(-1)
+            f.write(struct.pack(f"<{t.numel()}{'f' if t.dtype == torch.float32 else 'd'}", *t.tolist()))
+
+
+def load_file(path):
+    try:
+        from safetensors.torch import load_file as lf
+    except ImportError:
+        return read_safetensors(path)
+    return lf(path)
+
+
+def save_file(tensors, path):
+    try:
+        from safetensors.torch import save_file as sf
+    except ImportError:
+        return write_safetensors(path, tensors)
+    return sf(tensors, path)
+
+
 def cnn():
     return nn.Sequential(
         nn.Conv2d(1, 16, 5), nn.ReLU(), nn.MaxPool2d(2),    # 0 1 2
@@ -137,8 +203,7 @@ def main():
     xte, yte = load(directory, "test")
     net = build(name)
     if args["-load"]:
-        from safetensors.torch import load_file
-        net.load_state_dict(load_file(args["-load"]))
+        net.load_state_dict(load_file(args["-load"]), strict=True)
         print(f"{args['-load']}: model {name}, test accuracy {100 * accuracy(net, xte, yte):.2f}% "
               f"({len(yte)} images)")
         return
@@ -171,7 +236,6 @@ def main():
         print(f"epoch {epoch}/{epochs}  loss {total / n:.4f}  {elapsed:.2f} s ({n / elapsed:.0f} images/s)  "
               f"test accuracy {100 * acc:.2f}% ({time.perf_counter() - t0:.2f} s)", flush=True)
     if args["-save"]:
-        from safetensors.torch import save_file
         save_file({k: v.contiguous() for k, v in net.state_dict().items()}, args["-save"])
         print(f"saved the weights to {args['-save']}")
 

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/lanes-go/lanes/internal/asm"
+	"github.com/lanes-go/lanes/internal/cast"
 	"github.com/lanes-go/lanes/mat"
 	"github.com/lanes-go/lanes/vec"
 )
@@ -107,10 +109,12 @@ func (o *SGD[T]) ZeroGrad() { ZeroGrad(o.params) }
 //	v ← Beta2·v + (1−Beta2)·g²
 //	p ← p − (LR/(1−Beta1ᵗ))·m / (√v/√(1−Beta2ᵗ) + Eps)
 //
-// The whole update is one pass over each parameter, a bounds-check-free
-// Go loop in T (there is no square-root kernel), with LR/(1−Beta1ᵗ) and
-// 1/√(1−Beta2ᵗ) computed in float64 and rounded to T once per Step. The
-// gradients themselves are not changed.
+// The whole update is one pass over each parameter, a SIMD kernel on every
+// ISA (the same bits on each): the multiply-adds are fused, each operation
+// rounded once in T, m/(…) divided before the step size multiplies it (as
+// PyTorch's addcdiv), and LR/(1−Beta1ᵗ) and 1/√(1−Beta2ᵗ) are computed in
+// float64 and rounded to T once per Step. The gradients themselves are not
+// changed.
 type Adam[T vec.Float] struct {
 	LR, Beta1, Beta2, Eps, WeightDecay T
 	Decoupled                          bool
@@ -118,6 +122,7 @@ type Adam[T vec.Float] struct {
 	t      int
 	params []*Param[T]
 	m, v   [][]T
+	coef   [8]T
 }
 
 // NewAdam returns Adam with learning rate lr and PyTorch's defaults
@@ -151,50 +156,48 @@ func (o *Adam[T]) Step() {
 	o.t++
 	bc1 := 1 - math.Pow(float64(o.Beta1), float64(o.t))
 	bc2 := 1 - math.Pow(float64(o.Beta2), float64(o.t))
-	st, isb, eps := T(float64(o.LR)/bc1), T(1/math.Sqrt(bc2)), o.Eps
-	b1, b2 := o.Beta1, o.Beta2
-	c1, c2 := 1-b1, 1-b2
-	for k, p := range o.params {
-		m := o.m[k]
+	// The coefficients live in o: a pointer to a local array would escape
+	// (the kernel is called through a function value) and allocate.
+	o.coef = [8]T{o.Beta1, 1 - o.Beta1, o.Beta2, 1 - o.Beta2, -T(float64(o.LR) / bc1), T(1 / math.Sqrt(bc2)), o.Eps, o.WeightDecay}
+	k := asm.Current()
+	for i, p := range o.params {
+		m := o.m[i]
 		w, g := p.Value.Data[:len(m)], p.Grad.Data[:len(m)]
 		switch {
 		case o.WeightDecay == 0:
-			adamStep(w, g, m, o.v[k], b1, c1, b2, c2, st, isb, eps)
+			adamStep(k, false, w, g, m, o.v[i], &o.coef)
 		case o.Decoupled:
 			vec.Scale(1-o.LR*o.WeightDecay, w)
-			adamStep(w, g, m, o.v[k], b1, c1, b2, c2, st, isb, eps)
+			adamStep(k, false, w, g, m, o.v[i], &o.coef)
 		default:
-			adamStepL2(w, g, m, o.v[k], o.WeightDecay, b1, c1, b2, c2, st, isb, eps)
+			adamStep(k, true, w, g, m, o.v[i], &o.coef)
 		}
 	}
 }
 
-// adamStep is Adam's update of w from gradient g and moments m, v (all of
-// len(w)) in one pass: m ← b1·m + c1·g, v ← b2·v + c2·g²,
-// w ← w − st·m/(√v·isb + eps).
-func adamStep[T vec.Float](w, g, m, v []T, b1, c1, b2, c2, st, isb, eps T) {
-	n := len(w)
-	g, m, v = g[:n], m[:n], v[:n]
-	for j := range w {
-		gj := g[j]
-		mj := b1*m[j] + c1*gj
-		vj := b2*v[j] + c2*gj*gj
-		m[j], v[j] = mj, vj
-		w[j] -= st * mj / (T(math.Sqrt(float64(vj)))*isb + eps)
+// adamStep runs Adam's update kernel on one parameter (w, g, m, v of the
+// same length): with coef = [b1, c1, b2, c2, −st, isb, eps, wd],
+//
+//	g ← fma(wd, w, g)                    if l2 (not stored)
+//	m ← fma(b1, m, c1·g)
+//	v ← fma(b2, v, (c2·g)·g)
+//	w ← fma(−st, m/fma(√v, isb, eps), w)
+//
+// each operation rounded once in T, the same bits on every ISA.
+func adamStep[T vec.Float](k *asm.Table, l2 bool, w, g, m, v []T, coef *[8]T) {
+	if cast.Is32[T]() {
+		f := k.AdamF32
+		if l2 {
+			f = k.AdamL2F32
+		}
+		f(cast.F32(w), cast.F32(g), cast.F32(m), cast.F32(v), (*[8]float32)(cast.F32(coef[:])))
+		return
 	}
-}
-
-// adamStepL2 is adamStep with the gradient g + wd·w (Adam's L2 penalty).
-func adamStepL2[T vec.Float](w, g, m, v []T, wd, b1, c1, b2, c2, st, isb, eps T) {
-	n := len(w)
-	g, m, v = g[:n], m[:n], v[:n]
-	for j := range w {
-		gj := g[j] + wd*w[j]
-		mj := b1*m[j] + c1*gj
-		vj := b2*v[j] + c2*gj*gj
-		m[j], v[j] = mj, vj
-		w[j] -= st * mj / (T(math.Sqrt(float64(vj)))*isb + eps)
+	f := k.AdamF64
+	if l2 {
+		f = k.AdamL2F64
 	}
+	f(cast.F64(w), cast.F64(g), cast.F64(m), cast.F64(v), (*[8]float64)(cast.F64(coef[:])))
 }
 
 // ZeroGrad zeroes the gradients of the optimizer's parameters.

@@ -59,6 +59,9 @@ func (v vk) XOR(ops ...Op)    { v.pick(VXORPS, VXORPD)(ops...) }
 func (v vk) OR(ops ...Op)     { v.pick(VORPS, VORPD)(ops...) }
 func (v vk) CMP(ops ...Op)    { v.pick(VCMPPS, VCMPPD)(ops...) }
 func (v vk) BCAST(ops ...Op)  { v.pick(VBROADCASTSS, VBROADCASTSD)(ops...) }
+func (v vk) DIV(ops ...Op)    { v.pick(VDIVPS, VDIVPD)(ops...) }
+func (v vk) SQRT(ops ...Op)   { v.pick(VSQRTPS, VSQRTPD)(ops...) }
+func (v vk) FMA213(ops ...Op) { v.pick(VFMADD213PS, VFMADD213PD)(ops...) }
 func (v vk) MOVUZ(m Mem, k, dst Op) {
 	if v.f32() {
 		VMOVUPS_Z(m, k, dst)
@@ -75,6 +78,9 @@ func (v vk) MULS(ops ...Op)    { v.pick(VMULSS, VMULSD)(ops...) }
 func (v vk) MAXS(ops ...Op)    { v.pick(VMAXSS, VMAXSD)(ops...) }
 func (v vk) FMA231S(ops ...Op) { v.pick(VFMADD231SS, VFMADD231SD)(ops...) }
 func (v vk) CMPS(ops ...Op)    { v.pick(VCMPSS, VCMPSD)(ops...) }
+func (v vk) DIVS(ops ...Op)    { v.pick(VDIVSS, VDIVSD)(ops...) }
+func (v vk) SQRTS(ops ...Op)   { v.pick(VSQRTSS, VSQRTSD)(ops...) }
+func (v vk) FMA213S(ops ...Op) { v.pick(VFMADD213SS, VFMADD213SD)(ops...) }
 
 // KMOV moves a lane mask from a general register into an opmask register.
 func (v vk) KMOV(src, k Op) {

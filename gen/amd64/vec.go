@@ -82,6 +82,10 @@ func init() {
 			binary(v, v.SUB, v.SUBS)
 		case "mul":
 			binary(v, v.MUL, v.MULS)
+		case "adam":
+			adam(v, false)
+		case "adamL2":
+			adam(v, true)
 		default:
 			panic("gen/amd64: no vec body for " + in.Name)
 		}
@@ -395,6 +399,74 @@ func binary(v vk, packed, scalar func(...Op)) {
 }
 
 var _ = fmt.Sprint
+
+// adam emits Adam's update, one element at a time in each lane (same
+// operations and roundings as asm's adamGeneric), from the coefficients
+// coef = [b1, c1, b2, c2, nst, isb, eps, wd]:
+//
+//	g' = fma(wd, w, g)              (l2 only)
+//	m  = fma(b1, m, c1·g')
+//	v  = fma(b2, v, (c2·g')·g')
+//	w  = fma(nst, m/fma(√v, isb, eps), w)
+//
+// Each constant is broadcast once into a register (8 of the 16 on AVX2);
+// the square root and the division bound the speed.
+func adam(v vk, l2 bool) {
+	coef := Load(Param("coef"), GP64())
+	k := make([]VecVirtual, 8)
+	for j := range k {
+		if j == 7 && !l2 {
+			break
+		}
+		k[j] = v.vec()
+		v.BCAST(Mem{Base: coef, Disp: j * v.t.Size}, k[j])
+	}
+	b1, c1, b2, c2, nst, isb, eps, wd := k[0], k[1], k[2], k[3], k[4], k[5], k[6], k[7]
+	bases, n := params("w", "g", "m", "v")
+	wp, gp, mp, vp := bases[0], bases[1], bases[2], bases[3]
+	i := GP64()
+	XORQ(i, i)
+	elementwise(v, i, n, func(i Register, off int, md mode) {
+		op := func(packed, scalar func(...Op), ops ...Op) {
+			if md.scalar {
+				for j, o := range ops {
+					if r, ok := o.(VecVirtual); ok {
+						ops[j] = r.AsX()
+					}
+				}
+				scalar(ops...)
+			} else {
+				packed(ops...)
+			}
+		}
+		w := v.load(v.at(wp, i, off), md)
+		g := v.load(v.at(gp, i, off), md)
+		if l2 {
+			op(v.FMA231, v.FMA231S, wd, w, g)
+		}
+		m := v.load(v.at(mp, i, off), md)
+		t := v.vec()
+		op(v.MUL, v.MULS, c1, g, t)
+		op(v.FMA231, v.FMA231S, b1, m, t)
+		v.store(t, v.at(mp, i, off), md)
+		u := v.vec()
+		op(v.MUL, v.MULS, c2, g, u)
+		op(v.MUL, v.MULS, g, u, u)
+		vv := v.load(v.at(vp, i, off), md)
+		op(v.FMA231, v.FMA231S, b2, vv, u)
+		v.store(u, v.at(vp, i, off), md)
+		sq := v.vec()
+		if md.scalar {
+			v.SQRTS(u.AsX(), u.AsX(), sq.AsX())
+		} else {
+			v.SQRT(u, sq)
+		}
+		op(v.FMA213, v.FMA213S, eps, isb, sq)
+		op(v.DIV, v.DIVS, sq, t, t)
+		op(v.FMA231, v.FMA231S, nst, t, w)
+		v.store(w, v.at(wp, i, off), md)
+	})
+}
 
 // dot3 is three dot products, x·y, x·x and y·y, in one pass over x and y
 // (what Cosine needs): reduceUnroll accumulators per product over full

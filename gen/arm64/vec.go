@@ -54,6 +54,10 @@ func init() {
 			binary(a, fsub, "FSUB")
 		case "mul":
 			binary(a, fmul, "FMUL")
+		case "adam":
+			adam(a, false)
+		case "adamL2":
+			adam(a, true)
 		default:
 			panic("gen/arm64: no vec body for " + in.Name)
 		}
@@ -409,4 +413,85 @@ func sumsq(a *Asm) {
 		a.FLoad(rx, a.T.Size, vt1)
 		a.FMADD(vt1, vres, vt1, vres)
 	})
+}
+
+// adam: Adam's update (see asm's adamGeneric for the operations), one
+// vector per iteration, then one element per iteration. The coefficients
+// b1, c1, b2, c2, nst, isb, eps, wd are broadcast into V16–V23; w, g, m and
+// v are read through R0–R3 and w, m, v written through R4–R6.
+func adam(a *Asm, l2 bool) {
+	const (
+		vb1, vc1, vb2, vc2, vnst, visb, veps, vwd V = 16, 17, 18, 19, 20, 21, 22, 23
+		vw, vg, vm, vt, vu, vv, vs, vd            V = 0, 1, 2, 3, 4, 5, 6, 7
+		rw, rg, rm, rv, rws, rms, rvs, rc, rk     R = 0, 1, 2, 10, 4, 5, 6, 7, 8
+	)
+	a.Load("coef", rc)
+	for j := V(0); j < 8; j++ {
+		if j == 7 && !l2 {
+			break
+		}
+		a.Ins("FMOV"+a.T.Sfx, fmt.Sprintf("%d(%s)", int(j)*a.T.Size, rc), (vb1 + j).F())
+		a.VDUPLane(vb1+j, 0, vb1+j)
+	}
+	for i, s := range []string{"w", "g", "m", "v"} {
+		a.Load(s+"_base", []R{rw, rg, rm, rv}[i])
+	}
+	a.MOVD(rw.String(), rws)
+	a.MOVD(rm.String(), rms)
+	a.MOVD(rv.String(), rvs)
+	a.Load("w_len", rn)
+	a.LSR(log2(a.T.Lanes), rn, rk)
+	a.CBZ(rk, "scalar")
+	arr := a.T.Arr
+	a.Label("loop")
+	a.VLD1P(rw, vw, 1)
+	a.VLD1P(rg, vg, 1)
+	if l2 {
+		a.VFMLA(arr, vwd, vw, vg)
+	}
+	a.VLD1P(rm, vm, 1)
+	a.V3(fmul, arr, vt, vg, vc1)
+	a.VFMLA(arr, vb1, vm, vt)
+	a.VST1P(vt, 1, rms)
+	a.V3(fmul, arr, vu, vg, vc2)
+	a.V3(fmul, arr, vu, vu, vg)
+	a.VLD1P(rv, vv, 1)
+	a.VFMLA(arr, vb2, vv, vu)
+	a.VST1P(vu, 1, rvs)
+	a.V2(fsqrt, arr, vs, vu)
+	a.VMOV(veps, vd)
+	a.VFMLA(arr, visb, vs, vd)
+	a.V3(fdiv, arr, vt, vt, vd)
+	a.VFMLA(arr, vnst, vt, vw)
+	a.VST1P(vw, 1, rws)
+	a.SUBS(1, rk, rk)
+	a.BNE("loop")
+	a.Label("scalar")
+	a.Ins("AND", fmt.Sprintf("$%d", a.T.Lanes-1), rn.String(), rk.String())
+	a.CBZ(rk, "done")
+	a.Label("sloop")
+	sz := a.T.Size
+	a.FLoadP(rw, sz, vw)
+	a.FLoadP(rg, sz, vg)
+	if l2 {
+		a.FMADD(vwd, vg, vw, vg)
+	}
+	a.FLoadP(rm, sz, vm)
+	a.FOP("FMUL", vc1, vg, vt)
+	a.FMADD(vb1, vt, vm, vt)
+	a.FStoreP(vt, sz, rms)
+	a.FOP("FMUL", vc2, vg, vu)
+	a.FOP("FMUL", vg, vu, vu)
+	a.FLoadP(rv, sz, vv)
+	a.FMADD(vb2, vu, vv, vu)
+	a.FStoreP(vu, sz, rvs)
+	a.Ins("FSQRT"+a.T.Sfx, vu.F(), vs.F())
+	a.FMADD(visb, veps, vs, vd)
+	a.FOP("FDIV", vd, vt, vt)
+	a.FMADD(vnst, vw, vt, vw)
+	a.FStoreP(vw, sz, rws)
+	a.SUBS(1, rk, rk)
+	a.BNE("sloop")
+	a.Label("done")
+	a.RET()
 }

@@ -6,6 +6,7 @@ func init() {
 	x, y, dst := Param{"x", "[]T"}, Param{"y", "[]T"}, Param{"dst", "[]T"}
 	alpha := Param{"alpha", "T"}
 	ret := []Param{{"", "T"}}
+	adam := []Param{{"w", "[]T"}, {"g", "[]T"}, {"m", "[]T"}, {"v", "[]T"}, {"coef", "*[8]T"}}
 	register(
 		Kernel{Feature: "vec", Name: "dot", Params: []Param{x, y}, Results: ret, Doc: "Σ x[i]·y[i]"},
 		Kernel{Feature: "vec", Name: "dot3", Params: []Param{x, y}, Results: []Param{{"xy", "T"}, {"xx", "T"}, {"yy", "T"}}, Doc: "Σ x[i]·y[i], Σ x[i]², Σ y[i]² in one pass"},
@@ -17,5 +18,7 @@ func init() {
 		Kernel{Feature: "vec", Name: "add", Params: []Param{dst, x, y}, Doc: "dst[i] = x[i] + y[i]"},
 		Kernel{Feature: "vec", Name: "sub", Params: []Param{dst, x, y}, Doc: "dst[i] = x[i] − y[i]"},
 		Kernel{Feature: "vec", Name: "mul", Params: []Param{dst, x, y}, Doc: "dst[i] = x[i] · y[i]"},
+		Kernel{Feature: "vec", Name: "adam", Params: adam, Doc: "Adam's update of w, m, v from g (AdamCoef order in coef)"},
+		Kernel{Feature: "vec", Name: "adamL2", Params: adam, Doc: "adam with the gradient g + wd·w (fused; wd = coef[7])"},
 	)
 }

@@ -203,3 +203,43 @@ func mulF64AVX2(dst []float64, x []float64, y []float64)
 //
 //go:noescape
 func mulF64AVX512(dst []float64, x []float64, y []float64)
+
+// adamF32AVX2 computes Adam's update of w, m, v from g (AdamCoef order in coef) with avx2.
+//
+//go:noescape
+func adamF32AVX2(w []float32, g []float32, m []float32, v []float32, coef *[8]float32)
+
+// adamF32AVX512 computes Adam's update of w, m, v from g (AdamCoef order in coef) with avx512.
+//
+//go:noescape
+func adamF32AVX512(w []float32, g []float32, m []float32, v []float32, coef *[8]float32)
+
+// adamF64AVX2 computes Adam's update of w, m, v from g (AdamCoef order in coef) with avx2.
+//
+//go:noescape
+func adamF64AVX2(w []float64, g []float64, m []float64, v []float64, coef *[8]float64)
+
+// adamF64AVX512 computes Adam's update of w, m, v from g (AdamCoef order in coef) with avx512.
+//
+//go:noescape
+func adamF64AVX512(w []float64, g []float64, m []float64, v []float64, coef *[8]float64)
+
+// adamL2F32AVX2 computes adam with the gradient g + wd·w (fused; wd = coef[7]) with avx2.
+//
+//go:noescape
+func adamL2F32AVX2(w []float32, g []float32, m []float32, v []float32, coef *[8]float32)
+
+// adamL2F32AVX512 computes adam with the gradient g + wd·w (fused; wd = coef[7]) with avx512.
+//
+//go:noescape
+func adamL2F32AVX512(w []float32, g []float32, m []float32, v []float32, coef *[8]float32)
+
+// adamL2F64AVX2 computes adam with the gradient g + wd·w (fused; wd = coef[7]) with avx2.
+//
+//go:noescape
+func adamL2F64AVX2(w []float64, g []float64, m []float64, v []float64, coef *[8]float64)
+
+// adamL2F64AVX512 computes adam with the gradient g + wd·w (fused; wd = coef[7]) with avx512.
+//
+//go:noescape
+func adamL2F64AVX512(w []float64, g []float64, m []float64, v []float64, coef *[8]float64)

@@ -103,3 +103,23 @@ func mulF32NEON(dst []float32, x []float32, y []float32)
 //
 //go:noescape
 func mulF64NEON(dst []float64, x []float64, y []float64)
+
+// adamF32NEON computes Adam's update of w, m, v from g (AdamCoef order in coef) with neon.
+//
+//go:noescape
+func adamF32NEON(w []float32, g []float32, m []float32, v []float32, coef *[8]float32)
+
+// adamF64NEON computes Adam's update of w, m, v from g (AdamCoef order in coef) with neon.
+//
+//go:noescape
+func adamF64NEON(w []float64, g []float64, m []float64, v []float64, coef *[8]float64)
+
+// adamL2F32NEON computes adam with the gradient g + wd·w (fused; wd = coef[7]) with neon.
+//
+//go:noescape
+func adamL2F32NEON(w []float32, g []float32, m []float32, v []float32, coef *[8]float32)
+
+// adamL2F64NEON computes adam with the gradient g + wd·w (fused; wd = coef[7]) with neon.
+//
+//go:noescape
+func adamL2F64NEON(w []float64, g []float64, m []float64, v []float64, coef *[8]float64)

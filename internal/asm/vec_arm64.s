@@ -1263,3 +1263,299 @@ skip2:
 	FMOVD.P F0, 8(R2)
 skip1:
 	RET
+
+// func adamF32NEON(w []float32, g []float32, m []float32, v []float32, coef *[8]float32)
+TEXT ·adamF32NEON(SB), NOSPLIT, $0-104
+	MOVD coef+96(FP), R7
+	FMOVS 0(R7), F16
+	VDUP V16.S[0], V16.S4
+	FMOVS 4(R7), F17
+	VDUP V17.S[0], V17.S4
+	FMOVS 8(R7), F18
+	VDUP V18.S[0], V18.S4
+	FMOVS 12(R7), F19
+	VDUP V19.S[0], V19.S4
+	FMOVS 16(R7), F20
+	VDUP V20.S[0], V20.S4
+	FMOVS 20(R7), F21
+	VDUP V21.S[0], V21.S4
+	FMOVS 24(R7), F22
+	VDUP V22.S[0], V22.S4
+	MOVD w_base+0(FP), R0
+	MOVD g_base+24(FP), R1
+	MOVD m_base+48(FP), R2
+	MOVD v_base+72(FP), R10
+	MOVD R0, R4
+	MOVD R2, R5
+	MOVD R10, R6
+	MOVD w_len+8(FP), R3
+	LSR $2, R3, R8
+	CBZ R8, scalar
+loop:
+	VLD1.P 16(R0), [V0.S4]
+	VLD1.P 16(R1), [V1.S4]
+	VLD1.P 16(R2), [V2.S4]
+	WORD $0x6e31dc23 // fmul v3.4s, v1.4s, v17.4s
+	VFMLA V16.S4, V2.S4, V3.S4
+	VST1.P [V3.S4], 16(R5)
+	WORD $0x6e33dc24 // fmul v4.4s, v1.4s, v19.4s
+	WORD $0x6e21dc84 // fmul v4.4s, v4.4s, v1.4s
+	VLD1.P 16(R10), [V5.S4]
+	VFMLA V18.S4, V5.S4, V4.S4
+	VST1.P [V4.S4], 16(R6)
+	WORD $0x6ea1f886 // fsqrt v6.4s, v4.4s
+	VMOV V22.B16, V7.B16
+	VFMLA V21.S4, V6.S4, V7.S4
+	WORD $0x6e27fc63 // fdiv v3.4s, v3.4s, v7.4s
+	VFMLA V20.S4, V3.S4, V0.S4
+	VST1.P [V0.S4], 16(R4)
+	SUBS $1, R8, R8
+	BNE loop
+scalar:
+	AND $3, R3, R8
+	CBZ R8, done
+sloop:
+	FMOVS.P 4(R0), F0
+	FMOVS.P 4(R1), F1
+	FMOVS.P 4(R2), F2
+	FMULS F17, F1, F3
+	FMADDS F16, F3, F2, F3
+	FMOVS.P F3, 4(R5)
+	FMULS F19, F1, F4
+	FMULS F1, F4, F4
+	FMOVS.P 4(R10), F5
+	FMADDS F18, F4, F5, F4
+	FMOVS.P F4, 4(R6)
+	FSQRTS F4, F6
+	FMADDS F21, F22, F6, F7
+	FDIVS F7, F3, F3
+	FMADDS F20, F0, F3, F0
+	FMOVS.P F0, 4(R4)
+	SUBS $1, R8, R8
+	BNE sloop
+done:
+	RET
+
+// func adamF64NEON(w []float64, g []float64, m []float64, v []float64, coef *[8]float64)
+TEXT ·adamF64NEON(SB), NOSPLIT, $0-104
+	MOVD coef+96(FP), R7
+	FMOVD 0(R7), F16
+	VDUP V16.D[0], V16.D2
+	FMOVD 8(R7), F17
+	VDUP V17.D[0], V17.D2
+	FMOVD 16(R7), F18
+	VDUP V18.D[0], V18.D2
+	FMOVD 24(R7), F19
+	VDUP V19.D[0], V19.D2
+	FMOVD 32(R7), F20
+	VDUP V20.D[0], V20.D2
+	FMOVD 40(R7), F21
+	VDUP V21.D[0], V21.D2
+	FMOVD 48(R7), F22
+	VDUP V22.D[0], V22.D2
+	MOVD w_base+0(FP), R0
+	MOVD g_base+24(FP), R1
+	MOVD m_base+48(FP), R2
+	MOVD v_base+72(FP), R10
+	MOVD R0, R4
+	MOVD R2, R5
+	MOVD R10, R6
+	MOVD w_len+8(FP), R3
+	LSR $1, R3, R8
+	CBZ R8, scalar
+loop:
+	VLD1.P 16(R0), [V0.D2]
+	VLD1.P 16(R1), [V1.D2]
+	VLD1.P 16(R2), [V2.D2]
+	WORD $0x6e71dc23 // fmul v3.2d, v1.2d, v17.2d
+	VFMLA V16.D2, V2.D2, V3.D2
+	VST1.P [V3.D2], 16(R5)
+	WORD $0x6e73dc24 // fmul v4.2d, v1.2d, v19.2d
+	WORD $0x6e61dc84 // fmul v4.2d, v4.2d, v1.2d
+	VLD1.P 16(R10), [V5.D2]
+	VFMLA V18.D2, V5.D2, V4.D2
+	VST1.P [V4.D2], 16(R6)
+	WORD $0x6ee1f886 // fsqrt v6.2d, v4.2d
+	VMOV V22.B16, V7.B16
+	VFMLA V21.D2, V6.D2, V7.D2
+	WORD $0x6e67fc63 // fdiv v3.2d, v3.2d, v7.2d
+	VFMLA V20.D2, V3.D2, V0.D2
+	VST1.P [V0.D2], 16(R4)
+	SUBS $1, R8, R8
+	BNE loop
+scalar:
+	AND $1, R3, R8
+	CBZ R8, done
+sloop:
+	FMOVD.P 8(R0), F0
+	FMOVD.P 8(R1), F1
+	FMOVD.P 8(R2), F2
+	FMULD F17, F1, F3
+	FMADDD F16, F3, F2, F3
+	FMOVD.P F3, 8(R5)
+	FMULD F19, F1, F4
+	FMULD F1, F4, F4
+	FMOVD.P 8(R10), F5
+	FMADDD F18, F4, F5, F4
+	FMOVD.P F4, 8(R6)
+	FSQRTD F4, F6
+	FMADDD F21, F22, F6, F7
+	FDIVD F7, F3, F3
+	FMADDD F20, F0, F3, F0
+	FMOVD.P F0, 8(R4)
+	SUBS $1, R8, R8
+	BNE sloop
+done:
+	RET
+
+// func adamL2F32NEON(w []float32, g []float32, m []float32, v []float32, coef *[8]float32)
+TEXT ·adamL2F32NEON(SB), NOSPLIT, $0-104
+	MOVD coef+96(FP), R7
+	FMOVS 0(R7), F16
+	VDUP V16.S[0], V16.S4
+	FMOVS 4(R7), F17
+	VDUP V17.S[0], V17.S4
+	FMOVS 8(R7), F18
+	VDUP V18.S[0], V18.S4
+	FMOVS 12(R7), F19
+	VDUP V19.S[0], V19.S4
+	FMOVS 16(R7), F20
+	VDUP V20.S[0], V20.S4
+	FMOVS 20(R7), F21
+	VDUP V21.S[0], V21.S4
+	FMOVS 24(R7), F22
+	VDUP V22.S[0], V22.S4
+	FMOVS 28(R7), F23
+	VDUP V23.S[0], V23.S4
+	MOVD w_base+0(FP), R0
+	MOVD g_base+24(FP), R1
+	MOVD m_base+48(FP), R2
+	MOVD v_base+72(FP), R10
+	MOVD R0, R4
+	MOVD R2, R5
+	MOVD R10, R6
+	MOVD w_len+8(FP), R3
+	LSR $2, R3, R8
+	CBZ R8, scalar
+loop:
+	VLD1.P 16(R0), [V0.S4]
+	VLD1.P 16(R1), [V1.S4]
+	VFMLA V23.S4, V0.S4, V1.S4
+	VLD1.P 16(R2), [V2.S4]
+	WORD $0x6e31dc23 // fmul v3.4s, v1.4s, v17.4s
+	VFMLA V16.S4, V2.S4, V3.S4
+	VST1.P [V3.S4], 16(R5)
+	WORD $0x6e33dc24 // fmul v4.4s, v1.4s, v19.4s
+	WORD $0x6e21dc84 // fmul v4.4s, v4.4s, v1.4s
+	VLD1.P 16(R10), [V5.S4]
+	VFMLA V18.S4, V5.S4, V4.S4
+	VST1.P [V4.S4], 16(R6)
+	WORD $0x6ea1f886 // fsqrt v6.4s, v4.4s
+	VMOV V22.B16, V7.B16
+	VFMLA V21.S4, V6.S4, V7.S4
+	WORD $0x6e27fc63 // fdiv v3.4s, v3.4s, v7.4s
+	VFMLA V20.S4, V3.S4, V0.S4
+	VST1.P [V0.S4], 16(R4)
+	SUBS $1, R8, R8
+	BNE loop
+scalar:
+	AND $3, R3, R8
+	CBZ R8, done
+sloop:
+	FMOVS.P 4(R0), F0
+	FMOVS.P 4(R1), F1
+	FMADDS F23, F1, F0, F1
+	FMOVS.P 4(R2), F2
+	FMULS F17, F1, F3
+	FMADDS F16, F3, F2, F3
+	FMOVS.P F3, 4(R5)
+	FMULS F19, F1, F4
+	FMULS F1, F4, F4
+	FMOVS.P 4(R10), F5
+	FMADDS F18, F4, F5, F4
+	FMOVS.P F4, 4(R6)
+	FSQRTS F4, F6
+	FMADDS F21, F22, F6, F7
+	FDIVS F7, F3, F3
+	FMADDS F20, F0, F3, F0
+	FMOVS.P F0, 4(R4)
+	SUBS $1, R8, R8
+	BNE sloop
+done:
+	RET
+
+// func adamL2F64NEON(w []float64, g []float64, m []float64, v []float64, coef *[8]float64)
+TEXT ·adamL2F64NEON(SB), NOSPLIT, $0-104
+	MOVD coef+96(FP), R7
+	FMOVD 0(R7), F16
+	VDUP V16.D[0], V16.D2
+	FMOVD 8(R7), F17
+	VDUP V17.D[0], V17.D2
+	FMOVD 16(R7), F18
+	VDUP V18.D[0], V18.D2
+	FMOVD 24(R7), F19
+	VDUP V19.D[0], V19.D2
+	FMOVD 32(R7), F20
+	VDUP V20.D[0], V20.D2
+	FMOVD 40(R7), F21
+	VDUP V21.D[0], V21.D2
+	FMOVD 48(R7), F22
+	VDUP V22.D[0], V22.D2
+	FMOVD 56(R7), F23
+	VDUP V23.D[0], V23.D2
+	MOVD w_base+0(FP), R0
+	MOVD g_base+24(FP), R1
+	MOVD m_base+48(FP), R2
+	MOVD v_base+72(FP), R10
+	MOVD R0, R4
+	MOVD R2, R5
+	MOVD R10, R6
+	MOVD w_len+8(FP), R3
+	LSR $1, R3, R8
+	CBZ R8, scalar
+loop:
+	VLD1.P 16(R0), [V0.D2]
+	VLD1.P 16(R1), [V1.D2]
+	VFMLA V23.D2, V0.D2, V1.D2
+	VLD1.P 16(R2), [V2.D2]
+	WORD $0x6e71dc23 // fmul v3.2d, v1.2d, v17.2d
+	VFMLA V16.D2, V2.D2, V3.D2
+	VST1.P [V3.D2], 16(R5)
+	WORD $0x6e73dc24 // fmul v4.2d, v1.2d, v19.2d
+	WORD $0x6e61dc84 // fmul v4.2d, v4.2d, v1.2d
+	VLD1.P 16(R10), [V5.D2]
+	VFMLA V18.D2, V5.D2, V4.D2
+	VST1.P [V4.D2], 16(R6)
+	WORD $0x6ee1f886 // fsqrt v6.2d, v4.2d
+	VMOV V22.B16, V7.B16
+	VFMLA V21.D2, V6.D2, V7.D2
+	WORD $0x6e67fc63 // fdiv v3.2d, v3.2d, v7.2d
+	VFMLA V20.D2, V3.D2, V0.D2
+	VST1.P [V0.D2], 16(R4)
+	SUBS $1, R8, R8
+	BNE loop
+scalar:
+	AND $1, R3, R8
+	CBZ R8, done
+sloop:
+	FMOVD.P 8(R0), F0
+	FMOVD.P 8(R1), F1
+	FMADDD F23, F1, F0, F1
+	FMOVD.P 8(R2), F2
+	FMULD F17, F1, F3
+	FMADDD F16, F3, F2, F3
+	FMOVD.P F3, 8(R5)
+	FMULD F19, F1, F4
+	FMULD F1, F4, F4
+	FMOVD.P 8(R10), F5
+	FMADDD F18, F4, F5, F4
+	FMOVD.P F4, 8(R6)
+	FSQRTD F4, F6
+	FMADDD F21, F22, F6, F7
+	FDIVD F7, F3, F3
+	FMADDD F20, F0, F3, F0
+	FMOVD.P F0, 8(R4)
+	SUBS $1, R8, R8
+	BNE sloop
+done:
+	RET

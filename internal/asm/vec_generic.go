@@ -149,3 +149,42 @@ func mulGeneric[T Float](dst, x, y []T) {
 		dst[i] = x[i] * y[i]
 	}
 }
+
+// adamGeneric is Adam's update of w, m and v from the gradient g (all of
+// len(w)) with coef = [b1, c1, b2, c2, nst, isb, eps, wd], one element at a
+// time with the roundings of the SIMD kernels (so every ISA agrees bit for
+// bit):
+//
+//	m = fma(b1, m, c1·g)
+//	v = fma(b2, v, (c2·g)·g)
+//	w = fma(nst, m/fma(√v, isb, eps), w)
+//
+// The square root of a float32 is taken in float64 and rounded once more:
+// that is the correctly rounded float32 square root (53 ≥ 2·24+2).
+func adamGeneric[T Float](w, g, m, v []T, coef *[8]T) { adamAny(w, g, m, v, coef, false) }
+
+// adamL2Generic is adamGeneric on the gradient fma(wd, w, g) (Adam's L2
+// penalty, wd = coef[7]).
+func adamL2Generic[T Float](w, g, m, v []T, coef *[8]T) { adamAny(w, g, m, v, coef, true) }
+
+func adamAny[T Float](w, g, m, v []T, coef *[8]T, l2 bool) {
+	n := len(w)
+	g, m, v = g[:n], m[:n], v[:n]
+	b1, c1, b2, c2, nst, isb, eps, wd := coef[0], coef[1], coef[2], coef[3], coef[4], coef[5], coef[6], coef[7]
+	fma := func(a, b, c T) T { return T(math.FMA(float64(a), float64(b), float64(c))) }
+	if cast.Is32[T]() {
+		fma = func(a, b, c T) T { return T(FMA32(float32(a), float32(b), float32(c))) }
+	}
+	for j := range w {
+		gj := g[j]
+		if l2 {
+			gj = fma(wd, w[j], gj)
+		}
+		mj := fma(b1, m[j], T(c1*gj))
+		cg := T(c2 * gj)
+		vj := fma(b2, v[j], T(cg*gj))
+		m[j], v[j] = mj, vj
+		d := fma(T(math.Sqrt(float64(vj))), isb, eps)
+		w[j] = fma(nst, T(mj/d), w[j])
+	}
+}

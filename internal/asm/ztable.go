@@ -162,6 +162,14 @@ type Table struct {
 	MulF32 func(dst []float32, x []float32, y []float32)
 	// MulF64: dst[i] = x[i] · y[i].
 	MulF64 func(dst []float64, x []float64, y []float64)
+	// AdamF32: Adam's update of w, m, v from g (AdamCoef order in coef).
+	AdamF32 func(w []float32, g []float32, m []float32, v []float32, coef *[8]float32)
+	// AdamF64: Adam's update of w, m, v from g (AdamCoef order in coef).
+	AdamF64 func(w []float64, g []float64, m []float64, v []float64, coef *[8]float64)
+	// AdamL2F32: adam with the gradient g + wd·w (fused; wd = coef[7]).
+	AdamL2F32 func(w []float32, g []float32, m []float32, v []float32, coef *[8]float32)
+	// AdamL2F64: adam with the gradient g + wd·w (fused; wd = coef[7]).
+	AdamL2F64 func(w []float64, g []float64, m []float64, v []float64, coef *[8]float64)
 }
 
 var genericTable = Table{
@@ -237,4 +245,8 @@ var genericTable = Table{
 	SubF64:           subGeneric[float64],
 	MulF32:           mulGeneric[float32],
 	MulF64:           mulGeneric[float64],
+	AdamF32:          adamGeneric[float32],
+	AdamF64:          adamGeneric[float64],
+	AdamL2F32:        adamL2Generic[float32],
+	AdamL2F64:        adamL2Generic[float64],
 }

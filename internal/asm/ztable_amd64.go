@@ -77,6 +77,10 @@ var avx512Table = Table{
 	SubF64:           subF64AVX512,
 	MulF32:           mulF32AVX512,
 	MulF64:           mulF64AVX512,
+	AdamF32:          adamF32AVX512,
+	AdamF64:          adamF64AVX512,
+	AdamL2F32:        adamL2F32AVX512,
+	AdamL2F64:        adamL2F64AVX512,
 }
 
 var avx2Table = Table{
@@ -152,4 +156,8 @@ var avx2Table = Table{
 	SubF64:           subF64AVX2,
 	MulF32:           mulF32AVX2,
 	MulF64:           mulF64AVX2,
+	AdamF32:          adamF32AVX2,
+	AdamF64:          adamF64AVX2,
+	AdamL2F32:        adamL2F32AVX2,
+	AdamL2F64:        adamL2F64AVX2,
 }

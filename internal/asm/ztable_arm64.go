@@ -77,4 +77,8 @@ var neonTable = Table{
 	SubF64:           subF64NEON,
 	MulF32:           mulF32NEON,
 	MulF64:           mulF64NEON,
+	AdamF32:          adamF32NEON,
+	AdamF64:          adamF64NEON,
+	AdamL2F32:        adamL2F32NEON,
+	AdamL2F64:        adamL2F64NEON,
 }
