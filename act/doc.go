@@ -6,6 +6,29 @@
 // LogSoftmax and SoftmaxGrad. Each call goes to the kernel of the active ISA
 // (see package isa): AVX-512, AVX2+FMA, NEON, or pure Go.
 //
+// Every function writes its result into dst, which may be the input itself,
+// for float32 or float64 slices:
+//
+//	x := []float32{-1, 0, 1, 2}
+//	y := make([]float32, len(x))
+//	act.Sigmoid(y, x)             // y = σ(x)
+//	act.Tanh(x, x)                // in place
+//	act.Softmax(y, x)             // probabilities, summing to 1
+//	act.LogSoftmax(y, x)          // log-probabilities, stable for any x
+//
+// The backward kernels take the upstream gradient dy and return dy ⊙ f'(x),
+// the vector-Jacobian product of back-propagation, in one pass. Sigmoid and
+// Tanh get the derivative from their output y (which the forward pass has),
+// ReLU, LeakyReLU and SiLU from their input x; dy = 1 gives the plain
+// derivative:
+//
+//	act.SigmoidGrad(dx, y, dy)    // dx = dy·y·(1 − y), y = Sigmoid(x)
+//	act.ReLUGrad(dx, x, dy)       // dx = dy where x > 0, else 0
+//	act.SoftmaxGrad(dx, y, dy)    // dx = y ⊙ (dy − ⟨dy, y⟩), y = Softmax(x)
+//
+// The contract and the accuracy of every function follow; the algorithms
+// and their error analysis are under "How the functions are computed".
+//
 // # Contract
 //
 // For every function and ISA:

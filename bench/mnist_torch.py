@@ -1,6 +1,6 @@
 """PyTorch's figures for `lanes train`: the same networks, data, optimizer
 and batch size on one thread, so that anyone can repeat the comparison of
-README's "Training on MNIST":
+"Training on MNIST" in docs/cli.md:
 
     go run ./cmd/lanes train -threads 1 -epochs 5
     OPENBLAS_CORETYPE=SKYLAKEX python3 bench/mnist_torch.py -epochs 5

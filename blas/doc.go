@@ -13,6 +13,8 @@
 // routines, Dsymm, Dsyr2k, the rotations, swap and copy, ...) is gonum's,
 // unchanged.
 //
+// # Routines on lanes
+//
 // Routed to lanes, float32 (S) and float64 (D):
 //
 //   - Level 3: Sgemm/Dgemm (mat.Gemm: every transpose, any lda, ldb, ldc);
@@ -30,6 +32,8 @@
 //     kernel, as unrolled pure-Go loops (four partial sums or maxima). Other
 //     increments run gonum's code.
 //
+// # Arguments and semantics
+//
 // Arguments are checked exactly as gonum checks them: whenever an argument
 // is invalid (or the call is a quick return), the call goes to the
 // embedded gonum routine, which panics with gonum's own message ("blas:
@@ -42,10 +46,13 @@
 // elements of C and A or B coincide, or, for views with different strides,
 // when their address ranges overlap).
 //
+// # Accuracy and threads
+//
 // Results are not bit-identical to gonum's: lanes uses fused multiply-adds
 // and sums in a different order. Each result is within the usual BLAS error
-// bounds: |ĉ − c| ≤ γ_{k+2}·(|alpha|·|op(A)|·|op(B)| + |beta|·|C|)
-// elementwise for gemm (see mat.Gemm), γₙ·Σ|xᵢyᵢ| for a dot product, and
+// bounds: |ĉ − c| ≤ γ_{k+nb+1}·(|alpha|·|op(A)|·|op(B)| + |beta|·|C|)
+// elementwise for gemm, nb = ⌈k/KC⌉ the number of cache blocks along k
+// (see mat.Gemm), γₙ·Σ|xᵢyᵢ| for a dot product, and
 // the componentwise backward error c·n·u·|op(A)|·|X| of substitution for
 // trsm. Large products run on mat.SetThreads workers (default GOMAXPROCS);
 // the bits do not depend on the number of threads.

@@ -27,7 +27,8 @@ func Example() {
 		fmt.Println(err)
 		return
 	}
-	fmt.Printf("a·x = (5, 11): x = (%.6g, %.6g), det(a) = %.6g\n", x.AtVec(0), x.AtVec(1), lu.Det())
+	fmt.Printf("a·x = (5, 11): x = (%.6g, %.6g), det(a) = %.6g\n",
+		x.AtVec(0), x.AtVec(1), lu.Det())
 	// Output:
 	// a·b =
 	// ⎡19  22⎤

@@ -1,17 +1,24 @@
-// Package grad is lanes' reverse-mode automatic differentiation, define-by-
-// run as PyTorch's autograd: every step records its graph on a Tape from
-// the current data, so a gradient can never pair one batch's activations
-// with another's labels, and Reset reuses every buffer of the tape, so a
-// steady-state training step allocates nothing. Values are 2-D mat.Dense
-// (a batch is a matrix with one example per row; images are rows of C·H·W
-// values, NCHW as PyTorch) in float32 or float64, and every operation runs
-// lanes' kernels: mat.Gemm, mat.Conv2D and its gradients, mat.MaxPool2D,
-// package act and package vec.
+// Package grad is lanes' reverse-mode automatic differentiation,
+// define-by-run as PyTorch's autograd: every step records its graph on a
+// Tape from the current data and Backward computes the gradients of the
+// parameters.
+// Values are 2-D mat.Dense in float32 or float64 (a batch is a matrix with
+// one example per row; images are rows of C·H·W values, NCHW as PyTorch),
+// and every operation runs lanes' kernels: mat.Gemm, mat.Conv2D and its
+// gradients, mat.MaxPool2D, package act and package vec.
 //
 // # Training and evaluation
 //
-// A Param (a named value and its gradient) lives across steps; Use records
-// it on the tape, Const records an input. A training step is
+// Layers hold Params (a named value and its gradient, living across
+// steps); an optimizer updates them. Set up once:
+//
+//	r := prob.New(1)
+//	l1 := grad.NewLinear[float32](r, 784, 128, true)   // y = x·Wᵀ + b, as torch.nn.Linear
+//	l2 := grad.NewLinear[float32](r, 128, 10, true)
+//	opt := grad.NewAdam(append(l1.Params(), l2.Params()...), 1e-3)
+//	tape := grad.NewTape[float32]()
+//
+// A training step on a batch (a mat.Dense of rows) and its labels is
 //
 //	tape.Reset()                                  // forget the last step, keep its buffers
 //	x := tape.Const(batch)                        // this step's data
@@ -30,6 +37,16 @@
 //		... read logits.Value() ...
 //	}
 //	tape.SetTrain(true)
+//
+// Use records a Param on the tape, Const records an input. Save and Load
+// write and read the Params in safetensors, as PyTorch's state_dict.
+//
+// # The tape and its buffers
+//
+// Because the graph is recorded from the current data at every step, a
+// gradient can never pair one batch's activations with another's labels;
+// and because Reset reuses every buffer of the tape, a steady-state
+// training step allocates nothing.
 //
 // The buffers of the i-th node of a step are kept for the i-th node of the
 // next: a step with the shapes of an earlier one allocates nothing (tested

@@ -40,7 +40,9 @@
 //	int8  avx512: AVX512_VNNI (VPDPBUSD)    avx2: AVX-VNNI (VPDPBUSD, VEX)
 //	      neon: FEAT_DotProd (SDOT, UDOT)
 //
-// Results: the element-wise kernels (activations, samplers, vector
+// # Results on different ISAs
+//
+// The element-wise kernels (activations, samplers, vector
 // arithmetic) return the same bits on every ISA; reductions (Dot, Sum, the
 // matrix product) may differ in the last bits between ISAs, within the
 // error bounds the packages document. The same ISA and thread count always

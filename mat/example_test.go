@@ -60,3 +60,34 @@ func ExampleDense_Slice() {
 	// 2 2 3 [50 6] [8 9]
 	// [4 50 6]
 }
+
+// Example is the README's quick start for mat: a row-major matrix, its
+// product with another and with a vector, and a view.
+func Example() {
+	a := mat.NewFrom(2, 3, []float32{
+		1, 2, 3,
+		4, 5, 6,
+	})
+	b := mat.NewFrom(3, 2, []float32{
+		1, 0,
+		0, 1,
+		1, 1,
+	})
+	c := mat.New[float32](2, 2)
+	mat.Mul(c, a, b) // c = a·b
+	fmt.Println(c)
+
+	y := make([]float32, 2)
+	mat.MulVec(y, a, []float32{1, 1, 1}) // y = a·x: the row sums
+	fmt.Println(y)
+
+	d := mat.New[float32](3, 3)
+	mat.Gemm(true, false, 1, a, a, 0, d) // d = aᵀ·a, no transposed copy
+	fmt.Println(d.Slice(1, 3, 1, 3))     // a view of the lower right 2×2
+	// Output:
+	// ⎡ 4  5⎤
+	// ⎣10 11⎦
+	// [6 15]
+	// ⎡29 36⎤
+	// ⎣36 45⎦
+}

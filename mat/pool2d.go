@@ -42,8 +42,10 @@ func (s PoolShape) check(fn string) {
 // MaxPool2D sets dst to the maxima of the windows of the images x and idx
 // to their positions, for MaxPool2DGrad:
 //
-//	dst[n][(c·OH+i)·OW+j] = max over h in [i·SH, i·SH+KH), v in [j·SW, j·SW+KW) of x[n][(c·H+h)·W+v]
-//	idx[(n·C+c)·OH·OW + i·OW+j] = h·W+v of that maximum (the index within the channel's H×W plane, as PyTorch)
+//	dst[n][(c·OH+i)·OW+j] = max of x[n][(c·H+h)·W+v]
+//	                        over h in [i·SH, i·SH+KH), v in [j·SW, j·SW+KW)
+//	idx[(n·C+c)·OH·OW + i·OW+j] = h·W+v of that maximum
+//	                        (the index within the channel's H×W plane, as PyTorch)
 //
 // As PyTorch: the window is scanned row by row; the first of equal maxima
 // wins; a NaN wins over any number, and the last NaN of the window is the

@@ -3,6 +3,36 @@
 // slices, distribution types, moments, Bayes' rule and weight
 // initialisers.
 //
+//	r := prob.New(42)                                   // seed 42: the same numbers everywhere
+//	x := make([]float32, 1<<16)
+//	prob.Normal[float32]{Mu: 0, Sigma: 1}.Sample(r, x)  // fill x, on the SIMD kernel
+//	m, v := prob.Mean(x), prob.Variance(x)              // moments
+//	u := prob.Uniform[float64]{Lo: -1, Hi: 1}.Rand(r)   // one value
+//
+//	c, err := prob.NewCategorical([]float64{0.5, 0.25, 0.25})
+//	if err != nil { ... }                               // invalid weights
+//	k := c.Rand(r)                                      // 0, 1 or 2
+//
+//	prob.He(r, w, fanIn)                                // initial weights of a ReLU layer
+//	g := rand.New(r)                                    // *RNG is a math/rand/v2 Source
+//
+// # Distributions
+//
+// Uniform, Normal, Bernoulli and Categorical are plain values (fields are
+// the parameters, as in gonum's distuv) with Sample (fill a slice), Rand
+// (one value), PDF/PMF, LogPDF/LogPMF, CDF, Mean and Variance;
+// Categorical.Multinomial counts draws. Xavier and He initialise weights.
+// Posterior applies Bayes' rule over discrete hypotheses and reports zero
+// evidence as an error.
+//
+// Invalid parameters (NaN, ±Inf, Sigma ≤ 0, Lo ≥ Hi, P outside [0, 1],
+// negative or all-zero weights) are errors from the New* constructors and
+// Validate, and panics (with the same message, before anything is written)
+// in the methods. Length mismatches panic, naming the function and lengths.
+//
+// No function allocates in steady state (Categorical builds its alias
+// table once).
+//
 // # The generator
 //
 // RNG is Philox4x32-10 (Salmon, Moraes, Dror and Shaw, "Parallel random
@@ -28,11 +58,15 @@
 // tests pin the SHA-256 of the first 2²⁰ float32 normals of seed 42 on every
 // ISA.
 //
-// # Samplers and distributions
+// # Moments
 //
-// Uniform, Normal, Bernoulli and Categorical are plain values (fields are
-// the parameters, as in gonum's distuv) with Sample (fill a slice), Rand
-// (one value), PDF/PMF, LogPDF/LogPMF, CDF, Mean and Variance.
+// Mean and Variance (population, E[(X−μ)²], corrected two-pass) use
+// compensated float64 sums computed in the SIMD lanes of the active ISA
+// (AVX-512, AVX2, NEON, or Go), so they stay accurate on badly
+// conditioned data such as 1e8 plus small noise; their last bits may differ
+// between ISAs.
+//
+// # How the samplers work
 //
 // float32 Normal sampling is the ziggurat of Marsaglia and Tsang (128
 // layers, their r and v) on one word per value: 7 bits pick the layer, 1
@@ -51,23 +85,5 @@
 // only, so they have the same bits on every platform. float64 Normal
 // sampling is Box–Muller on one Philox block per two values, with u ∈ (0, 1]
 // (never log 0) of 53 bits, so |z| ≤ 8.57. Categorical draws use a
-// Walker/Vose alias table; Categorical.Multinomial counts draws. Xavier and
-// He initialise weights.
-//
-// Invalid parameters (NaN, ±Inf, Sigma ≤ 0, Lo ≥ Hi, P outside [0, 1],
-// negative or all-zero weights) are errors from the New* constructors and
-// Validate, and panics (with the same message, before anything is written)
-// in the methods. Length mismatches panic, naming the function and lengths.
-//
-// # Moments
-//
-// Mean and Variance (population, E[(X−μ)²], corrected two-pass) use
-// compensated float64 sums computed in the SIMD lanes of the active ISA
-// (AVX-512, AVX2, NEON, or Go), so they stay accurate on badly
-// conditioned data such as 1e8 plus small noise; their last bits may differ
-// between ISAs. Posterior applies Bayes' rule over discrete hypotheses and
-// reports zero evidence as an error.
-//
-// No function allocates in steady state (Categorical builds its alias
-// table once).
+// Walker/Vose alias table.
 package prob

@@ -1,23 +1,3 @@
-// Package vec holds the level-1 kernels of lanes on float32 and float64
-// slices: dot product, sum, norm, cosine, max, and the element-wise
-// Axpy/Scale/Add/Sub/Mul. Each call goes to the kernel of the active ISA
-// (see package isa): AVX-512, AVX2+FMA, NEON, or fast pure Go.
-//
-// Contract, for every function and ISA:
-//   - Slices of any length and any offset; no alignment requirement.
-//   - Lengths that must match are checked first; a mismatch panics with a
-//     message naming the function and the lengths, and nothing is written.
-//   - dst may be the same slice as an input (in place); partial overlap of
-//     dst with an input is undefined.
-//   - NaN and ±Inf propagate as they would in the plain Go loop.
-//   - No heap allocation; the same inputs on the same ISA give the same bits.
-//   - Element-wise functions give the same bits on every ISA. Reductions
-//     (Dot, Sum, Norm, Cosine) add in an order that depends on the ISA's
-//     vector width, so their last bits may differ between ISAs; each states
-//     its error bound, which holds on every ISA.
-//
-// Error bounds use u, the unit roundoff (2⁻²⁴ for float32, 2⁻⁵³ for float64)
-// and γₙ = n·u/(1−n·u).
 package vec
 
 import (
