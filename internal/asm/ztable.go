@@ -74,6 +74,13 @@ type Table struct {
 	// MulSubF64: dst[i] = y[i]·(dy[i] − d).
 	MulSubF64 func(d float64, dst []float64, y []float64, dy []float64)
 
+	// int8
+
+	// GemmI8: the MR×NR int8 micro-kernel: c (+)= a·b on quad-interleaved u8 A and s8 B panels, k quads, int32 wrapping (see gen/spec/int8.go).
+	GemmI8 func(k int, a []uint8, b []int8, c []int32, ldc int, add bool)
+	// GemmTileI8: the MR×NR tile of the gemmI8 micro-kernel of the same table.
+	GemmTileI8 func() (mr int, nr int)
+
 	// mat
 
 	// GemmF32: the MR×NR GEMM micro-kernel: c = alpha·(a·b) + beta·c, A packed (lda = 0) or read in place (see gen/spec/mat.go).
@@ -197,6 +204,8 @@ var genericTable = Table{
 	SubSubF64:        subSubGeneric[float64],
 	MulSubF32:        mulSubGeneric[float32],
 	MulSubF64:        mulSubGeneric[float64],
+	GemmI8:           gemmI8Generic,
+	GemmTileI8:       gemmTileI8Generic,
 	GemmF32:          gemmGeneric[float32],
 	GemmF64:          gemmGeneric[float64],
 	GemmPackAF32:     gemmPackAGeneric[float32],

@@ -37,6 +37,8 @@ var neonTable = Table{
 	SubSubF64:        subSubF64NEON,
 	MulSubF32:        mulSubF32NEON,
 	MulSubF64:        mulSubF64NEON,
+	GemmI8:           gemmI8Generic,
+	GemmTileI8:       gemmTileI8Generic,
 	GemmF32:          gemmF32NEON,
 	GemmF64:          gemmF64NEON,
 	GemmPackAF32:     gemmPackAF32NEON,

@@ -1,0 +1,82 @@
+package asm
+
+import "github.com/lanes-go/lanes/isa"
+
+// The int8 kernels of mat.GemmInt8: the micro-kernel gemmI8 on
+// quad-interleaved panels (u8 A, s8 B, int32 C) and its tile gemmTileI8.
+// Their specification is gen/spec/int8.go; the assembly is generated.
+//
+// Micro-kernel tiles (MR×NR int32; each instruction adds four u8·s8
+// products into each int32 lane):
+//
+//	ISA      tile   instruction                  registers
+//	avx512   6×64   VPDPBUSD zmm (AVX512_VNNI)   24 ZMM accumulators + 4 B + 1 broadcast A
+//	avx2     6×16   VPDPBUSD ymm (AVX-VNNI, VEX) 12 YMM accumulators + 2 B + 1 broadcast A
+//	neon     8×8    SDOT by element (DotProd)    16 V accumulators + 2 column sums
+//	                                             + 2 B + 2 A + 1 constant
+//	generic  2×4    Go int32 arithmetic          8 accumulators
+//
+// Go's assembler encodes VPDPBUSD only in its EVEX forms (AVX512_VNNI),
+// so the avx2 kernel emits the VEX form (AVX-VNNI) as BYTE sequences; Go's
+// arm64 assembler has no SDOT, so the NEON kernel emits WORDs. Both
+// encoders are tested against GNU as and x/arch/arm64asm in gen/.
+//
+// NEON has no u8×s8 dot product without FEAT_I8MM (USDOT), so its kernel
+// offsets A: it flips the top bit of each A byte (a−128 as s8) and runs
+// SDOT, and adds back 128·Σ_p B(p, j), which it accumulates alongside (an
+// SDOT of each B vector with the bytes −128). Every step is exact modulo
+// 2³², so the result is the same as the other ISAs' bit for bit.
+//
+// A table has its own int8 kernel only where the CPU has the feature
+// (isa.HasFeature(i, isa.Int8)); elsewhere it holds the generic kernel and
+// tile (see init below): e.g. the avx2 table on a CPU with AVX2 but no
+// AVX-VNNI, or the neon table on an ARMv8.0 core.
+
+//go:generate go run -C ../../gen/amd64 . -feature int8 -out ../../internal/asm/int8_amd64.s -stubs ../../internal/asm/int8_amd64.go -pkg asm
+
+func init() {
+	for i, t := range tables {
+		if i != isa.Generic && !isa.HasFeature(i, isa.Int8) {
+			t.GemmI8, t.GemmTileI8 = gemmI8Generic, gemmTileI8Generic
+		}
+	}
+}
+
+// i8MR and i8NR are the tile of gemmI8Generic (2×4, as the float generic
+// kernel: 8 accumulators and the values of one step fit Go's registers).
+const i8MR, i8NR = 2, 4
+
+func gemmTileI8Generic() (mr, nr int) { return i8MR, i8NR }
+
+// gemmI8Generic is the 2×4 micro-kernel in Go. int32 arithmetic wraps
+// modulo 2³² in Go, as VPDPBUSD and SDOT do.
+func gemmI8Generic(k int, a []uint8, b []int8, c []int32, ldc int, add bool) {
+	a = a[: k*4*i8MR : k*4*i8MR]
+	b = b[: k*4*i8NR : k*4*i8NR]
+	var c00, c01, c02, c03, c10, c11, c12, c13 int32
+	for q := 0; q < k; q++ {
+		ap := a[q*8 : q*8+8 : q*8+8]
+		bp := b[q*16 : q*16+16 : q*16+16]
+		a0, a1, a2, a3 := int32(ap[0]), int32(ap[1]), int32(ap[2]), int32(ap[3])
+		a4, a5, a6, a7 := int32(ap[4]), int32(ap[5]), int32(ap[6]), int32(ap[7])
+		b0, b1, b2, b3 := int32(bp[0]), int32(bp[1]), int32(bp[2]), int32(bp[3])
+		c00 += a0*b0 + a1*b1 + a2*b2 + a3*b3
+		c10 += a4*b0 + a5*b1 + a6*b2 + a7*b3
+		b0, b1, b2, b3 = int32(bp[4]), int32(bp[5]), int32(bp[6]), int32(bp[7])
+		c01 += a0*b0 + a1*b1 + a2*b2 + a3*b3
+		c11 += a4*b0 + a5*b1 + a6*b2 + a7*b3
+		b0, b1, b2, b3 = int32(bp[8]), int32(bp[9]), int32(bp[10]), int32(bp[11])
+		c02 += a0*b0 + a1*b1 + a2*b2 + a3*b3
+		c12 += a4*b0 + a5*b1 + a6*b2 + a7*b3
+		b0, b1, b2, b3 = int32(bp[12]), int32(bp[13]), int32(bp[14]), int32(bp[15])
+		c03 += a0*b0 + a1*b1 + a2*b2 + a3*b3
+		c13 += a4*b0 + a5*b1 + a6*b2 + a7*b3
+	}
+	r0, r1 := c[0:4:4], c[ldc:ldc+4:ldc+4]
+	if add {
+		c00, c01, c02, c03 = c00+r0[0], c01+r0[1], c02+r0[2], c03+r0[3]
+		c10, c11, c12, c13 = c10+r1[0], c11+r1[1], c12+r1[2], c13+r1[3]
+	}
+	r0[0], r0[1], r0[2], r0[3] = c00, c01, c02, c03
+	r1[0], r1[1], r1[2], r1[3] = c10, c11, c12, c13
+}

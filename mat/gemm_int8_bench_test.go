@@ -1,0 +1,133 @@
+package mat
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+	"time"
+
+	"github.com/lanes-go/lanes/internal/asm"
+	tu "github.com/lanes-go/lanes/internal/testutil"
+	"github.com/lanes-go/lanes/isa"
+)
+
+// BenchmarkGemmInt8 measures c = op(a)·op(b) in int8 for the shapes of
+// BenchmarkGemm, on every ISA, one thread and GOMAXPROCS. An operation is
+// a multiply or an add (2·m·n·k per product, as a flop of the float
+// GEMM). It reports GOPS (mean), best-GOPS (fastest call) and xpeak1:
+// best-GOPS over the float32 FMA peak (GFLOPS) of the same ISA measured in
+// the same run (the int8 peak of VPDPBUSD is 4× it on a core with as many
+// VNNI as FMA pipes).
+//
+//	go test -run '^$' -bench 'GemmInt8/avx512/n=1024/t=1' -benchtime 20x ./mat/
+func BenchmarkGemmInt8(b *testing.B) {
+	shapes := [][4]int{{64, 64, 64, 0}, {256, 256, 256, 0}, {1024, 1024, 1024, 0}, {1024, 1024, 1024, 2},
+		{64, 256, 784, 0}, {64, 256, 784, 2}}
+	for _, i := range isa.Available() {
+		k := asm.Get(i)
+		var pk float64
+		r := rand.New(rand.NewPCG(1, 1))
+		for _, s := range shapes {
+			m, n, kk, tA, tB := s[0], s[1], s[2], s[3]&1 != 0, s[3]&2 != 0
+			label := shapeLabel(m, n, kk, tA, tB)
+			for _, th := range []int{1, 0} {
+				threads := th
+				if th == 0 {
+					threads = Threads()
+				}
+				b.Run(fmt.Sprintf("%s/%s/t=%d", i, label, threads), func(b *testing.B) {
+					if pk == 0 {
+						pk = peak[float32](k)
+					}
+					a, bb, c := randInt8(r, m, kk, n, tA, tB)
+					ops := 2 * float64(m) * float64(n) * float64(kk)
+					best := time.Duration(1 << 62)
+					for b.Loop() {
+						start := time.Now()
+						gemmInt8(k, threads, tA, tB, a, bb, c)
+						best = min(best, time.Since(start))
+					}
+					b.ReportMetric(ops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GOPS")
+					b.ReportMetric(ops/best.Seconds()/1e9, "best-GOPS")
+					b.ReportMetric(ops/best.Seconds()/1e9/pk, "xpeak1")
+				})
+			}
+		}
+	}
+}
+
+// BenchmarkInt8VsF32 alternates GemmInt8 and the float32 Gemm of the same
+// shape on one thread, call by call, so that both see the same machine
+// load, and reports the ratio of their best times (int8 operations per
+// second over float32 flops per second: the operation counts are equal),
+// with both best rates and the float32 FMA peak of the same run.
+//
+//	go test -run '^$' -bench 'Int8VsF32/avx512/n=1024' -benchtime 20x ./mat/
+func BenchmarkInt8VsF32(b *testing.B) {
+	shapes := [][4]int{{256, 256, 256, 0}, {1024, 1024, 1024, 0}, {1024, 1024, 1024, 2}, {64, 256, 784, 0}}
+	for _, i := range isa.Available() {
+		k := asm.Get(i)
+		var pk float64
+		r := rand.New(rand.NewPCG(2, 2))
+		for _, s := range shapes {
+			m, n, kk, tA, tB := s[0], s[1], s[2], s[3]&1 != 0, s[3]&2 != 0
+			b.Run(fmt.Sprintf("%s/%s", i, shapeLabel(m, n, kk, tA, tB)), func(b *testing.B) {
+				if pk == 0 {
+					pk = peak[float32](k)
+				}
+				a, bb, c := randInt8(r, m, kk, n, tA, tB)
+				af, bf, cf := New[float32](m, kk), New[float32](kk, n), New[float32](m, n)
+				if tB {
+					bf = New[float32](n, kk)
+				}
+				tu.Fill(r, af.Data, tu.Normal)
+				tu.Fill(r, bf.Data, tu.Normal)
+				ops := 2 * float64(m) * float64(n) * float64(kk)
+				bestI, bestF := time.Duration(1<<62), time.Duration(1<<62)
+				for b.Loop() {
+					start := time.Now()
+					gemmInt8(k, 1, tA, tB, a, bb, c)
+					bestI = min(bestI, time.Since(start))
+					start = time.Now()
+					gemm(k, 1, tA, tB, 1, af, bf, 0, cf)
+					bestF = min(bestF, time.Since(start))
+				}
+				b.ReportMetric(ops/bestI.Seconds()/1e9, "int8-GOPS")
+				b.ReportMetric(ops/bestF.Seconds()/1e9, "f32-GFLOPS")
+				b.ReportMetric(pk, "f32-peak")
+				b.ReportMetric(bestF.Seconds()/bestI.Seconds(), "ratio")
+			})
+		}
+	}
+}
+
+func shapeLabel(m, n, k int, tA, tB bool) string {
+	if m == n && n == k && !tA && !tB {
+		return fmt.Sprintf("n=%d", m)
+	}
+	l := fmt.Sprintf("%dx%dx%d", m, k, n)
+	if tA {
+		l += "_tA"
+	}
+	if tB {
+		l += "_tB"
+	}
+	return l
+}
+
+func randInt8(r *rand.Rand, m, k, n int, tA, tB bool) (*Raw[uint8], *Raw[int8], *Raw[int32]) {
+	a, b := NewRaw[uint8](m, k), NewRaw[int8](k, n)
+	if tA {
+		a = NewRaw[uint8](k, m)
+	}
+	if tB {
+		b = NewRaw[int8](n, k)
+	}
+	for i := range a.Data {
+		a.Data[i] = uint8(r.Uint32())
+	}
+	for i := range b.Data {
+		b.Data[i] = int8(r.Uint32())
+	}
+	return a, b, NewRaw[int32](m, n)
+}
