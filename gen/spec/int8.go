@@ -20,7 +20,7 @@ package spec
 // table returns. Callers pass whole tiles only.
 func init() {
 	I := func(n string) Param { return Param{n, "int"} }
-	isas := []ISA{AVX512, AVX2}
+	isas := []ISA{AVX512, AVX2, NEON}
 	u := []Type{Untyped}
 	register(
 		Kernel{Feature: "int8", Name: "gemmI8", ISAs: isas, Types: u,

@@ -12,14 +12,15 @@ import "github.com/lanes-go/lanes/isa"
 //	ISA      tile   instruction                  registers
 //	avx512   6×64   VPDPBUSD zmm (AVX512_VNNI)   24 ZMM accumulators + 4 B + 1 broadcast A
 //	avx2     6×16   VPDPBUSD ymm (AVX-VNNI, VEX) 12 YMM accumulators + 2 B + 1 broadcast A
-//	neon     8×8    SDOT by element (DotProd)    16 V accumulators + 2 column sums
-//	                                             + 2 B + 2 A + 1 constant
+//	neon     12×8   SDOT by element (DotProd)    24 V accumulators + 2 column sums
+//	                                             + 2 B + 3 A + 1 constant
 //	generic  2×4    Go int32 arithmetic          8 accumulators
 //
 // Go's assembler encodes VPDPBUSD only in its EVEX forms (AVX512_VNNI),
 // so the avx2 kernel emits the VEX form (AVX-VNNI) as BYTE sequences; Go's
 // arm64 assembler has no SDOT, so the NEON kernel emits WORDs. Both
-// encoders are tested against GNU as and x/arch/arm64asm in gen/.
+// encoders are tested against GNU as in gen/ (x/arch/arm64asm does not
+// decode SDOT).
 //
 // NEON has no u8×s8 dot product without FEAT_I8MM (USDOT), so its kernel
 // offsets A: it flips the top bit of each A byte (a−128 as s8) and runs
@@ -33,6 +34,7 @@ import "github.com/lanes-go/lanes/isa"
 // AVX-VNNI, or the neon table on an ARMv8.0 core.
 
 //go:generate go run -C ../../gen/amd64 . -feature int8 -out ../../internal/asm/int8_amd64.s -stubs ../../internal/asm/int8_amd64.go -pkg asm
+//go:generate go run -C ../../gen/arm64 . -feature int8 -out ../../internal/asm/int8_arm64.s -stubs ../../internal/asm/int8_arm64.go -pkg asm
 
 func init() {
 	for i, t := range tables {
