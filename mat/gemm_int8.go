@@ -109,6 +109,7 @@ func overlaps(x, y [2]uintptr) bool {
 type i8Job struct {
 	kern          func(k int, a []uint8, b []int8, c []int32, ldc int, add bool)
 	mr, nr        int
+	pack          panelPackers
 	bl            blocks
 	tA, tB        bool
 	a             *Raw[uint8]
@@ -163,6 +164,7 @@ func gemmInt8(t *asm.Table, threads int, tA, tB bool, a *Raw[uint8], b *Raw[int8
 	g.kern = t.GemmI8
 	g.mr, g.nr = t.GemmTileI8()
 	g.bl = blocksInt8(g.mr, g.nr)
+	g.pack = packersFor(t, g.mr, g.nr)
 	g.tA, g.tB, g.a, g.b, g.c, g.k = tA, tB, a, b, c, k
 	tm, tn := (m+g.mr-1)/g.mr, (n+g.nr-1)/g.nr
 	g.alongN, g.tiles = tn > tm, tm
@@ -240,7 +242,7 @@ func (g *i8Job) run(w *i8Work, i0, i1, j0, j1 int) {
 				if g.tA { // op(a)[i][p] = a[p][i]
 					packCols(d, g.a.Data, g.a.Stride, ic+q*mr, rows, pc, kc, mr)
 				} else {
-					packRows(d, g.a.Data, g.a.Stride, ic+q*mr, rows, pc, kc, mr)
+					packRowsWith(g.pack.rowsA, d, g.a.Data, g.a.Stride, ic+q*mr, rows, pc, kc, mr)
 				}
 			}
 			pb := nr * 4 * kq
@@ -251,9 +253,9 @@ func (g *i8Job) run(w *i8Work, i0, i1, j0, j1 int) {
 					d := bd[q*pb : (q+1)*pb]
 					cols := min(nr, nc-q*nr)
 					if g.tB { // op(b)[p][j] = b[j][p]
-						packRows(d, i8Bytes(g.b.Data), g.b.Stride, jc+q*nr, cols, pc, kc, nr)
+						packRowsWith(g.pack.rowsB, d, i8Bytes(g.b.Data), g.b.Stride, jc+q*nr, cols, pc, kc, nr)
 					} else {
-						packCols(d, i8Bytes(g.b.Data), g.b.Stride, jc+q*nr, cols, pc, kc, nr)
+						packColsWith(g.pack.cols, g.pack.colsOK, d, i8Bytes(g.b.Data), g.b.Stride, jc+q*nr, cols, pc, kc, nr)
 					}
 				}
 				for ir := 0; ir < mc; ir += mr {

@@ -370,3 +370,37 @@ func TestGemmInt8Panics(t *testing.T) {
 		}
 	}
 }
+
+// TestGemmPackBI8 checks every table's B packing kernel against the
+// definition, with the source against unreadable pages.
+func TestGemmPackBI8(t *testing.T) {
+	if !tu.GuardPages {
+		t.Skip("no guard pages on this platform")
+	}
+	tu.ForISA(t, func(t *testing.T, k *asm.Table) {
+		r := rand.New(rand.NewPCG(29, 30))
+		for _, n := range []int{16, 32, 48, 64} {
+			for _, kq := range []int{1, 2, 5} {
+				for _, ld := range []int{n, n + 3} {
+					for _, atEnd := range []bool{true, false} {
+						src := tu.Guarded[int8](t, (4*kq-1)*ld+n, atEnd)
+						for i := range src {
+							src[i] = int8(r.Uint32())
+						}
+						dst := tu.Guarded[int8](t, 4*kq*n, atEnd)
+						k.GemmPackBI8(kq, src, ld, dst, n)
+						for q := 0; q < kq; q++ {
+							for j := 0; j < n; j++ {
+								for rr := 0; rr < 4; rr++ {
+									if got, want := dst[q*4*n+4*j+rr], src[(4*q+rr)*ld+j]; got != want {
+										t.Fatalf("n=%d k=%d ld=%d: dst[%d] = %d, want %d", n, kq, ld, q*4*n+4*j+rr, got, want)
+									}
+								}
+							}
+						}
+					}
+				}
+			}
+		}
+	})
+}

@@ -43,6 +43,8 @@ func init() {
 		switch in.Name {
 		case "gemmI8":
 			gemmI8Kernel(isa)
+		case "gemmPackBI8":
+			packBI8()
 		case "gemmTileI8":
 			mr, nr := i8Tile(isa)
 			MOVQ(U32(mr), RAX)
@@ -188,4 +190,57 @@ func vexVPDPBUSDBytes(dst, u, s int) []byte {
 	b2 := byte((^u&15)<<3) | 0x04 | 0x01
 	modrm := byte(0xc0 | (dst&7)<<3 | s&7)
 	return []byte{0xc4, b1, b2, 0x50, modrm}
+}
+
+// packBI8 emits the packing of n whole columns (n a multiple of 16) of a
+// row-major s8 B, k whole quads (4k rows): per quad and group of 16
+// columns, one 16-byte load from each of the four rows, byte unpacks of
+// rows 0,1 and 2,3 (column pairs), then word unpacks of those (column
+// quads), four 16-byte stores:
+//
+//	dst[q·4·n + 4·j + r] = b[(4q+r)·ldb + j]
+//
+// 16-byte (VEX) registers on both ISAs: the in-lane unpacks of wider
+// registers would need lane shuffles to put the columns back in order.
+func packBI8() {
+	k, b, ldb, dst, n := RSI, RAX, RDX, RDI, RCX
+	row, b3, d, g := R8, R9, R10, R11
+	Load(Param("k"), k)
+	Load(Param("b").Base(), b)
+	Load(Param("ldb"), ldb)
+	Load(Param("dst").Base(), dst)
+	Load(Param("n"), n)
+	SHRQ(U8(4), n)
+	Label("quad")
+	MOVQ(b, row)
+	LEAQ(Mem{Base: b, Index: ldb, Scale: 2}, b3)
+	ADDQ(ldb, b3)
+	MOVQ(dst, d)
+	MOVQ(n, g)
+	Label("group")
+	r := []VecPhysical{X0, X1, X2, X3}
+	for i, m := range []Mem{{Base: row}, {Base: row, Index: ldb, Scale: 1}, {Base: row, Index: ldb, Scale: 2}, {Base: b3}} {
+		VMOVDQU(m, r[i])
+	}
+	VPUNPCKLBW(X1, X0, X4) // columns 0..7 of rows 0,1: pairs
+	VPUNPCKHBW(X1, X0, X5) // columns 8..15
+	VPUNPCKLBW(X3, X2, X6)
+	VPUNPCKHBW(X3, X2, X7)
+	VPUNPCKLWD(X6, X4, X8) // columns 0..3: quads
+	VPUNPCKHWD(X6, X4, X9)
+	VPUNPCKLWD(X7, X5, X10)
+	VPUNPCKHWD(X7, X5, X11)
+	for t, x := range []VecPhysical{X8, X9, X10, X11} {
+		VMOVDQU(x, Mem{Base: d, Disp: 16 * t})
+	}
+	ADDQ(U8(16), row)
+	ADDQ(U8(16), b3)
+	ADDQ(U8(64), d)
+	DECQ(g)
+	JNZ(LabelRef("group"))
+	LEAQ(Mem{Base: b, Index: ldb, Scale: 4}, b)
+	MOVQ(d, dst)
+	DECQ(k)
+	JNZ(LabelRef("quad"))
+	RET()
 }

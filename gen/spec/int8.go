@@ -18,6 +18,11 @@ package spec
 // is the exact integer sum reduced to int32, the same on every ISA whatever
 // the order of the additions. MR and NR are what gemmTileI8 of the same
 // table returns. Callers pass whole tiles only.
+//
+// gemmPackBI8 packs a B panel in that layout from a row-major B (the
+// interleave of four rows); package mat packs the other panels (A, Bᵀ,
+// and the partial ones) in Go or with the float32 packing kernels, which
+// move a quad as one 32-bit element.
 func init() {
 	I := func(n string) Param { return Param{n, "int"} }
 	isas := []ISA{AVX512, AVX2, NEON}
@@ -26,6 +31,9 @@ func init() {
 		Kernel{Feature: "int8", Name: "gemmI8", ISAs: isas, Types: u,
 			Params: []Param{I("k"), {"a", "[]uint8"}, {"b", "[]int8"}, {"c", "[]int32"}, I("ldc"), {"add", "bool"}},
 			Doc:    "the MR×NR int8 micro-kernel: c (+)= a·b on quad-interleaved u8 A and s8 B panels, k quads, int32 wrapping (see gen/spec/int8.go)"},
+		Kernel{Feature: "int8", Name: "gemmPackBI8", ISAs: []ISA{AVX512, AVX2}, Types: u,
+			Params: []Param{I("k"), {"b", "[]int8"}, I("ldb"), {"dst", "[]int8"}, I("n")},
+			Doc:    "packs n columns (n ≥ 16, a multiple of 16) of a row-major s8 B, k ≥ 1 whole quads (4k rows), as dst[q·4·n+4j+r] = b[(4q+r)·ldb+j]"},
 		Kernel{Feature: "int8", Name: "gemmTileI8", ISAs: isas, Types: u,
 			Results: []Param{I("mr"), I("nr")},
 			Doc:     "the MR×NR tile of the gemmI8 micro-kernel of the same table"},

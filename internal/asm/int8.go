@@ -82,3 +82,50 @@ func gemmI8Generic(k int, a []uint8, b []int8, c []int32, ldc int, add bool) {
 	r0[0], r0[1], r0[2], r0[3] = c00, c01, c02, c03
 	r1[0], r1[1], r1[2], r1[3] = c10, c11, c12, c13
 }
+
+// gemmPackBI8Generic packs n columns of B, k whole quads; see
+// gen/spec/int8.go. Eight columns at a time are read as one 64-bit word
+// per row and interleaved into four 64-bit words of two dwords each.
+func gemmPackBI8Generic(k int, b []int8, ldb int, dst []int8, n int) {
+	dst = dst[:k*4*n]
+	for q := 0; q < k; q++ {
+		d := dst[q*4*n : (q+1)*4*n]
+		r0 := b[4*q*ldb:]
+		r0 = r0[:n]
+		r1 := b[(4*q+1)*ldb:]
+		r1 = r1[:n]
+		r2 := b[(4*q+2)*ldb:]
+		r2 = r2[:n]
+		r3 := b[(4*q+3)*ldb:]
+		r3 = r3[:n]
+		j := 0
+		for ; j+8 <= n; j += 8 {
+			v0, v1, v2, v3 := load64(r0[j:j+8]), load64(r1[j:j+8]), load64(r2[j:j+8]), load64(r3[j:j+8])
+			o := d[4*j : 4*j+32]
+			for t := 0; t < 4; t++ {
+				store64(o[8*t:8*t+8], spread(v0, t)|spread(v1, t)<<8|spread(v2, t)<<16|spread(v3, t)<<24)
+			}
+		}
+		for ; j < n; j++ {
+			d[4*j], d[4*j+1], d[4*j+2], d[4*j+3] = r0[j], r1[j], r2[j], r3[j]
+		}
+	}
+}
+
+// spread returns bytes 2t and 2t+1 of v at bytes 0 and 4.
+func spread(v uint64, t int) uint64 {
+	v >>= 16 * uint(t)
+	return v&0xff | (v>>8&0xff)<<32
+}
+
+func load64(b []int8) uint64 {
+	b = b[:8]
+	return uint64(uint8(b[0])) | uint64(uint8(b[1]))<<8 | uint64(uint8(b[2]))<<16 | uint64(uint8(b[3]))<<24 |
+		uint64(uint8(b[4]))<<32 | uint64(uint8(b[5]))<<40 | uint64(uint8(b[6]))<<48 | uint64(uint8(b[7]))<<56
+}
+
+func store64(b []int8, v uint64) {
+	b = b[:8]
+	b[0], b[1], b[2], b[3] = int8(v), int8(v>>8), int8(v>>16), int8(v>>24)
+	b[4], b[5], b[6], b[7] = int8(v>>32), int8(v>>40), int8(v>>48), int8(v>>56)
+}

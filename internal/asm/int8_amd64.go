@@ -14,6 +14,16 @@ func gemmI8AVX2(k int, a []uint8, b []int8, c []int32, ldc int, add bool)
 //go:noescape
 func gemmI8AVX512(k int, a []uint8, b []int8, c []int32, ldc int, add bool)
 
+// gemmPackBI8AVX2 computes packs n columns (n ≥ 16, a multiple of 16) of a row-major s8 B, k ≥ 1 whole quads (4k rows), as dst[q·4·n+4j+r] = b[(4q+r)·ldb+j] with avx2.
+//
+//go:noescape
+func gemmPackBI8AVX2(k int, b []int8, ldb int, dst []int8, n int)
+
+// gemmPackBI8AVX512 computes packs n columns (n ≥ 16, a multiple of 16) of a row-major s8 B, k ≥ 1 whole quads (4k rows), as dst[q·4·n+4j+r] = b[(4q+r)·ldb+j] with avx512.
+//
+//go:noescape
+func gemmPackBI8AVX512(k int, b []int8, ldb int, dst []int8, n int)
+
 // gemmTileI8AVX2 computes the MR×NR tile of the gemmI8 micro-kernel of the same table with avx2.
 //
 //go:noescape

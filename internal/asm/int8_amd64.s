@@ -363,6 +363,96 @@ store:
 	VZEROUPPER
 	RET
 
+// func gemmPackBI8AVX2(k int, b []int8, ldb int, dst []int8, n int)
+// Requires: AVX
+TEXT ·gemmPackBI8AVX2(SB), NOSPLIT, $0-72
+	MOVQ k+0(FP), SI
+	MOVQ b_base+8(FP), AX
+	MOVQ ldb+32(FP), DX
+	MOVQ dst_base+40(FP), DI
+	MOVQ n+64(FP), CX
+	SHRQ $0x04, CX
+
+quad:
+	MOVQ AX, R8
+	LEAQ (AX)(DX*2), R9
+	ADDQ DX, R9
+	MOVQ DI, R10
+	MOVQ CX, R11
+
+group:
+	VMOVDQU    (R8), X0
+	VMOVDQU    (R8)(DX*1), X1
+	VMOVDQU    (R8)(DX*2), X2
+	VMOVDQU    (R9), X3
+	VPUNPCKLBW X1, X0, X4
+	VPUNPCKHBW X1, X0, X5
+	VPUNPCKLBW X3, X2, X6
+	VPUNPCKHBW X3, X2, X7
+	VPUNPCKLWD X6, X4, X8
+	VPUNPCKHWD X6, X4, X9
+	VPUNPCKLWD X7, X5, X10
+	VPUNPCKHWD X7, X5, X11
+	VMOVDQU    X8, (R10)
+	VMOVDQU    X9, 16(R10)
+	VMOVDQU    X10, 32(R10)
+	VMOVDQU    X11, 48(R10)
+	ADDQ       $0x10, R8
+	ADDQ       $0x10, R9
+	ADDQ       $0x40, R10
+	DECQ       R11
+	JNZ        group
+	LEAQ       (AX)(DX*4), AX
+	MOVQ       R10, DI
+	DECQ       SI
+	JNZ        quad
+	RET
+
+// func gemmPackBI8AVX512(k int, b []int8, ldb int, dst []int8, n int)
+// Requires: AVX
+TEXT ·gemmPackBI8AVX512(SB), NOSPLIT, $0-72
+	MOVQ k+0(FP), SI
+	MOVQ b_base+8(FP), AX
+	MOVQ ldb+32(FP), DX
+	MOVQ dst_base+40(FP), DI
+	MOVQ n+64(FP), CX
+	SHRQ $0x04, CX
+
+quad:
+	MOVQ AX, R8
+	LEAQ (AX)(DX*2), R9
+	ADDQ DX, R9
+	MOVQ DI, R10
+	MOVQ CX, R11
+
+group:
+	VMOVDQU    (R8), X0
+	VMOVDQU    (R8)(DX*1), X1
+	VMOVDQU    (R8)(DX*2), X2
+	VMOVDQU    (R9), X3
+	VPUNPCKLBW X1, X0, X4
+	VPUNPCKHBW X1, X0, X5
+	VPUNPCKLBW X3, X2, X6
+	VPUNPCKHBW X3, X2, X7
+	VPUNPCKLWD X6, X4, X8
+	VPUNPCKHWD X6, X4, X9
+	VPUNPCKLWD X7, X5, X10
+	VPUNPCKHWD X7, X5, X11
+	VMOVDQU    X8, (R10)
+	VMOVDQU    X9, 16(R10)
+	VMOVDQU    X10, 32(R10)
+	VMOVDQU    X11, 48(R10)
+	ADDQ       $0x10, R8
+	ADDQ       $0x10, R9
+	ADDQ       $0x40, R10
+	DECQ       R11
+	JNZ        group
+	LEAQ       (AX)(DX*4), AX
+	MOVQ       R10, DI
+	DECQ       SI
+	JNZ        quad
+	RET
+
 // func gemmTileI8AVX2() (mr int, nr int)
 TEXT ·gemmTileI8AVX2(SB), NOSPLIT, $0-16
 	MOVQ $0x00000006, AX

@@ -38,6 +38,7 @@ var neonTable = Table{
 	MulSubF32:        mulSubF32NEON,
 	MulSubF64:        mulSubF64NEON,
 	GemmI8:           gemmI8NEON,
+	GemmPackBI8:      gemmPackBI8Generic,
 	GemmTileI8:       gemmTileI8NEON,
 	GemmF32:          gemmF32NEON,
 	GemmF64:          gemmF64NEON,
