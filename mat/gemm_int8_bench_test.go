@@ -116,18 +116,6 @@ func shapeLabel(m, n, k int, tA, tB bool) string {
 }
 
 func randInt8(r *rand.Rand, m, k, n int, tA, tB bool) (*Raw[uint8], *Raw[int8], *Raw[int32]) {
-	a, b := NewRaw[uint8](m, k), NewRaw[int8](k, n)
-	if tA {
-		a = NewRaw[uint8](k, m)
-	}
-	if tB {
-		b = NewRaw[int8](n, k)
-	}
-	for i := range a.Data {
-		a.Data[i] = uint8(r.Uint32())
-	}
-	for i := range b.Data {
-		b.Data[i] = int8(r.Uint32())
-	}
+	a, b := randInt8Raw(r, m, k, n, tA, tB)
 	return a, b, NewRaw[int32](m, n)
 }

@@ -164,15 +164,42 @@ func TestGemmInt8Threads(t *testing.T) {
 		r := rand.New(rand.NewPCG(25, 26))
 		for _, s := range [][3]int{{150, 60, 210}, {40, 400, 123}, {129, 257, 100}} {
 			for tc := 0; tc < 4; tc++ {
-				if raceEnabled && tc%3 != 0 {
+				if (raceEnabled || testing.Short()) && tc%3 != 0 {
 					continue
 				}
+				tA, tB := tc&1 != 0, tc&2 != 0
+				m, n, kk := s[0], s[1], s[2]
+				a, b := randInt8Raw(r, m, kk, n, tA, tB)
+				want := refInt8(tA, tB, a, b, m, n, kk)
 				for _, th := range []int{1, 2, 3} {
-					int8Case(t, k, r, th, tc&1 != 0, tc&2 != 0, s[0], s[1], s[2])
+					c := NewRaw[int32](m, n)
+					gemmInt8(k, th, tA, tB, a, b, c)
+					for i, v := range c.Data {
+						if v != want[i] {
+							t.Fatalf("%v tA=%v tB=%v, %d threads: c[%d] = %d, want %d", s, tA, tB, th, i, v, want[i])
+						}
+					}
 				}
 			}
 		}
 	})
+}
+
+func randInt8Raw(r *rand.Rand, m, k, n int, tA, tB bool) (*Raw[uint8], *Raw[int8]) {
+	a, b := NewRaw[uint8](m, k), NewRaw[int8](k, n)
+	if tA {
+		a = NewRaw[uint8](k, m)
+	}
+	if tB {
+		b = NewRaw[int8](n, k)
+	}
+	for i := range a.Data {
+		a.Data[i] = uint8(r.Uint32())
+	}
+	for i := range b.Data {
+		b.Data[i] = int8(r.Uint32())
+	}
+	return a, b
 }
 
 // TestGemmInt8Overflow checks the int32 limits of the doc comment on every
@@ -184,53 +211,68 @@ func TestGemmInt8Overflow(t *testing.T) {
 	if int64(kMax)*255*128 >= 1<<31 || int64(kMax+1)*255*128 < 1<<31 {
 		t.Fatalf("k = %d is not the largest k with k·255·128 < 2³¹", kMax)
 	}
-	tu.ForISA(t, func(t *testing.T, k *asm.Table) {
-		mr, nr := k.GemmTileI8()
-		m, n := mr+1, nr+1 // full and partial tiles
-		for _, tc := range []struct {
-			k    int
-			b    int8
-			want int32
-		}{
-			{kMax, -128, -2147483520},       // k·255·(−128), exact
-			{kMax, 127, 2130706305},         // k·255·127, exact
-			{kMax + 1, -128, 2147451136},    // −2147516160 + 2³²: wrapped
-			{2 * kMax, 127, -33554686},      // 4261412610 − 2³²: wrapped
-			{kMax + 2, -128, 2147418496},    // one more term
-			{4 * (kMax + 1), -128, -130048}, // −8590064640 + 2·2³²
-			{kMax, 0, 0},                    // zeros
-			{kMax - 5, -128, -2147483520 + 5*255*128},
-		} {
-			for _, tr := range []int{0, 3} {
-				tA, tB := tr&1 != 0, tr&2 != 0
-				a := NewRaw[uint8](m, tc.k)
-				if tA {
-					a = NewRaw[uint8](tc.k, m)
-				}
-				for i := range a.Data {
-					a.Data[i] = 255
-				}
-				b := NewRaw[int8](tc.k, n)
-				if tB {
-					b = NewRaw[int8](n, tc.k)
-				}
-				for i := range b.Data {
-					b.Data[i] = tc.b
-				}
+	short := raceEnabled || testing.Short()
+	for _, tc := range []struct {
+		k    int
+		b    int8
+		want int32
+	}{
+		{kMax, -128, -2147483520},       // k·255·(−128), exact
+		{kMax, 127, 2130706305},         // k·255·127, exact
+		{kMax + 1, -128, 2147451136},    // −2147516160 + 2³²: wrapped
+		{kMax + 2, -128, 2147418496},    // one more term
+		{2 * kMax, 127, -33554686},      // 4261412610 − 2³²: wrapped
+		{4 * (kMax + 1), -128, -130048}, // −8590064640 + 2·2³²
+		{kMax - 5, -128, -2147483520 + 5*255*128},
+	} {
+		if short && tc.k > kMax+1 {
+			continue
+		}
+		for _, tr := range []int{0, 3} {
+			if short && tr != 0 {
+				continue
+			}
+			tA, tB := tr&1 != 0, tr&2 != 0
+			// Enough rows and columns for a full and a partial tile of
+			// every table (16 ≥ MR + 1, 80 ≥ NR + 1).
+			m, n := 16, 80
+			if short {
+				m, n = 13, 9
+			}
+			a := NewRawFrom(m, tc.k, filled(m*tc.k, uint8(255)))
+			if tA {
+				a = NewRawFrom(tc.k, m, a.Data)
+			}
+			b := NewRawFrom(tc.k, n, filled(tc.k*n, tc.b))
+			if tB {
+				b = NewRawFrom(n, tc.k, b.Data)
+			}
+			if ref := refInt8(tA, tB, a, b, 1, 1, tc.k)[0]; ref != tc.want {
+				t.Fatalf("k=%d b=%d: reference %d, want %d", tc.k, tc.b, ref, tc.want)
+			}
+			tu.ForISA(t, func(t *testing.T, k *asm.Table) {
 				c := NewRaw[int32](m, n)
 				gemmInt8(k, 2, tA, tB, a, b, c)
-				ref := refInt8(tA, tB, a, b, 1, 1, tc.k)[0]
-				if ref != tc.want {
-					t.Fatalf("k=%d b=%d: reference %d, want %d", tc.k, tc.b, ref, tc.want)
-				}
 				for i, v := range c.Data {
 					if v != tc.want {
 						t.Fatalf("k=%d b=%d tA=%v tB=%v: c[%d] = %d, want %d", tc.k, tc.b, tA, tB, i, v, tc.want)
 					}
 				}
-			}
+			})
 		}
-	})
+	}
+}
+
+// filled returns n copies of v (copy doubling: fast under the race detector).
+func filled[E RawElem](n int, v E) []E {
+	s := make([]E, n)
+	if n > 0 {
+		s[0] = v
+		for i := 1; i < n; i *= 2 {
+			copy(s[i:], s[:i])
+		}
+	}
+	return s
 }
 
 // TestGemmInt8GuardPages places a, b and c against unreadable pages on
