@@ -45,6 +45,8 @@ func init() {
 			gemmI8Kernel(isa)
 		case "gemmPackBI8":
 			packBI8()
+		case "peakI8":
+			peakI8(isa)
 		case "gemmTileI8":
 			mr, nr := i8Tile(isa)
 			MOVQ(U32(mr), RAX)
@@ -242,5 +244,58 @@ func packBI8() {
 	MOVQ(d, dst)
 	DECQ(k)
 	JNZ(LabelRef("quad"))
+	RET()
+}
+
+// peakI8Chains is the number of independent VPDPBUSD chains of peakI8:
+// more than pipes × latency (2 × 5 on Zen 4 and 5), as many as the
+// register file leaves (one register holds the zero operands).
+func peakI8Chains(isa spec.ISA) int {
+	if isa == spec.AVX512 {
+		return 24
+	}
+	return 15
+}
+
+// peakI8 emits n iterations of peakI8Chains independent VPDPBUSD on zeros
+// and returns the operations: 2 per multiply-add, 4 multiply-adds per
+// int32 lane.
+func peakI8(isa spec.ISA) {
+	n, i := RAX, RCX
+	Load(Param("n"), n)
+	chains := peakI8Chains(isa)
+	zmm := isa == spec.AVX512
+	regs := []VecPhysical{Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7, Y8, Y9, Y10, Y11, Y12, Y13, Y14, Y15}
+	lanes := 8
+	if zmm {
+		lanes = 16
+		regs = []VecPhysical{Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z7, Z8, Z9, Z10, Z11, Z12, Z13, Z14, Z15,
+			Z16, Z17, Z18, Z19, Z20, Z21, Z22, Z23, Z24}
+	}
+	x := regs[chains]
+	for _, r := range regs[:chains+1] {
+		if zmm {
+			VPXORD(r, r, r)
+		} else {
+			VPXOR(r, r, r)
+		}
+	}
+	MOVQ(n, i)
+	TESTQ(i, i)
+	JZ(LabelRef("done"))
+	Label("loop")
+	for _, r := range regs[:chains] {
+		if zmm {
+			VPDPBUSD(x, x, r)
+		} else {
+			vexVPDPBUSD(r, x, x)
+		}
+	}
+	DECQ(i)
+	JNZ(LabelRef("loop"))
+	Label("done")
+	IMUL3Q(U32(2*4*lanes*chains), n, n)
+	Store(n, ReturnIndex(0))
+	VZEROUPPER()
 	RET()
 }

@@ -46,6 +46,8 @@ func init() {
 		switch in.Name {
 		case "gemmI8":
 			neonGemmI8(a)
+		case "peakI8":
+			neonPeakI8(a)
 		case "gemmTileI8":
 			a.MOVDConst(i8NeonMR, rT)
 			a.Ins("MOVD", rT.String(), a.Arg("mr"))
@@ -138,4 +140,31 @@ func sdotElem(d, n, m V, i int) Word {
 		0x4f80e000 | uint32(i&1)<<21 | uint32(i>>1)<<11 | m.check()<<16 | n.check()<<5 | d.check(),
 		fmt.Sprintf("sdot v%d.4s, v%d.16b, v%d.4b[%d]", d, n, m, i),
 	}
+}
+
+// i8NeonPeakChains is the number of independent SDOT chains of peakI8 (one
+// register holds the zero operands).
+const i8NeonPeakChains = 24
+
+// neonPeakI8 emits n iterations of independent SDOTs on zeros and returns
+// the operations: 2 per multiply-add, 16 multiply-adds per SDOT.
+func neonPeakI8(a *Asm) {
+	x := V(i8NeonPeakChains)
+	a.Load("n", rK)
+	a.MOVD(rK.String(), rT)
+	for i := 0; i <= i8NeonPeakChains; i++ {
+		a.VZero(V(i))
+	}
+	a.CBZ(rK, "done")
+	a.Label("loop")
+	for i := 0; i < i8NeonPeakChains; i++ {
+		a.W(sdot(V(i), x, x))
+	}
+	a.SUBS(1, rK, rK)
+	a.BNE("loop")
+	a.Label("done")
+	a.MOVDConst(uint64(2*16*i8NeonPeakChains), rB)
+	a.Ins("MUL", rB.String(), rT.String(), rT.String())
+	a.Ins("MOVD", rT.String(), a.Arg("ret"))
+	a.RET()
 }

@@ -7,7 +7,7 @@ import (
 )
 
 // sdotRef is SDOT as GNU as 2.40 (aarch64, -march=armv8.2-a+dotprod)
-// encodes it, from objdump -d: every SDOT of the int8 kernel, and a few
+// encodes it, from objdump -d: every SDOT of the int8 kernels, and a few
 // with registers ≥ 16 in each field. x/arch/arm64asm (v0.33.0) does not
 // decode the dot-product instructions, so unlike encode_test.go this test
 // compares with a table.
@@ -15,31 +15,55 @@ var sdotRef = []struct {
 	bits uint32
 	text string
 }{
+	{0x4e989700, "sdot v0.4s, v24.16b, v24.16b"},
 	{0x4f9ce340, "sdot v0.4s, v26.16b, v28.4b[0]"},
+	{0x4e989701, "sdot v1.4s, v24.16b, v24.16b"},
 	{0x4f9ce361, "sdot v1.4s, v27.16b, v28.4b[0]"},
+	{0x4e98970a, "sdot v10.4s, v24.16b, v24.16b"},
 	{0x4fbde34a, "sdot v10.4s, v26.16b, v29.4b[1]"},
+	{0x4e98970b, "sdot v11.4s, v24.16b, v24.16b"},
 	{0x4fbde36b, "sdot v11.4s, v27.16b, v29.4b[1]"},
+	{0x4e98970c, "sdot v12.4s, v24.16b, v24.16b"},
 	{0x4f9deb4c, "sdot v12.4s, v26.16b, v29.4b[2]"},
+	{0x4e98970d, "sdot v13.4s, v24.16b, v24.16b"},
 	{0x4f9deb6d, "sdot v13.4s, v27.16b, v29.4b[2]"},
+	{0x4e98970e, "sdot v14.4s, v24.16b, v24.16b"},
 	{0x4fbdeb4e, "sdot v14.4s, v26.16b, v29.4b[3]"},
+	{0x4e98970f, "sdot v15.4s, v24.16b, v24.16b"},
 	{0x4fbdeb6f, "sdot v15.4s, v27.16b, v29.4b[3]"},
+	{0x4e989710, "sdot v16.4s, v24.16b, v24.16b"},
 	{0x4f9ee350, "sdot v16.4s, v26.16b, v30.4b[0]"},
+	{0x4e989711, "sdot v17.4s, v24.16b, v24.16b"},
 	{0x4f9ee371, "sdot v17.4s, v27.16b, v30.4b[0]"},
+	{0x4e989712, "sdot v18.4s, v24.16b, v24.16b"},
 	{0x4fbee352, "sdot v18.4s, v26.16b, v30.4b[1]"},
+	{0x4e989713, "sdot v19.4s, v24.16b, v24.16b"},
 	{0x4fbee373, "sdot v19.4s, v27.16b, v30.4b[1]"},
+	{0x4e989702, "sdot v2.4s, v24.16b, v24.16b"},
 	{0x4fbce342, "sdot v2.4s, v26.16b, v28.4b[1]"},
+	{0x4e989714, "sdot v20.4s, v24.16b, v24.16b"},
 	{0x4f9eeb54, "sdot v20.4s, v26.16b, v30.4b[2]"},
+	{0x4e989715, "sdot v21.4s, v24.16b, v24.16b"},
 	{0x4f9eeb75, "sdot v21.4s, v27.16b, v30.4b[2]"},
+	{0x4e989716, "sdot v22.4s, v24.16b, v24.16b"},
 	{0x4fbeeb56, "sdot v22.4s, v26.16b, v30.4b[3]"},
+	{0x4e989717, "sdot v23.4s, v24.16b, v24.16b"},
 	{0x4fbeeb77, "sdot v23.4s, v27.16b, v30.4b[3]"},
 	{0x4e9f9758, "sdot v24.4s, v26.16b, v31.16b"},
 	{0x4e9f9779, "sdot v25.4s, v27.16b, v31.16b"},
+	{0x4e989703, "sdot v3.4s, v24.16b, v24.16b"},
 	{0x4fbce363, "sdot v3.4s, v27.16b, v28.4b[1]"},
+	{0x4e989704, "sdot v4.4s, v24.16b, v24.16b"},
 	{0x4f9ceb44, "sdot v4.4s, v26.16b, v28.4b[2]"},
+	{0x4e989705, "sdot v5.4s, v24.16b, v24.16b"},
 	{0x4f9ceb65, "sdot v5.4s, v27.16b, v28.4b[2]"},
+	{0x4e989706, "sdot v6.4s, v24.16b, v24.16b"},
 	{0x4fbceb46, "sdot v6.4s, v26.16b, v28.4b[3]"},
+	{0x4e989707, "sdot v7.4s, v24.16b, v24.16b"},
 	{0x4fbceb67, "sdot v7.4s, v27.16b, v28.4b[3]"},
+	{0x4e989708, "sdot v8.4s, v24.16b, v24.16b"},
 	{0x4f9de348, "sdot v8.4s, v26.16b, v29.4b[0]"},
+	{0x4e989709, "sdot v9.4s, v24.16b, v24.16b"},
 	{0x4f9de369, "sdot v9.4s, v27.16b, v29.4b[0]"},
 	{0x4e91941f, "sdot v31.4s, v0.16b, v17.16b"},
 	{0x4f80ebe1, "sdot v1.4s, v31.16b, v0.4b[2]"},

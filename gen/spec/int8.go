@@ -19,6 +19,9 @@ package spec
 // the order of the additions. MR and NR are what gemmTileI8 of the same
 // table returns. Callers pass whole tiles only.
 //
+// peakI8 measures the int8 peak for mat's benchmarks, as peakFMA does for
+// the float kernels: independent chains of the micro-kernel's instruction.
+//
 // gemmPackBI8 packs a B panel in that layout from a row-major B (the
 // interleave of four rows); package mat packs the other panels (A, Bᵀ,
 // and the partial ones) in Go or with the float32 packing kernels, which
@@ -37,5 +40,8 @@ func init() {
 		Kernel{Feature: "int8", Name: "gemmTileI8", ISAs: isas, Types: u,
 			Results: []Param{I("mr"), I("nr")},
 			Doc:     "the MR×NR tile of the gemmI8 micro-kernel of the same table"},
+		Kernel{Feature: "int8", Name: "peakI8", ISAs: isas, Types: u,
+			Params: []Param{I("n")}, Results: []Param{{"", "int"}},
+			Doc: "n iterations of independent int8 dot-product instructions (gemmI8's); returns the operations done (2 per u8·s8 multiply-add)"},
 	)
 }

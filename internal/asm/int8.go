@@ -1,6 +1,10 @@
 package asm
 
-import "github.com/lanes-go/lanes/isa"
+import (
+	"runtime"
+
+	"github.com/lanes-go/lanes/isa"
+)
 
 // The int8 kernels of mat.GemmInt8: the micro-kernel gemmI8 on
 // quad-interleaved panels (u8 A, s8 B, int32 C) and its tile gemmTileI8.
@@ -39,7 +43,7 @@ import "github.com/lanes-go/lanes/isa"
 func init() {
 	for i, t := range tables {
 		if i != isa.Generic && !isa.HasFeature(i, isa.Int8) {
-			t.GemmI8, t.GemmTileI8 = gemmI8Generic, gemmTileI8Generic
+			t.GemmI8, t.GemmTileI8, t.PeakI8 = gemmI8Generic, gemmTileI8Generic, peakI8Generic
 		}
 	}
 }
@@ -128,4 +132,23 @@ func store64(b []int8, v uint64) {
 	b = b[:8]
 	b[0], b[1], b[2], b[3] = int8(v), int8(v>>8), int8(v>>16), int8(v>>24)
 	b[4], b[5], b[6], b[7] = int8(v>>32), int8(v>>40), int8(v>>48), int8(v>>56)
+}
+
+// peakI8Generic runs n iterations of 8 independent int32 multiply-add
+// chains and returns the operations done (2 per multiply-add).
+func peakI8Generic(n int) int {
+	x0, x1, x2, x3, x4, x5, x6, x7 := int32(1), int32(2), int32(3), int32(4), int32(5), int32(6), int32(7), int32(8)
+	m, d := int32(n)|1, int32(3)
+	for i := 0; i < n; i++ {
+		x0 = x0*m + d
+		x1 = x1*m + d
+		x2 = x2*m + d
+		x3 = x3*m + d
+		x4 = x4*m + d
+		x5 = x5*m + d
+		x6 = x6*m + d
+		x7 = x7*m + d
+	}
+	runtime.KeepAlive(x0 + x1 + x2 + x3 + x4 + x5 + x6 + x7) // the chains must be computed
+	return 16 * n
 }

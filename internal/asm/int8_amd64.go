@@ -33,3 +33,13 @@ func gemmTileI8AVX2() (mr int, nr int)
 //
 //go:noescape
 func gemmTileI8AVX512() (mr int, nr int)
+
+// peakI8AVX2 computes n iterations of independent int8 dot-product instructions (gemmI8's); returns the operations done (2 per u8·s8 multiply-add) with avx2.
+//
+//go:noescape
+func peakI8AVX2(n int) int
+
+// peakI8AVX512 computes n iterations of independent int8 dot-product instructions (gemmI8's); returns the operations done (2 per u8·s8 multiply-add) with avx512.
+//
+//go:noescape
+func peakI8AVX512(n int) int

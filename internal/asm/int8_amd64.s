@@ -468,3 +468,208 @@ TEXT ·gemmTileI8AVX512(SB), NOSPLIT, $0-16
 	MOVQ $0x00000040, AX
 	MOVQ AX, nr+8(FP)
 	RET
+
+// func peakI8AVX2(n int) int
+// Requires: AVX, AVX2
+TEXT ·peakI8AVX2(SB), NOSPLIT, $0-16
+	MOVQ  n+0(FP), AX
+	VPXOR Y0, Y0, Y0
+	VPXOR Y1, Y1, Y1
+	VPXOR Y2, Y2, Y2
+	VPXOR Y3, Y3, Y3
+	VPXOR Y4, Y4, Y4
+	VPXOR Y5, Y5, Y5
+	VPXOR Y6, Y6, Y6
+	VPXOR Y7, Y7, Y7
+	VPXOR Y8, Y8, Y8
+	VPXOR Y9, Y9, Y9
+	VPXOR Y10, Y10, Y10
+	VPXOR Y11, Y11, Y11
+	VPXOR Y12, Y12, Y12
+	VPXOR Y13, Y13, Y13
+	VPXOR Y14, Y14, Y14
+	VPXOR Y15, Y15, Y15
+	MOVQ  AX, CX
+	TESTQ CX, CX
+	JZ    done
+
+loop:
+	// {vex} vpdpbusd %ymm15, %ymm15, %ymm0
+	BYTE $0xc4
+	BYTE $0xc2
+	BYTE $0x05
+	BYTE $0x50
+	BYTE $0xc7
+
+	// {vex} vpdpbusd %ymm15, %ymm15, %ymm1
+	BYTE $0xc4
+	BYTE $0xc2
+	BYTE $0x05
+	BYTE $0x50
+	BYTE $0xcf
+
+	// {vex} vpdpbusd %ymm15, %ymm15, %ymm2
+	BYTE $0xc4
+	BYTE $0xc2
+	BYTE $0x05
+	BYTE $0x50
+	BYTE $0xd7
+
+	// {vex} vpdpbusd %ymm15, %ymm15, %ymm3
+	BYTE $0xc4
+	BYTE $0xc2
+	BYTE $0x05
+	BYTE $0x50
+	BYTE $0xdf
+
+	// {vex} vpdpbusd %ymm15, %ymm15, %ymm4
+	BYTE $0xc4
+	BYTE $0xc2
+	BYTE $0x05
+	BYTE $0x50
+	BYTE $0xe7
+
+	// {vex} vpdpbusd %ymm15, %ymm15, %ymm5
+	BYTE $0xc4
+	BYTE $0xc2
+	BYTE $0x05
+	BYTE $0x50
+	BYTE $0xef
+
+	// {vex} vpdpbusd %ymm15, %ymm15, %ymm6
+	BYTE $0xc4
+	BYTE $0xc2
+	BYTE $0x05
+	BYTE $0x50
+	BYTE $0xf7
+
+	// {vex} vpdpbusd %ymm15, %ymm15, %ymm7
+	BYTE $0xc4
+	BYTE $0xc2
+	BYTE $0x05
+	BYTE $0x50
+	BYTE $0xff
+
+	// {vex} vpdpbusd %ymm15, %ymm15, %ymm8
+	BYTE $0xc4
+	BYTE $0x42
+	BYTE $0x05
+	BYTE $0x50
+	BYTE $0xc7
+
+	// {vex} vpdpbusd %ymm15, %ymm15, %ymm9
+	BYTE $0xc4
+	BYTE $0x42
+	BYTE $0x05
+	BYTE $0x50
+	BYTE $0xcf
+
+	// {vex} vpdpbusd %ymm15, %ymm15, %ymm10
+	BYTE $0xc4
+	BYTE $0x42
+	BYTE $0x05
+	BYTE $0x50
+	BYTE $0xd7
+
+	// {vex} vpdpbusd %ymm15, %ymm15, %ymm11
+	BYTE $0xc4
+	BYTE $0x42
+	BYTE $0x05
+	BYTE $0x50
+	BYTE $0xdf
+
+	// {vex} vpdpbusd %ymm15, %ymm15, %ymm12
+	BYTE $0xc4
+	BYTE $0x42
+	BYTE $0x05
+	BYTE $0x50
+	BYTE $0xe7
+
+	// {vex} vpdpbusd %ymm15, %ymm15, %ymm13
+	BYTE $0xc4
+	BYTE $0x42
+	BYTE $0x05
+	BYTE $0x50
+	BYTE $0xef
+
+	// {vex} vpdpbusd %ymm15, %ymm15, %ymm14
+	BYTE $0xc4
+	BYTE $0x42
+	BYTE $0x05
+	BYTE $0x50
+	BYTE $0xf7
+	DECQ CX
+	JNZ  loop
+
+done:
+	IMUL3Q $0x000003c0, AX, AX
+	MOVQ   AX, ret+8(FP)
+	VZEROUPPER
+	RET
+
+// func peakI8AVX512(n int) int
+// Requires: AVX, AVX512F, AVX512VNNI
+TEXT ·peakI8AVX512(SB), NOSPLIT, $0-16
+	MOVQ   n+0(FP), AX
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	VPXORD Z8, Z8, Z8
+	VPXORD Z9, Z9, Z9
+	VPXORD Z10, Z10, Z10
+	VPXORD Z11, Z11, Z11
+	VPXORD Z12, Z12, Z12
+	VPXORD Z13, Z13, Z13
+	VPXORD Z14, Z14, Z14
+	VPXORD Z15, Z15, Z15
+	VPXORD Z16, Z16, Z16
+	VPXORD Z17, Z17, Z17
+	VPXORD Z18, Z18, Z18
+	VPXORD Z19, Z19, Z19
+	VPXORD Z20, Z20, Z20
+	VPXORD Z21, Z21, Z21
+	VPXORD Z22, Z22, Z22
+	VPXORD Z23, Z23, Z23
+	VPXORD Z24, Z24, Z24
+	MOVQ   AX, CX
+	TESTQ  CX, CX
+	JZ     done
+
+loop:
+	VPDPBUSD Z24, Z24, Z0
+	VPDPBUSD Z24, Z24, Z1
+	VPDPBUSD Z24, Z24, Z2
+	VPDPBUSD Z24, Z24, Z3
+	VPDPBUSD Z24, Z24, Z4
+	VPDPBUSD Z24, Z24, Z5
+	VPDPBUSD Z24, Z24, Z6
+	VPDPBUSD Z24, Z24, Z7
+	VPDPBUSD Z24, Z24, Z8
+	VPDPBUSD Z24, Z24, Z9
+	VPDPBUSD Z24, Z24, Z10
+	VPDPBUSD Z24, Z24, Z11
+	VPDPBUSD Z24, Z24, Z12
+	VPDPBUSD Z24, Z24, Z13
+	VPDPBUSD Z24, Z24, Z14
+	VPDPBUSD Z24, Z24, Z15
+	VPDPBUSD Z24, Z24, Z16
+	VPDPBUSD Z24, Z24, Z17
+	VPDPBUSD Z24, Z24, Z18
+	VPDPBUSD Z24, Z24, Z19
+	VPDPBUSD Z24, Z24, Z20
+	VPDPBUSD Z24, Z24, Z21
+	VPDPBUSD Z24, Z24, Z22
+	VPDPBUSD Z24, Z24, Z23
+	DECQ     CX
+	JNZ      loop
+
+done:
+	IMUL3Q $0x00000c00, AX, AX
+	MOVQ   AX, ret+8(FP)
+	VZEROUPPER
+	RET

@@ -13,3 +13,8 @@ func gemmI8NEON(k int, a []uint8, b []int8, c []int32, ldc int, add bool)
 //
 //go:noescape
 func gemmTileI8NEON() (mr int, nr int)
+
+// peakI8NEON computes n iterations of independent int8 dot-product instructions (gemmI8's); returns the operations done (2 per u8·s8 multiply-add) with neon.
+//
+//go:noescape
+func peakI8NEON(n int) int

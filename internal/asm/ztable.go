@@ -82,6 +82,8 @@ type Table struct {
 	GemmPackBI8 func(k int, b []int8, ldb int, dst []int8, n int)
 	// GemmTileI8: the MR×NR tile of the gemmI8 micro-kernel of the same table.
 	GemmTileI8 func() (mr int, nr int)
+	// PeakI8: n iterations of independent int8 dot-product instructions (gemmI8's); returns the operations done (2 per u8·s8 multiply-add).
+	PeakI8 func(n int) int
 
 	// mat
 
@@ -209,6 +211,7 @@ var genericTable = Table{
 	GemmI8:           gemmI8Generic,
 	GemmPackBI8:      gemmPackBI8Generic,
 	GemmTileI8:       gemmTileI8Generic,
+	PeakI8:           peakI8Generic,
 	GemmF32:          gemmGeneric[float32],
 	GemmF64:          gemmGeneric[float64],
 	GemmPackAF32:     gemmPackAGeneric[float32],

@@ -40,6 +40,7 @@ var neonTable = Table{
 	GemmI8:           gemmI8NEON,
 	GemmPackBI8:      gemmPackBI8Generic,
 	GemmTileI8:       gemmTileI8NEON,
+	PeakI8:           peakI8NEON,
 	GemmF32:          gemmF32NEON,
 	GemmF64:          gemmF64NEON,
 	GemmPackAF32:     gemmPackAF32NEON,
