@@ -446,3 +446,22 @@ func TestGemmPackBI8(t *testing.T) {
 		}
 	})
 }
+
+// FuzzGemmInt8 checks random shapes, transposes, thread counts and blocks
+// on every ISA against the exact reference:
+//
+//	go test -run '^$' -fuzz FuzzGemmInt8 -fuzztime 30s ./mat/
+func FuzzGemmInt8(f *testing.F) {
+	f.Add(uint8(3), uint8(5), uint8(7), uint8(0), uint64(1))
+	f.Add(uint8(14), uint8(65), uint8(1), uint8(3), uint64(2))
+	f.Add(uint8(29), uint8(1), uint8(40), uint8(6), uint64(3))
+	f.Add(uint8(13), uint8(129), uint8(13), uint8(5), uint64(4))
+	f.Fuzz(func(t *testing.T, m, n, k, flags uint8, seed uint64) {
+		r := rand.New(rand.NewPCG(seed, 31))
+		tinyBlocks = flags&4 != 0
+		defer func() { tinyBlocks = false }()
+		for _, i := range isa.Available() {
+			int8Case(t, asm.Get(i), r, 1+int(seed%3), flags&1 != 0, flags&2 != 0, 1+int(m%70), 1+int(n%150), 1+int(k%90))
+		}
+	})
+}
