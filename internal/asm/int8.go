@@ -35,7 +35,11 @@ import (
 // A table has its own int8 kernel only where the CPU has the feature
 // (isa.HasFeature(i, isa.Int8)); elsewhere it holds the generic kernel and
 // tile (see init below): e.g. the avx2 table on a CPU with AVX2 but no
-// AVX-VNNI, or the neon table on an ARMv8.0 core.
+// AVX-VNNI, or the neon table on an ARMv8.0 core. Under emulation:
+// qemu-x86_64 -cpu max (7.2) has no AVX-VNNI (nor AVX-512), so CI's avx2
+// run there uses the generic int8 kernel, and the VEX kernel runs only
+// natively (Zen 5, Alder Lake and later); qemu-aarch64's default cpu max
+// has DotProd (the NEON kernel runs), QEMU_CPU=cortex-a53 has not.
 
 //go:generate go run -C ../../gen/amd64 . -feature int8 -out ../../internal/asm/int8_amd64.s -stubs ../../internal/asm/int8_amd64.go -pkg asm
 //go:generate go run -C ../../gen/arm64 . -feature int8 -out ../../internal/asm/int8_arm64.s -stubs ../../internal/asm/int8_arm64.go -pkg asm
