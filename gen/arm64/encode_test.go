@@ -127,6 +127,9 @@ var wordLine = regexp.MustCompile(`^\tWORD \$0x([0-9a-f]{8}) // (.*)$`)
 // TestGeneratedWords decodes every WORD in the output of every feature.
 func TestGeneratedWords(t *testing.T) {
 	for f := range features {
+		if f == "int8" {
+			continue // SDOT: arm64asm cannot decode it; int8_test.go checks it against GNU as
+		}
 		s, _, err := generate(f, "asm", "test")
 		if err != nil {
 			t.Fatal(err)

@@ -74,6 +74,17 @@ type Table struct {
 	// MulSubF64: dst[i] = y[i]·(dy[i] − d).
 	MulSubF64 func(d float64, dst []float64, y []float64, dy []float64)
 
+	// int8
+
+	// GemmI8: the MR×NR int8 micro-kernel: c (+)= a·b on quad-interleaved u8 A and s8 B panels, k quads, int32 wrapping (see gen/spec/int8.go).
+	GemmI8 func(k int, a []uint8, b []int8, c []int32, ldc int, add bool)
+	// GemmPackBI8: packs n columns (n ≥ 16, a multiple of 16) of a row-major s8 B, k ≥ 1 whole quads (4k rows), as dst[q·4·n+4j+r] = b[(4q+r)·ldb+j].
+	GemmPackBI8 func(k int, b []int8, ldb int, dst []int8, n int)
+	// GemmTileI8: the MR×NR tile of the gemmI8 micro-kernel of the same table.
+	GemmTileI8 func() (mr int, nr int)
+	// PeakI8: n iterations of independent int8 dot-product instructions (gemmI8's); returns the operations done (2 per u8·s8 multiply-add).
+	PeakI8 func(n int) int
+
 	// mat
 
 	// GemmF32: the MR×NR GEMM micro-kernel: c = alpha·(a·b) + beta·c, A packed (lda = 0) or read in place (see gen/spec/mat.go).
@@ -210,6 +221,10 @@ var genericTable = Table{
 	SubSubF64:        subSubGeneric[float64],
 	MulSubF32:        mulSubGeneric[float32],
 	MulSubF64:        mulSubGeneric[float64],
+	GemmI8:           gemmI8Generic,
+	GemmPackBI8:      gemmPackBI8Generic,
+	GemmTileI8:       gemmTileI8Generic,
+	PeakI8:           peakI8Generic,
 	GemmF32:          gemmGeneric[float32],
 	GemmF64:          gemmGeneric[float64],
 	GemmPackAF32:     gemmPackAGeneric[float32],
