@@ -81,6 +81,13 @@ func init() {
 			packTrans(v, "b", "ldb", nr)
 		case "gemmPackB":
 			packB(v)
+		case "dotTile":
+			dotTile(v)
+		case "dotTileLanes":
+			r := GP64()
+			MOVQ(U32(v.lanes), r)
+			Store(r, ReturnIndex(0))
+			RET()
 		case "peakFMA":
 			peakFMA(v)
 		default:
@@ -243,6 +250,151 @@ func gemmKernel(v vk) {
 	}
 	VZEROUPPER()
 	RET()
+}
+
+// dotTile emits the tile of dot products of gen/spec/mat.go (AVX-512
+// only): DotMR×DotNR vector accumulators (20 ZMM), per vector step DotMR
+// loads of A rows, then per B row one load and DotMR FMAs (9 loads per 20
+// FMAs; two pipes of latency 4 need 8 chains). The row pointers (4 + 5)
+// share one byte index p, so the step costs no address arithmetic. The last
+// k mod L elements are loaded with a zeroing mask and added with a merging
+// one (masked lanes unchanged). After the n segments each accumulator is
+// reduced by a balanced tree (hreduce) and added into c.
+func dotTile(v vk) {
+	const mr, nr = kconst.DotMR, kconst.DotNR
+	shift := U8(2)
+	if !v.f32() {
+		shift = U8(3)
+	}
+	scale := uint8(v.t.Size)
+	k := Load(Param("k"), GP64())
+	r := GP64()
+	MOVQ(k, r)
+	ANDQ(U32(v.lanes-1), r)
+	v.tailMask(r, K1)
+	end := k // bytes of the whole vectors of a row
+	ANDQ(I32(-v.lanes), end)
+	SHLQ(shift, end)
+	rows := func(base, offs string, n int) []GPVirtual {
+		x := Load(Param(base).Base(), GP64())
+		o := Load(Param(offs).Base(), GP64())
+		ps := make([]GPVirtual, n)
+		for i := range ps {
+			ps[i] = GP64()
+			MOVQ(Mem{Base: o, Disp: 8 * i}, ps[i])
+			LEAQ(Mem{Base: x, Index: ps[i], Scale: scale}, ps[i])
+		}
+		return ps
+	}
+	ap := rows("a", "aoff", mr)
+	bp := rows("b", "boff", nr)
+	n := Load(Param("n"), GP64())
+	acc := make([][]VecVirtual, mr)
+	for i := range acc {
+		acc[i] = make([]VecVirtual, nr)
+		for j := range acc[i] {
+			acc[i][j] = v.vec()
+			v.XOR(acc[i][j], acc[i][j], acc[i][j])
+		}
+	}
+	p := GP64()
+	step := func(tail bool) {
+		va := make([]VecVirtual, mr)
+		for i := range va {
+			va[i] = v.vec()
+			m := Mem{Base: ap[i], Index: p, Scale: 1}
+			if tail {
+				v.MOVUZ(m, K1, va[i])
+			} else {
+				v.MOVU(m, va[i])
+			}
+		}
+		for j := 0; j < nr; j++ {
+			vb := v.vec()
+			m := Mem{Base: bp[j], Index: p, Scale: 1}
+			if tail {
+				v.MOVUZ(m, K1, vb)
+			} else {
+				v.MOVU(m, vb)
+			}
+			for i := range va {
+				if tail {
+					v.FMA231(vb, va[i], K1, acc[i][j])
+				} else {
+					v.FMA231(vb, va[i], acc[i][j])
+				}
+			}
+		}
+	}
+	Comment("segments s: acc[i][j] += a_i[p]·b_j[p], p ascending, then the rows advance by sa and sb")
+	Label("seg")
+	XORQ(p, p)
+	TESTQ(end, end)
+	JZ(LabelRef("tail"))
+	Label("loop")
+	step(false)
+	ADDQ(U32(v.bytes), p)
+	CMPQ(p, end)
+	JB(LabelRef("loop"))
+	Label("tail")
+	if v.lanes == 16 {
+		KORTESTW(K1, K1)
+	} else {
+		KORTESTB(K1, K1)
+	}
+	JZ(LabelRef("next"))
+	step(true)
+	Label("next")
+	for _, x := range []struct {
+		name string
+		ps   []GPVirtual
+	}{{"sa", ap}, {"sb", bp}} {
+		t := Load(Param(x.name), GP64())
+		SHLQ(shift, t)
+		for _, q := range x.ps {
+			ADDQ(t, q)
+		}
+	}
+	DECQ(n)
+	JNZ(LabelRef("seg"))
+
+	Comment("c[i·ldc+j] += the lanes of acc[i][j], added as a balanced tree")
+	c := Load(Param("c").Base(), GP64())
+	ldc := Load(Param("ldc"), GP64())
+	SHLQ(shift, ldc)
+	for i := range acc {
+		for j := range acc[i] {
+			x := hreduce512(v, acc[i][j])
+			m := Mem{Base: c, Disp: j * v.t.Size}
+			v.ADDS(m, x, x)
+			v.MOVS(x, m)
+		}
+		if i+1 < mr {
+			ADDQ(ldc, c)
+		}
+	}
+	VZEROUPPER()
+	RET()
+}
+
+// hreduce512 adds the lanes of the ZMM a as a balanced tree (lane l and
+// l+L/2, then l+L/4, ...) and returns an XMM whose low lane holds the sum.
+// It is hreduce with EVEX forms only, so that a may be any of Z0..Z31.
+func hreduce512(v vk, a VecVirtual) VecVirtual {
+	hi := YMM()
+	VEXTRACTF64X4(U8(1), a, hi)
+	v.ADD(hi, a.AsY(), hi)
+	lo := XMM()
+	VEXTRACTF32X4(U8(1), hi, lo)
+	v.ADD(lo, hi.AsX(), lo)
+	t := XMM()
+	VPERMILPD(U8(1), lo, t) // the high 64 bits into the low ones
+	v.ADD(t, lo, lo)
+	if v.f32() {
+		VMOVSHDUP(lo, t) // lane 1 into lane 0
+		v.ADD(t, lo, lo)
+	}
+	return lo
 }
 
 // peakFMA emits n iterations of peakAccs independent vector FMAs on zeros

@@ -17,6 +17,21 @@ package spec
 //
 // MR and NR are what gemmTile returns for the same ISA and type. Callers
 // pass whole tiles only (edges go through a temporary tile), k ≥ 1.
+//
+// dotTile is a tile of dot products whose common dimension is contiguous
+// in both operands (C += A·Bᵀ with row-major A and B), over n segments:
+// for i < DotMR, j < DotNR (kconst),
+//
+//	c[i·ldc+j] += Σ_{s<n} Σ_{p<k} a[s·sa + aoff[i] + p]·b[s·sb + boff[j] + p]
+//
+// The rows are given by offsets (aoff has ≥ DotMR, boff ≥ DotNR elements;
+// a tile with fewer rows repeats one and discards its sums). The vector
+// body keeps one accumulator of L lanes per element: lane l sums the terms
+// p ≡ l (mod L) in fused multiply-adds, s then p ascending (masked lanes
+// of the last k mod L are left unchanged); the lanes are then added as a
+// balanced tree (l and l+L/2, then l+L/4, ..., l+1), and the sum is added
+// into c once. n ≥ 1, k ≥ 1. dotTileLanes reports L (0 for the generic
+// loop, which sums p then s in order).
 func init() {
 	T, I := func(n string) Param { return Param{n, "T"} }, func(n string) Param { return Param{n, "int"} }
 	S := func(n string) Param { return Param{n, "[]T"} }
@@ -37,6 +52,12 @@ func init() {
 		Kernel{Feature: "mat", Name: "gemmTile", ISAs: isas,
 			Results: []Param{I("mr"), I("nr")},
 			Doc:     "the MR×NR tile of the gemm micro-kernel of the same table"},
+		Kernel{Feature: "mat", Name: "dotTile", ISAs: []ISA{AVX512},
+			Params: []Param{I("n"), I("k"), S("a"), {"aoff", "[]int"}, I("sa"), S("b"), {"boff", "[]int"}, I("sb"), S("c"), I("ldc")},
+			Doc:    "the DotMR×DotNR tile of dot products c[i·ldc+j] += Σ_s Σ_p a[s·sa+aoff[i]+p]·b[s·sb+boff[j]+p] (see gen/spec/mat.go)"},
+		Kernel{Feature: "mat", Name: "dotTileLanes", ISAs: []ISA{AVX512},
+			Results: []Param{{"", "int"}},
+			Doc:     "the lanes of dotTile's vector accumulators; 0 where dotTile is the generic loop"},
 		Kernel{Feature: "mat", Name: "peakFMA", ISAs: isas,
 			Params: []Param{I("n")}, Results: []Param{{"", "int"}},
 			Doc: "n iterations of independent fused multiply-adds; returns the floating-point operations done"},

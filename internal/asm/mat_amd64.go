@@ -104,6 +104,26 @@ func gemmTileF64AVX2() (mr int, nr int)
 //go:noescape
 func gemmTileF64AVX512() (mr int, nr int)
 
+// dotTileF32AVX512 computes the DotMR×DotNR tile of dot products c[i·ldc+j] += Σ_s Σ_p a[s·sa+aoff[i]+p]·b[s·sb+boff[j]+p] (see gen/spec/mat.go) with avx512.
+//
+//go:noescape
+func dotTileF32AVX512(n int, k int, a []float32, aoff []int, sa int, b []float32, boff []int, sb int, c []float32, ldc int)
+
+// dotTileF64AVX512 computes the DotMR×DotNR tile of dot products c[i·ldc+j] += Σ_s Σ_p a[s·sa+aoff[i]+p]·b[s·sb+boff[j]+p] (see gen/spec/mat.go) with avx512.
+//
+//go:noescape
+func dotTileF64AVX512(n int, k int, a []float64, aoff []int, sa int, b []float64, boff []int, sb int, c []float64, ldc int)
+
+// dotTileLanesF32AVX512 computes the lanes of dotTile's vector accumulators; 0 where dotTile is the generic loop with avx512.
+//
+//go:noescape
+func dotTileLanesF32AVX512() int
+
+// dotTileLanesF64AVX512 computes the lanes of dotTile's vector accumulators; 0 where dotTile is the generic loop with avx512.
+//
+//go:noescape
+func dotTileLanesF64AVX512() int
+
 // peakFMAF32AVX2 computes n iterations of independent fused multiply-adds; returns the floating-point operations done with avx2.
 //
 //go:noescape

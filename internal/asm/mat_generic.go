@@ -114,3 +114,25 @@ func peakFMAGeneric[T Float](n int) int {
 	runtime.KeepAlive(x0 + x1 + x2 + x3 + x4 + x5 + x6 + x7) // the chains must be computed
 	return 16 * n
 }
+
+// dotTileLanesGeneric is 0: the generic dotTile has no vector lanes.
+func dotTileLanesGeneric[T Float]() int { return 0 }
+
+// dotTileGeneric is the DotMR×DotNR tile of dot products of
+// gen/spec/mat.go, each a running sum over s then p, added into c.
+func dotTileGeneric[T Float](n, k int, a []T, aoff []int, sa int, b []T, boff []int, sb int, c []T, ldc int) {
+	_, _ = aoff[kconst.DotMR-1], boff[kconst.DotNR-1]
+	for i := 0; i < kconst.DotMR; i++ {
+		for j := 0; j < kconst.DotNR; j++ {
+			var sum T
+			for s := 0; s < n; s++ {
+				ar := a[s*sa+aoff[i]:][:k]
+				br := b[s*sb+boff[j]:][:k]
+				for p, x := range ar {
+					sum += x * br[p]
+				}
+			}
+			c[i*ldc+j] += sum
+		}
+	}
+}

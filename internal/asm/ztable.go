@@ -96,6 +96,14 @@ type Table struct {
 	GemmTileF32 func() (mr int, nr int)
 	// GemmTileF64: the MR×NR tile of the gemm micro-kernel of the same table.
 	GemmTileF64 func() (mr int, nr int)
+	// DotTileF32: the DotMR×DotNR tile of dot products c[i·ldc+j] += Σ_s Σ_p a[s·sa+aoff[i]+p]·b[s·sb+boff[j]+p] (see gen/spec/mat.go).
+	DotTileF32 func(n int, k int, a []float32, aoff []int, sa int, b []float32, boff []int, sb int, c []float32, ldc int)
+	// DotTileF64: the DotMR×DotNR tile of dot products c[i·ldc+j] += Σ_s Σ_p a[s·sa+aoff[i]+p]·b[s·sb+boff[j]+p] (see gen/spec/mat.go).
+	DotTileF64 func(n int, k int, a []float64, aoff []int, sa int, b []float64, boff []int, sb int, c []float64, ldc int)
+	// DotTileLanesF32: the lanes of dotTile's vector accumulators; 0 where dotTile is the generic loop.
+	DotTileLanesF32 func() int
+	// DotTileLanesF64: the lanes of dotTile's vector accumulators; 0 where dotTile is the generic loop.
+	DotTileLanesF64 func() int
 	// PeakFMAF32: n iterations of independent fused multiply-adds; returns the floating-point operations done.
 	PeakFMAF32 func(n int) int
 	// PeakFMAF64: n iterations of independent fused multiply-adds; returns the floating-point operations done.
@@ -207,6 +215,10 @@ var genericTable = Table{
 	GemmPackBTF64:    gemmPackBTGeneric[float64],
 	GemmTileF32:      gemmTileGeneric[float32],
 	GemmTileF64:      gemmTileGeneric[float64],
+	DotTileF32:       dotTileGeneric[float32],
+	DotTileF64:       dotTileGeneric[float64],
+	DotTileLanesF32:  dotTileLanesGeneric[float32],
+	DotTileLanesF64:  dotTileLanesGeneric[float64],
 	PeakFMAF32:       peakFMAGeneric[float32],
 	PeakFMAF64:       peakFMAGeneric[float64],
 	Philox:           philoxGeneric,

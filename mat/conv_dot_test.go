@@ -1,0 +1,84 @@
+package mat
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/lanes-go/lanes/internal/asm"
+	tu "github.com/lanes-go/lanes/internal/testutil"
+	"github.com/lanes-go/lanes/vec"
+)
+
+// TestDotTile checks the dotTile kernel of every table (the vector body and
+// the generic loop) against float64 sums: n segments of k elements for k
+// across the lane width and its tail, rows repeated and at any offset,
+// NaN/±Inf classes as the loop's, the tile written and nothing else. The
+// bound is that of a summation tree of height n·⌈k/L⌉ + log₂L + 1 (L the
+// lanes; the loop's chain n·k + 1), plus the underflow term.
+func TestDotTile(t *testing.T) {
+	testDotTile[float32](t)
+	testDotTile[float64](t)
+}
+
+func testDotTile[T vec.Float](t *testing.T) {
+	tu.ForISA(t, func(t *testing.T, k *asm.Table) {
+		dot, lanes := dotOf[T](k)
+		r := rand.New(rand.NewPCG(41, 42))
+		for _, kind := range []tu.Kind{tu.Normal, tu.Special, tu.Tiny} {
+			for _, kk := range []int{1, 2, 7, 8, 9, 15, 16, 17, 31, 33, 64, 100} {
+				for _, n := range []int{1, 2, 5} {
+					testDotTileCase(t, dot, lanes, r, n, kk, kind)
+				}
+			}
+		}
+	})
+}
+
+func testDotTileCase[T vec.Float](t *testing.T, dot dotFn[T], lanes int, r *rand.Rand, n, k int, kind tu.Kind) {
+	t.Helper()
+	rowsA, rowsB := 3+r.IntN(3), 4+r.IntN(4)
+	sa, sb := rowsA*k+r.IntN(5), rowsB*k+r.IntN(5)
+	a, b := tu.Guarded[T](t, n*sa, true), tu.Guarded[T](t, n*sb, false)
+	tu.Fill(r, a, kind)
+	tu.Fill(r, b, kind)
+	aoff, boff := make([]int, dotMR), make([]int, dotNR)
+	for i := range aoff {
+		aoff[i] = r.IntN(rowsA) * k
+	}
+	for j := range boff {
+		boff[j] = r.IntN(sb - k + 1) // any offset inside a segment
+	}
+	const ldc = dotNR + 3
+	c := make([]T, dotMR*ldc)
+	tu.Fill(r, c, tu.Normal)
+	c0 := append([]T(nil), c...)
+	dot(n, k, a, aoff, sa, b, boff, sb, c, ldc)
+	h := n*k + 1
+	if lanes > 0 {
+		h = n*((k+lanes-1)/lanes) + int(math.Log2(float64(lanes))) + 1
+	}
+	name := fmt.Sprintf("n=%d k=%d kind=%d lanes=%d", n, k, kind, lanes)
+	for i := 0; i < dotMR; i++ {
+		for j := 0; j < ldc; j++ {
+			got := c[i*ldc+j]
+			if j >= dotNR {
+				if !tu.Same(got, c0[i*ldc+j]) {
+					t.Fatalf("%s: c[%d][%d] written outside the tile", name, i, j)
+				}
+				continue
+			}
+			ref, abs := float64(c0[i*ldc+j]), math.Abs(float64(c0[i*ldc+j]))
+			for s := 0; s < n; s++ {
+				for p := 0; p < k; p++ {
+					x := float64(a[s*sa+aoff[i]+p]) * float64(b[s*sb+boff[j]+p])
+					ref += x
+					abs += math.Abs(x)
+				}
+			}
+			checkConvClose(t, fmt.Sprintf("%s: c[%d][%d]", name, i, j), float64(got), ref, abs,
+				tu.Gamma[T](h)+tu.Gamma[float64](n*k+1), float64(h+1)*tu.Eta[T]())
+		}
+	}
+}
