@@ -259,6 +259,8 @@ type convJob[T vec.Float] struct {
 	dotW       bool  // convGradW on the dotTile kernel (see gradWeightDot)
 	grp        int   // gradWeightDot: images per group
 	offs       []int // gradWeightDot: the row offsets of each part
+	qoff       []int // gradWeightDot: offset of row q of P_n in the shifted images
+	qInner     bool  // gradWeightDot: tiles in q order within a row block of dw
 	ntasks     int
 	nparts     int
 	wg         sync.WaitGroup
@@ -351,12 +353,7 @@ func conv[T vec.Float](t *asm.Table, threads, op int, d convDims, in, a, out *De
 			// of images whose shifted images and dy rows fill about half
 			// the L2
 			g.ntasks = (d.K + dotMR - 1) / dotMR * ((d.ckk + dotNR - 1) / dotNR)
-			var z T
-			img := (d.C*d.KW*d.H*d.ow + d.kow) * int(unsafe.Sizeof(z))
-			g.grp = clamp(cacheL2/2/img, 1, n)
-			if tinyBlocks {
-				g.grp = min(2, n)
-			}
+			g.prepGradWeightDot(lanes)
 			break
 		}
 		g.ntasks = (d.ckk + g.nr - 1) / g.nr
@@ -502,12 +499,44 @@ func shifted[T vec.Float](buf, xs []T, d *convDims, nr int) []T {
 
 // shiftedInto writes the C·KW shifted images of xs (see shifted) to buf.
 func shiftedInto[T vec.Float](buf, xs []T, d *convDims) {
+	if cast.Is32[T]() {
+		shiftedInto32(cast.F32(buf), cast.F32(xs), d)
+	} else {
+		shiftedInto64(cast.F64(buf), cast.F64(xs), d)
+	}
+}
+
+// shiftedInto32 and shiftedInto64 are shiftedInto with the runs copied
+// inline (copyRun32, copyRun64) or by copy when long.
+func shiftedInto32(buf, xs []float32, d *convDims) {
+	ow, hw := d.ow, d.H*d.ow
 	for c := 0; c < d.C; c++ {
 		for kw := 0; kw < d.KW; kw++ {
-			img := buf[(c*d.KW+kw)*d.H*d.ow:]
+			img := buf[(c*d.KW+kw)*hw : (c*d.KW+kw+1)*hw]
 			src := xs[c*d.hw+kw:]
 			for h := 0; h < d.H; h++ {
-				copyRun(img[h*d.ow:h*d.ow+d.ow], src[h*d.W:])
+				if ow >= 64 {
+					copy(img[h*ow:h*ow+ow], src[h*d.W:])
+				} else {
+					copyRun32(img[h*ow:h*ow+ow], src[h*d.W:])
+				}
+			}
+		}
+	}
+}
+
+func shiftedInto64(buf, xs []float64, d *convDims) {
+	ow, hw := d.ow, d.H*d.ow
+	for c := 0; c < d.C; c++ {
+		for kw := 0; kw < d.KW; kw++ {
+			img := buf[(c*d.KW+kw)*hw : (c*d.KW+kw+1)*hw]
+			src := xs[c*d.hw+kw:]
+			for h := 0; h < d.H; h++ {
+				if ow >= 64 {
+					copy(img[h*ow:h*ow+ow], src[h*d.W:])
+				} else {
+					copyRun64(img[h*ow:h*ow+ow], src[h*d.W:])
+				}
 			}
 		}
 	}
@@ -1023,7 +1052,8 @@ func dotOf[T vec.Float](t *asm.Table) (dotFn[T], int) {
 
 // gradWeightDot is gradWeight for Stride 1 and Pad 0 on the dotTile
 // kernel, for the tiles [t0, t1) of dw (task t: rows [4·(t mod nkb), +4)
-// and columns [5·(t div nkb), +5), nkb = ⌈K/4⌉). Row q = (c·KH+kh)·KW+kw
+// and columns [5·(t div nkb), +5), nkb = ⌈K/4⌉, or q inner: rows
+// [4·(t div nqb), +4), columns [5·(t mod nqb), +5)). Row q = (c·KH+kh)·KW+kw
 // of the patch matrix P_n is the contiguous slice of OH·OW elements at
 // (c·KW+kw)·H·OW + kh·OW of the shifted images of x_n (see shifted), and
 // row k of dy_n is contiguous too: dw[k][q] is the dot product of the two,
@@ -1032,10 +1062,42 @@ func dotOf[T vec.Float](t *asm.Table) (dotFn[T], int) {
 // sums each element's terms in vector lanes, images then positions in
 // order, adds the lanes as a tree and the sum into dw. A tile past K or
 // C·KH·KW repeats its last row and goes through a temporary tile.
+// prepGradWeightDot sets the tile order and the group size of
+// gradWeightDot and the offsets of P's rows. Per image, the tiles of one
+// column block of dw (k inner) read DotNR rows of P_n and all of dy_n; the
+// tiles of one row block (q inner) DotMR rows of dy_n and all the shifted
+// images. The order with the smaller such set is taken, and the group is
+// as many images as fit that set in half the L1, but at least enough for
+// 32 vector steps per call (the lanes' tree and the update of dw amortized)
+// and at most a half L2 of shifted images and dy.
+func (g *convJob[T]) prepGradWeightDot(lanes int) {
+	d := &g.d
+	var z T
+	size := int(unsafe.Sizeof(z))
+	sz := d.C * d.KW * d.H * d.ow
+	kIn, qIn := dotNR*d.ohw+d.kow, dotMR*d.ohw+sz
+	g.qInner = qIn < kIn
+	set := min(kIn, qIn) * size
+	steps := (d.ohw + lanes - 1) / lanes
+	g.grp = clamp(max(cacheL1/2/set, (32+steps-1)/steps), 1, max(1, cacheL2/2/((sz+d.kow)*size)))
+	g.grp = min(g.grp, g.in.Rows)
+	if tinyBlocks {
+		g.grp = min(2, g.in.Rows)
+	}
+	if cap(g.qoff) < d.ckk {
+		g.qoff = make([]int, d.ckk)
+	}
+	g.qoff = g.qoff[:d.ckk]
+	for q := range g.qoff {
+		c, kh, kw := q/d.khw, q%d.khw/d.KW, q%d.KW
+		g.qoff[q] = (c*d.KW+kw)*d.H*d.ow + kh*d.ow
+	}
+}
+
 func (g *convJob[T]) gradWeightDot(w *work[T], offs []int, t0, t1 int) {
 	d := &g.d
 	n := g.in.Rows
-	nkb := (d.K + dotMR - 1) / dotMR
+	nkb, nqb := (d.K+dotMR-1)/dotMR, (d.ckk+dotNR-1)/dotNR
 	sz := d.C * d.KW * d.H * d.ow // one image's shifted images
 	dw, dws := g.out.Data, g.out.Stride
 	dy := g.a
@@ -1051,14 +1113,15 @@ func (g *convJob[T]) gradWeightDot(w *work[T], offs []int, t0, t1 int) {
 		a := dy.Data[n0*dy.Stride:]
 		for t := t0; t < t1; t++ {
 			k0, q0 := t%nkb*dotMR, t/nkb*dotNR
+			if g.qInner {
+				k0, q0 = t/nqb*dotMR, t%nqb*dotNR
+			}
 			rows, cols := min(dotMR, d.K-k0), min(dotNR, d.ckk-q0)
 			for i := range aoff {
 				aoff[i] = (k0 + min(i, rows-1)) * d.ohw
 			}
 			for j := range boff {
-				q := q0 + min(j, cols-1)
-				c, kh, kw := q/d.khw, q%d.khw/d.KW, q%d.KW
-				boff[j] = (c*d.KW+kw)*d.H*d.ow + kh*d.ow
+				boff[j] = g.qoff[q0+min(j, cols-1)]
 			}
 			c := dw[k0*dws+q0:]
 			if rows == dotMR && cols == dotNR {
