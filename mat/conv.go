@@ -256,6 +256,8 @@ type convJob[T vec.Float] struct {
 	cg         int  // convGradIn: channels per task
 	shift      bool // Stride 1, Pad 0: the shifted-image kernels (see shifted)
 	dot        dotFn[T]
+	copyRows   rowsFn[T]
+	addRows    rowsFn[T]
 	dotW       bool  // convGradW on the dotTile kernel (see gradWeightDot)
 	grp        int   // gradWeightDot: images per group
 	offs       []int // gradWeightDot: the row offsets of each part
@@ -312,6 +314,7 @@ func conv[T vec.Float](t *asm.Table, threads, op int, d convDims, in, a, out *De
 	}
 	g := convJobs[T]().get()
 	g.kernels = micro[T](t)
+	g.copyRows, g.addRows = rowsOf[T](t)
 	var z T
 	g.bl = blocksFor(g.mr, g.nr, int(unsafe.Sizeof(z)))
 	g.op, g.d, g.in, g.a, g.out, g.bias = op, d, in, a, out, bias
@@ -438,7 +441,7 @@ func (g *convJob[T]) forward(w *work[T], n, j0, j1 int) {
 	np := (nc + nr - 1) / nr
 	w.b = grow(w.b, np*nr*g.kcs)
 	if g.shift {
-		w.x = shifted(w.x, xs, d, nr)
+		w.x = shifted(g.copyRows, w.x, xs, d, nr)
 	}
 	beta := T(0)
 	for pc := 0; pc < g.kx; pc += g.kcs {
@@ -489,97 +492,35 @@ func (d *convDims) unperm(p int) int {
 // contiguous slice S[(c·KW+kw)·H·OW + kh·OW:][:OH·OW], so that a panel of P
 // is KH-row runs of one stride (OW), copied by the packing kernel; S has
 // C·KW·H·OW elements, about 1/KH of P's.
-func shifted[T vec.Float](buf, xs []T, d *convDims, nr int) []T {
+func shifted[T vec.Float](cp rowsFn[T], buf, xs []T, d *convDims, nr int) []T {
 	n := d.C * d.KW * d.H * d.ow
 	buf = grow(buf, n+nr)
-	shiftedInto(buf[:n], xs, d)
+	shiftedInto(cp, buf[:n], xs, d)
 	clear(buf[n:])
 	return buf
 }
 
-// shiftedInto writes the C·KW shifted images of xs (see shifted) to buf.
-func shiftedInto[T vec.Float](buf, xs []T, d *convDims) {
-	if cast.Is32[T]() {
-		shiftedInto32(cast.F32(buf), cast.F32(xs), d)
-	} else {
-		shiftedInto64(cast.F64(buf), cast.F64(xs), d)
-	}
-}
-
-// shiftedInto32 and shiftedInto64 are shiftedInto with the runs copied
-// inline (copyRun32, copyRun64) or by copy when long.
-func shiftedInto32(buf, xs []float32, d *convDims) {
-	ow, hw := d.ow, d.H*d.ow
+// shiftedInto writes the C·KW shifted images of xs (see shifted) to buf,
+// each (H rows of OW) with the row-copy kernel cp.
+func shiftedInto[T vec.Float](cp rowsFn[T], buf, xs []T, d *convDims) {
+	hw := d.H * d.ow
 	for c := 0; c < d.C; c++ {
 		for kw := 0; kw < d.KW; kw++ {
-			img := buf[(c*d.KW+kw)*hw : (c*d.KW+kw+1)*hw]
-			src := xs[c*d.hw+kw:]
-			for h := 0; h < d.H; h++ {
-				if ow >= 64 {
-					copy(img[h*ow:h*ow+ow], src[h*d.W:])
-				} else {
-					copyRun32(img[h*ow:h*ow+ow], src[h*d.W:])
-				}
-			}
+			img := (c*d.KW + kw) * hw
+			cp(d.H, d.ow, xs[c*d.hw+kw:], d.W, buf[img:img+hw], d.ow)
 		}
 	}
 }
 
-func shiftedInto64(buf, xs []float64, d *convDims) {
-	ow, hw := d.ow, d.H*d.ow
-	for c := 0; c < d.C; c++ {
-		for kw := 0; kw < d.KW; kw++ {
-			img := buf[(c*d.KW+kw)*hw : (c*d.KW+kw+1)*hw]
-			src := xs[c*d.hw+kw:]
-			for h := 0; h < d.H; h++ {
-				if ow >= 64 {
-					copy(img[h*ow:h*ow+ow], src[h*d.W:])
-				} else {
-					copyRun64(img[h*ow:h*ow+ow], src[h*d.W:])
-				}
-			}
-		}
-	}
-}
+// rowsFn is the type of the copyRows and addRows kernels for T.
+type rowsFn[T vec.Float] func(n, w int, src []T, lds int, dst []T, ldd int)
 
-// copyRun copies src[:len(dst)] to dst: copy for long runs, else 32 bytes
-// at a time through a local [8]float32 or [4]float64 (two 16-byte moves
-// each way; an array assigned straight from memory to memory costs a
-// memmove call).
-func copyRun[T vec.Float](dst, src []T) {
-	if len(dst) >= 64 {
-		copy(dst, src[:len(dst)])
-		return
-	}
+// rowsOf returns the copyRows and addRows kernels of t for T.
+func rowsOf[T vec.Float](t *asm.Table) (cp, add rowsFn[T]) {
 	if cast.Is32[T]() {
-		copyRun32(cast.F32(dst), cast.F32(src))
-	} else {
-		copyRun64(cast.F64(dst), cast.F64(src))
+		return *(*rowsFn[T])(unsafe.Pointer(&t.CopyRowsF32)), *(*rowsFn[T])(unsafe.Pointer(&t.AddRowsF32))
 	}
-}
-
-func copyRun32(dst, src []float32) {
-	src = src[:len(dst)]
-	i := 0
-	for ; i+8 <= len(dst); i += 8 {
-		v := *(*[8]float32)(src[i : i+8])
-		*(*[8]float32)(dst[i : i+8]) = v
-	}
-	for ; i < len(dst); i++ {
-		dst[i] = src[i]
-	}
-}
-
-func copyRun64(dst, src []float64) {
-	src = src[:len(dst)]
-	i := 0
-	for ; i+4 <= len(dst); i += 4 {
-		v := *(*[4]float64)(src[i : i+4])
-		*(*[4]float64)(dst[i : i+4]) = v
-	}
-	for ; i < len(dst); i++ {
-		dst[i] = src[i]
-	}
+	return *(*rowsFn[T])(unsafe.Pointer(&t.CopyRowsF64)), *(*rowsFn[T])(unsafe.Pointer(&t.AddRowsF64))
 }
 
 // packShifted packs rows [p0, p0+kc) (in the order of unperm) and the NR
@@ -867,10 +808,7 @@ func (g *convJob[T]) gradInputShift(w *work[T], n, c0, c1 int) {
 		dc := dx[c*d.hw : c*d.hw+d.hw]
 		clear(dc)
 		for kw := 0; kw < d.KW; kw++ {
-			img := acc[((c-c0)*d.KW+kw)*hw:]
-			for h := 0; h < d.H; h++ {
-				addRun(dc[h*d.W+kw:h*d.W+kw+d.ow], img[h*d.ow:])
-			}
+			g.addRows(d.H, d.ow, acc[((c-c0)*d.KW+kw)*hw:], d.ow, dc[kw:], d.W)
 		}
 	}
 }
@@ -1010,9 +948,7 @@ func (g *convJob[T]) gradWeightRows(w *work[T], t0, t1 int) {
 				c, kh, kw := q/d.khw, q%d.khw/d.KW, q%d.KW
 				row := pm[(q-q0)*d.ohw : (q-q0+1)*d.ohw]
 				src := xs[c*d.hw+kh*d.W+kw:]
-				for i := 0; i < d.oh; i++ {
-					copyRun(row[i*d.ow:i*d.ow+d.ow], src[i*d.W:])
-				}
+				g.copyRows(d.oh, d.ow, src, d.W, row, d.ow)
 			}
 			dyM := Dense[T]{Rows: d.K, Cols: d.ohw, Stride: d.ohw, Data: g.a.Data[n*g.a.Stride : n*g.a.Stride+d.kow]}
 			for pc := 0; pc < d.ohw; pc += kcs {
@@ -1108,7 +1044,7 @@ func (g *convJob[T]) gradWeightDot(w *work[T], offs []int, t0, t1 int) {
 		ng := min(g.grp, n-n0)
 		for i := 0; i < ng; i++ {
 			xs := g.in.Data[(n0+i)*g.in.Stride : (n0+i)*g.in.Stride+d.chw]
-			shiftedInto(w.x[i*sz:(i+1)*sz], xs, d)
+			shiftedInto(g.copyRows, w.x[i*sz:(i+1)*sz], xs, d)
 		}
 		a := dy.Data[n0*dy.Stride:]
 		for t := t0; t < t1; t++ {

@@ -88,6 +88,10 @@ func init() {
 			MOVQ(U32(v.lanes), r)
 			Store(r, ReturnIndex(0))
 			RET()
+		case "copyRows":
+			rowsKernel(v, false)
+		case "addRows":
+			rowsKernel(v, true)
 		case "peakFMA":
 			peakFMA(v)
 		default:
@@ -373,6 +377,87 @@ func dotTile(v vk) {
 			ADDQ(ldc, c)
 		}
 	}
+	VZEROUPPER()
+	RET()
+}
+
+// rowsKernel emits copyRows (add = false) or addRows (AVX-512 only): per
+// row, the whole vectors of w, then, of the last r = w mod L elements, a
+// half vector (YMM) when r ≥ L/2, and the rest with masked loads (of src
+// and, for add, of dst) and a masked store, so that no byte outside the
+// rows is touched. (Rows of 8 or 24 float32, the shifted images of the
+// MNIST convolutions, then need no mask: masked stores measured slower.)
+// dst + src is one rounding per element, as the Go loop.
+func rowsKernel(v vk, add bool) {
+	shift := U8(2)
+	if !v.f32() {
+		shift = U8(3)
+	}
+	half := v.lanes / 2
+	w := Load(Param("w"), GP64())
+	r := GP64()
+	MOVQ(w, r)
+	ANDQ(U32(v.lanes-1), r)
+	r2 := GP64()
+	LEAQ(Mem{Base: r, Disp: -half}, r2)
+	CMPQ(r, U32(half))
+	CMOVQCS(r, r2) // r < half: the masked part is all of r
+	v.tailMask(r2, K2)
+	end := w // bytes of the whole vectors of a row
+	ANDQ(I32(-v.lanes), end)
+	SHLQ(shift, end)
+	src := Load(Param("src").Base(), GP64())
+	lds := Load(Param("lds"), GP64())
+	SHLQ(shift, lds)
+	dst := Load(Param("dst").Base(), GP64())
+	ldd := Load(Param("ldd"), GP64())
+	SHLQ(shift, ldd)
+	n := Load(Param("n"), GP64())
+	i := GP64()
+	op := func(x VecVirtual, off int) {
+		if add {
+			v.ADD(Mem{Base: dst, Index: i, Scale: 1, Disp: off}, x, x)
+		}
+		v.MOVU(x, Mem{Base: dst, Index: i, Scale: 1, Disp: off})
+	}
+	Label("row")
+	XORQ(i, i)
+	TESTQ(end, end)
+	JZ(LabelRef("tail"))
+	Label("loop")
+	x := v.vec()
+	v.MOVU(Mem{Base: src, Index: i, Scale: 1}, x)
+	op(x, 0)
+	ADDQ(U32(v.bytes), i)
+	CMPQ(i, end)
+	JB(LabelRef("loop"))
+	Label("tail")
+	CMPQ(r, U32(half))
+	JB(LabelRef("masked"))
+	hx := YMM()
+	v.MOVU(Mem{Base: src, Index: i, Scale: 1}, hx)
+	op(hx, 0)
+	ADDQ(U32(v.bytes/2), i)
+	Label("masked")
+	if v.lanes == 16 {
+		KORTESTW(K2, K2)
+	} else {
+		KORTESTB(K2, K2)
+	}
+	JZ(LabelRef("next"))
+	y := v.vec()
+	v.MOVUZ(Mem{Base: src, Index: i, Scale: 1}, K2, y)
+	if add {
+		z := v.vec()
+		v.MOVUZ(Mem{Base: dst, Index: i, Scale: 1}, K2, z)
+		v.ADD(z, y, y)
+	}
+	v.MOVU(y, K2, Mem{Base: dst, Index: i, Scale: 1})
+	Label("next")
+	ADDQ(lds, src)
+	ADDQ(ldd, dst)
+	DECQ(n)
+	JNZ(LabelRef("row"))
 	VZEROUPPER()
 	RET()
 }

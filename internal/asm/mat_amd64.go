@@ -124,6 +124,26 @@ func dotTileLanesF32AVX512() int
 //go:noescape
 func dotTileLanesF64AVX512() int
 
+// copyRowsF32AVX512 computes copies n rows of w elements: dst[r·ldd+e] = src[r·lds+e] (n, w ≥ 1) with avx512.
+//
+//go:noescape
+func copyRowsF32AVX512(n int, w int, src []float32, lds int, dst []float32, ldd int)
+
+// copyRowsF64AVX512 computes copies n rows of w elements: dst[r·ldd+e] = src[r·lds+e] (n, w ≥ 1) with avx512.
+//
+//go:noescape
+func copyRowsF64AVX512(n int, w int, src []float64, lds int, dst []float64, ldd int)
+
+// addRowsF32AVX512 computes adds n rows of w elements: dst[r·ldd+e] += src[r·lds+e] (n, w ≥ 1) with avx512.
+//
+//go:noescape
+func addRowsF32AVX512(n int, w int, src []float32, lds int, dst []float32, ldd int)
+
+// addRowsF64AVX512 computes adds n rows of w elements: dst[r·ldd+e] += src[r·lds+e] (n, w ≥ 1) with avx512.
+//
+//go:noescape
+func addRowsF64AVX512(n int, w int, src []float64, lds int, dst []float64, ldd int)
+
 // peakFMAF32AVX2 computes n iterations of independent fused multiply-adds; returns the floating-point operations done with avx2.
 //
 //go:noescape

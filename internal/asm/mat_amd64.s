@@ -3900,6 +3900,234 @@ TEXT ·dotTileLanesF64AVX512(SB), NOSPLIT, $0-8
 	MOVQ AX, ret+0(FP)
 	RET
 
+// func copyRowsF32AVX512(n int, w int, src []float32, lds int, dst []float32, ldd int)
+// Requires: AVX, AVX512F, BMI2, CMOV
+TEXT ·copyRowsF32AVX512(SB), NOSPLIT, $0-80
+	MOVQ    w+8(FP), AX
+	MOVQ    AX, CX
+	ANDQ    $0x0000000f, CX
+	LEAQ    -8(CX), DX
+	CMPQ    CX, $0x00000008
+	CMOVQCS CX, DX
+	MOVL    $0xffffffff, BX
+	BZHIL   DX, BX, BX
+	KMOVW   BX, K2
+	ANDQ    $-16, AX
+	SHLQ    $0x02, AX
+	MOVQ    src_base+16(FP), DX
+	MOVQ    lds+40(FP), BX
+	SHLQ    $0x02, BX
+	MOVQ    dst_base+48(FP), SI
+	MOVQ    ldd+72(FP), DI
+	SHLQ    $0x02, DI
+	MOVQ    n+0(FP), R8
+
+row:
+	XORQ  R9, R9
+	TESTQ AX, AX
+	JZ    tail
+
+loop:
+	VMOVUPS (DX)(R9*1), Z0
+	VMOVUPS Z0, (SI)(R9*1)
+	ADDQ    $0x00000040, R9
+	CMPQ    R9, AX
+	JB      loop
+
+tail:
+	CMPQ    CX, $0x00000008
+	JB      masked
+	VMOVUPS (DX)(R9*1), Y0
+	VMOVUPS Y0, (SI)(R9*1)
+	ADDQ    $0x00000020, R9
+
+masked:
+	KORTESTW  K2, K2
+	JZ        next
+	VMOVUPS.Z (DX)(R9*1), K2, Z0
+	VMOVUPS   Z0, K2, (SI)(R9*1)
+
+next:
+	ADDQ BX, DX
+	ADDQ DI, SI
+	DECQ R8
+	JNZ  row
+	VZEROUPPER
+	RET
+
+// func copyRowsF64AVX512(n int, w int, src []float64, lds int, dst []float64, ldd int)
+// Requires: AVX, AVX512DQ, AVX512F, BMI2, CMOV
+TEXT ·copyRowsF64AVX512(SB), NOSPLIT, $0-80
+	MOVQ    w+8(FP), AX
+	MOVQ    AX, CX
+	ANDQ    $0x00000007, CX
+	LEAQ    -4(CX), DX
+	CMPQ    CX, $0x00000004
+	CMOVQCS CX, DX
+	MOVL    $0xffffffff, BX
+	BZHIL   DX, BX, BX
+	KMOVB   BX, K2
+	ANDQ    $-8, AX
+	SHLQ    $0x03, AX
+	MOVQ    src_base+16(FP), DX
+	MOVQ    lds+40(FP), BX
+	SHLQ    $0x03, BX
+	MOVQ    dst_base+48(FP), SI
+	MOVQ    ldd+72(FP), DI
+	SHLQ    $0x03, DI
+	MOVQ    n+0(FP), R8
+
+row:
+	XORQ  R9, R9
+	TESTQ AX, AX
+	JZ    tail
+
+loop:
+	VMOVUPD (DX)(R9*1), Z0
+	VMOVUPD Z0, (SI)(R9*1)
+	ADDQ    $0x00000040, R9
+	CMPQ    R9, AX
+	JB      loop
+
+tail:
+	CMPQ    CX, $0x00000004
+	JB      masked
+	VMOVUPD (DX)(R9*1), Y0
+	VMOVUPD Y0, (SI)(R9*1)
+	ADDQ    $0x00000020, R9
+
+masked:
+	KORTESTB  K2, K2
+	JZ        next
+	VMOVUPD.Z (DX)(R9*1), K2, Z0
+	VMOVUPD   Z0, K2, (SI)(R9*1)
+
+next:
+	ADDQ BX, DX
+	ADDQ DI, SI
+	DECQ R8
+	JNZ  row
+	VZEROUPPER
+	RET
+
+// func addRowsF32AVX512(n int, w int, src []float32, lds int, dst []float32, ldd int)
+// Requires: AVX, AVX512F, BMI2, CMOV
+TEXT ·addRowsF32AVX512(SB), NOSPLIT, $0-80
+	MOVQ    w+8(FP), AX
+	MOVQ    AX, CX
+	ANDQ    $0x0000000f, CX
+	LEAQ    -8(CX), DX
+	CMPQ    CX, $0x00000008
+	CMOVQCS CX, DX
+	MOVL    $0xffffffff, BX
+	BZHIL   DX, BX, BX
+	KMOVW   BX, K2
+	ANDQ    $-16, AX
+	SHLQ    $0x02, AX
+	MOVQ    src_base+16(FP), DX
+	MOVQ    lds+40(FP), BX
+	SHLQ    $0x02, BX
+	MOVQ    dst_base+48(FP), SI
+	MOVQ    ldd+72(FP), DI
+	SHLQ    $0x02, DI
+	MOVQ    n+0(FP), R8
+
+row:
+	XORQ  R9, R9
+	TESTQ AX, AX
+	JZ    tail
+
+loop:
+	VMOVUPS (DX)(R9*1), Z0
+	VADDPS  (SI)(R9*1), Z0, Z0
+	VMOVUPS Z0, (SI)(R9*1)
+	ADDQ    $0x00000040, R9
+	CMPQ    R9, AX
+	JB      loop
+
+tail:
+	CMPQ    CX, $0x00000008
+	JB      masked
+	VMOVUPS (DX)(R9*1), Y0
+	VADDPS  (SI)(R9*1), Y0, Y0
+	VMOVUPS Y0, (SI)(R9*1)
+	ADDQ    $0x00000020, R9
+
+masked:
+	KORTESTW  K2, K2
+	JZ        next
+	VMOVUPS.Z (DX)(R9*1), K2, Z0
+	VMOVUPS.Z (SI)(R9*1), K2, Z1
+	VADDPS    Z1, Z0, Z0
+	VMOVUPS   Z0, K2, (SI)(R9*1)
+
+next:
+	ADDQ BX, DX
+	ADDQ DI, SI
+	DECQ R8
+	JNZ  row
+	VZEROUPPER
+	RET
+
+// func addRowsF64AVX512(n int, w int, src []float64, lds int, dst []float64, ldd int)
+// Requires: AVX, AVX512DQ, AVX512F, BMI2, CMOV
+TEXT ·addRowsF64AVX512(SB), NOSPLIT, $0-80
+	MOVQ    w+8(FP), AX
+	MOVQ    AX, CX
+	ANDQ    $0x00000007, CX
+	LEAQ    -4(CX), DX
+	CMPQ    CX, $0x00000004
+	CMOVQCS CX, DX
+	MOVL    $0xffffffff, BX
+	BZHIL   DX, BX, BX
+	KMOVB   BX, K2
+	ANDQ    $-8, AX
+	SHLQ    $0x03, AX
+	MOVQ    src_base+16(FP), DX
+	MOVQ    lds+40(FP), BX
+	SHLQ    $0x03, BX
+	MOVQ    dst_base+48(FP), SI
+	MOVQ    ldd+72(FP), DI
+	SHLQ    $0x03, DI
+	MOVQ    n+0(FP), R8
+
+row:
+	XORQ  R9, R9
+	TESTQ AX, AX
+	JZ    tail
+
+loop:
+	VMOVUPD (DX)(R9*1), Z0
+	VADDPD  (SI)(R9*1), Z0, Z0
+	VMOVUPD Z0, (SI)(R9*1)
+	ADDQ    $0x00000040, R9
+	CMPQ    R9, AX
+	JB      loop
+
+tail:
+	CMPQ    CX, $0x00000004
+	JB      masked
+	VMOVUPD (DX)(R9*1), Y0
+	VADDPD  (SI)(R9*1), Y0, Y0
+	VMOVUPD Y0, (SI)(R9*1)
+	ADDQ    $0x00000020, R9
+
+masked:
+	KORTESTB  K2, K2
+	JZ        next
+	VMOVUPD.Z (DX)(R9*1), K2, Z0
+	VMOVUPD.Z (SI)(R9*1), K2, Z1
+	VADDPD    Z1, Z0, Z0
+	VMOVUPD   Z0, K2, (SI)(R9*1)
+
+next:
+	ADDQ BX, DX
+	ADDQ DI, SI
+	DECQ R8
+	JNZ  row
+	VZEROUPPER
+	RET
+
 // func peakFMAF32AVX2(n int) int
 // Requires: AVX, FMA3
 TEXT ·peakFMAF32AVX2(SB), NOSPLIT, $0-16

@@ -136,3 +136,35 @@ func dotTileGeneric[T Float](n, k int, a []T, aoff []int, sa int, b []T, boff []
 		}
 	}
 }
+
+// copyRowsGeneric copies n rows of w elements: dst[r·ldd+e] = src[r·lds+e].
+// Short rows go 8 elements at a time through an array (a copy call per
+// row costs more than the move).
+func copyRowsGeneric[T Float](n, w int, src []T, lds int, dst []T, ldd int) {
+	for r := 0; r < n; r++ {
+		d := dst[r*ldd : r*ldd+w]
+		s := src[r*lds : r*lds+w]
+		if w >= 64 {
+			copy(d, s)
+			continue
+		}
+		e := 0
+		for ; e+8 <= w; e += 8 {
+			*(*[8]T)(d[e : e+8]) = *(*[8]T)(s[e : e+8])
+		}
+		for ; e < w; e++ {
+			d[e] = s[e]
+		}
+	}
+}
+
+// addRowsGeneric adds n rows of w elements: dst[r·ldd+e] += src[r·lds+e].
+func addRowsGeneric[T Float](n, w int, src []T, lds int, dst []T, ldd int) {
+	for r := 0; r < n; r++ {
+		d := dst[r*ldd : r*ldd+w]
+		s := src[r*lds : r*lds+w]
+		for e := range d {
+			d[e] += s[e]
+		}
+	}
+}

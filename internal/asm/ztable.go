@@ -104,6 +104,14 @@ type Table struct {
 	DotTileLanesF32 func() int
 	// DotTileLanesF64: the lanes of dotTile's vector accumulators; 0 where dotTile is the generic loop.
 	DotTileLanesF64 func() int
+	// CopyRowsF32: copies n rows of w elements: dst[r·ldd+e] = src[r·lds+e] (n, w ≥ 1).
+	CopyRowsF32 func(n int, w int, src []float32, lds int, dst []float32, ldd int)
+	// CopyRowsF64: copies n rows of w elements: dst[r·ldd+e] = src[r·lds+e] (n, w ≥ 1).
+	CopyRowsF64 func(n int, w int, src []float64, lds int, dst []float64, ldd int)
+	// AddRowsF32: adds n rows of w elements: dst[r·ldd+e] += src[r·lds+e] (n, w ≥ 1).
+	AddRowsF32 func(n int, w int, src []float32, lds int, dst []float32, ldd int)
+	// AddRowsF64: adds n rows of w elements: dst[r·ldd+e] += src[r·lds+e] (n, w ≥ 1).
+	AddRowsF64 func(n int, w int, src []float64, lds int, dst []float64, ldd int)
 	// PeakFMAF32: n iterations of independent fused multiply-adds; returns the floating-point operations done.
 	PeakFMAF32 func(n int) int
 	// PeakFMAF64: n iterations of independent fused multiply-adds; returns the floating-point operations done.
@@ -219,6 +227,10 @@ var genericTable = Table{
 	DotTileF64:       dotTileGeneric[float64],
 	DotTileLanesF32:  dotTileLanesGeneric[float32],
 	DotTileLanesF64:  dotTileLanesGeneric[float64],
+	CopyRowsF32:      copyRowsGeneric[float32],
+	CopyRowsF64:      copyRowsGeneric[float64],
+	AddRowsF32:       addRowsGeneric[float32],
+	AddRowsF64:       addRowsGeneric[float64],
 	PeakFMAF32:       peakFMAGeneric[float32],
 	PeakFMAF64:       peakFMAGeneric[float64],
 	Philox:           philoxGeneric,
