@@ -2,7 +2,6 @@ package mat
 
 import (
 	"fmt"
-	"sync"
 	"unsafe"
 
 	"github.com/lanes-go/lanes/internal/asm"
@@ -265,18 +264,7 @@ type convJob[T vec.Float] struct {
 	qInner     bool  // gradWeightDot: tiles in q order within a row block of dw
 	ntasks     int
 	nparts     int
-	wg         sync.WaitGroup
-	parts      []convPart[T]
-}
-
-type convPart[T vec.Float] struct {
-	job *convJob[T]
-	i   int
-}
-
-func (p *convPart[T]) run() {
-	p.job.runPart(p.i)
-	p.job.wg.Done()
+	fan        fanOut
 }
 
 var (
@@ -371,19 +359,7 @@ func conv[T vec.Float](t *asm.Table, threads, op int, d convDims, in, a, out *De
 	if g.dotW && len(g.offs) < g.nparts*(dotMR+dotNR) {
 		g.offs = make([]int, g.nparts*(dotMR+dotNR))
 	}
-	if g.nparts > 1 {
-		startWorkers(g.nparts - 1)
-		if len(g.parts) < g.nparts {
-			g.parts = make([]convPart[T], g.nparts)
-		}
-		g.wg.Add(g.nparts - 1)
-		for i := 1; i < g.nparts; i++ {
-			g.parts[i] = convPart[T]{g, i}
-			pool.ch <- &g.parts[i]
-		}
-	}
-	g.runPart(0)
-	g.wg.Wait()
+	g.fan.run(g, g.nparts)
 	g.in, g.a, g.out, g.bias = nil, nil, nil, nil
 	convJobs[T]().put(g)
 }
