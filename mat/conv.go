@@ -260,6 +260,8 @@ type convJob[T vec.Float] struct {
 	dotW       bool  // convGradW on the dotTile kernel (see gradWeightDot)
 	grp        int   // gradWeightDot: images per group
 	offs       []int // gradWeightDot: the row offsets of each part
+	db         []T   // gradWeightDot: the bias gradient, or nil
+	tab        *asm.Table
 	qoff       []int // gradWeightDot: offset of row q of P_n in the shifted images
 	qInner     bool  // gradWeightDot: tiles in q order within a row block of dw
 	ntasks     int
@@ -294,9 +296,6 @@ func balancedKC(k, kc int) int {
 // threads goroutines. The arguments were checked by the caller.
 func conv[T vec.Float](t *asm.Table, threads, op int, d convDims, in, a, out *Dense[T], db, bias []T) {
 	n := in.Rows
-	if op == convGradW && db != nil {
-		convBiasGrad(t, db, a, d)
-	}
 	if n == 0 {
 		return
 	}
@@ -340,12 +339,16 @@ func conv[T vec.Float](t *asm.Table, threads, op int, d convDims, in, a, out *De
 		g.dot, lanes = dotOf[T](t)
 		work = n * d.kow * d.ckk
 		if g.dotW = lanes > 0 && d.Stride == 1 && d.Pad == 0; g.dotW {
+			g.tab, g.db = t, db // the bias gradient goes with the tiles
 			// tasks: the DotMR×DotNR tiles of dw, k-blocks inner; groups
 			// of images whose shifted images and dy rows fill about half
 			// the L2
 			g.ntasks = (d.K + dotMR - 1) / dotMR * ((d.ckk + dotNR - 1) / dotNR)
 			g.prepGradWeightDot(lanes)
 			break
+		}
+		if db != nil {
+			convBiasGrad(t, db, a, d)
 		}
 		g.ntasks = (d.ckk + g.nr - 1) / g.nr
 		// copied patch rows and the transposing packing kernel: measured
@@ -360,7 +363,7 @@ func conv[T vec.Float](t *asm.Table, threads, op int, d convDims, in, a, out *De
 		g.offs = make([]int, g.nparts*(dotMR+dotNR))
 	}
 	g.fan.run(g, g.nparts)
-	g.in, g.a, g.out, g.bias = nil, nil, nil, nil
+	g.in, g.a, g.out, g.bias, g.db, g.tab = nil, nil, nil, nil, nil, nil
 	convJobs[T]().put(g)
 }
 
@@ -970,7 +973,9 @@ func dotOf[T vec.Float](t *asm.Table) (dotFn[T], int) {
 // (c·KW+kw)·H·OW + kh·OW of the shifted images of x_n (see shifted), and
 // row k of dy_n is contiguous too: dw[k][q] is the dot product of the two,
 // summed over the images. The images go in fixed groups of g.grp (their
-// shifted images built once per group); per group and tile the kernel
+// shifted images built once per group); the task of a row block's first
+// column block adds the rows' bias gradients (while dy's rows are in the
+// cache); per group and tile the kernel
 // sums each element's terms in vector lanes, images then positions in
 // order, adds the lanes as a tree and the sum into dw. A tile past K or
 // C·KH·KW repeats its last row and goes through a temporary tile.
@@ -1034,6 +1039,16 @@ func (g *convJob[T]) gradWeightDot(w *work[T], offs []int, t0, t1 int) {
 			}
 			for j := range boff {
 				boff[j] = g.qoff[q0+min(j, cols-1)]
+			}
+			if q0 == 0 && g.db != nil {
+				// the task of the first column block adds its rows'
+				// bias gradients, images in order (as convBiasGrad)
+				for i := 0; i < ng; i++ {
+					r := a[i*dy.Stride:]
+					for k := k0; k < k0+rows; k++ {
+						g.db[k] += sumRow(g.tab, r[k*d.ohw:(k+1)*d.ohw])
+					}
+				}
 			}
 			c := dw[k0*dws+q0:]
 			if rows == dotMR && cols == dotNR {
