@@ -82,7 +82,11 @@ func dimsOf(fn string, s ConvShape) convDims {
 //	|err| ≤ γ_{n+nb}·(|b[k]| + Σ|w·x|).
 //
 // The zero padding takes part in the products as zeros (an infinite
-// weight on a padded tap gives NaN, as in an explicit im2col).
+// weight on a padded tap gives NaN, as in an explicit im2col). With Stride
+// 1 and Pad 0, on an ISA with the gemmInd kernel (AVX-512), nothing of P is
+// packed: the micro-kernel reads each of its rows where it lies in shifted
+// copies of the image (an indirect convolution), with the same blocks and
+// bound.
 //
 // It panics, before writing anything, if a shape does not agree with s (the
 // message names the function and the sizes), if s is invalid, or if dst
@@ -257,7 +261,9 @@ type convJob[T vec.Float] struct {
 	dot        dotFn[T]
 	copyRows   rowsFn[T]
 	addRows    rowsFn[T]
-	dotW       bool  // convGradW on the dotTile kernel (see gradWeightDot)
+	dotW       bool // convGradW on the dotTile kernel (see gradWeightDot)
+	ind        bool // convFwd on the gemmInd kernel (see forwardInd)
+	gemmInd    indFn[T]
 	grp        int   // gradWeightDot: images per group
 	offs       []int // gradWeightDot: the row offsets of each part
 	db         []T   // gradWeightDot: the bias gradient, or nil
@@ -316,7 +322,12 @@ func conv[T vec.Float](t *asm.Table, threads, op int, d convDims, in, a, out *De
 		g.mp = (d.K + g.mr - 1) / g.mr * g.mr
 		g.ap = grow(g.ap, g.mp*g.kx)
 		g.shift = d.Stride == 1 && d.Pad == 0
-		packWeights(g.ap, a, bias, g.kcs, g.mr, g.shift, &d)
+		_, lanes := dotOf[T](t)
+		if g.ind = g.shift && lanes > 0; g.ind {
+			g.gemmInd = gemmIndOf[T](t)
+			g.setQoff(bias != nil)
+		}
+		packWeights(g.ap, a, bias, g.kcs, g.mr, g.shift && !g.ind, &d)
 		if !tinyBlocks {
 			// the B block (kcs×nc) within half the L2: with a short k (a
 			// few channels) one block takes a whole image, whose shifted
@@ -384,6 +395,10 @@ func (g *convJob[T]) runPart(i int) {
 		case convFwd:
 			nb := (g.d.ohw + g.bl.nc - 1) / g.bl.nc
 			j0 := t % nb * g.bl.nc
+			if g.ind {
+				g.forwardInd(w, t/nb, j0, min(j0+g.bl.nc, g.d.ohw))
+				continue
+			}
 			g.forward(w, t/nb, j0, min(j0+g.bl.nc, g.d.ohw))
 		case convGradIn:
 			ng := (g.d.C + g.cg - 1) / g.cg
@@ -1001,13 +1016,81 @@ func (g *convJob[T]) prepGradWeightDot(lanes int) {
 	if tinyBlocks {
 		g.grp = min(2, g.in.Rows)
 	}
-	if cap(g.qoff) < d.ckk {
-		g.qoff = make([]int, d.ckk)
+	g.setQoff(false)
+}
+
+// setQoff sets g.qoff[q] to the offset of row q of the patch matrix in
+// the shifted images (see shifted), plus, with one, a last row at C·KW·H·OW
+// (where forwardInd keeps a row of ones for the bias).
+func (g *convJob[T]) setQoff(one bool) {
+	d := &g.d
+	n := d.ckk
+	if one {
+		n++
 	}
-	g.qoff = g.qoff[:d.ckk]
-	for q := range g.qoff {
+	if cap(g.qoff) < n {
+		g.qoff = make([]int, n)
+	}
+	g.qoff = g.qoff[:n]
+	for q := 0; q < d.ckk; q++ {
 		c, kh, kw := q/d.khw, q%d.khw/d.KW, q%d.KW
 		g.qoff[q] = (c*d.KW+kw)*d.H*d.ow + kh*d.ow
+	}
+	if one {
+		g.qoff[d.ckk] = d.C * d.KW * d.H * d.ow
+	}
+}
+
+// indFn is the type of the gemmInd kernel of gen/spec/mat.go for T.
+type indFn[T vec.Float] func(k int, a, b []T, boff []int, c []T, ldc int, beta T)
+
+func gemmIndOf[T vec.Float](t *asm.Table) indFn[T] {
+	if cast.Is32[T]() {
+		return *(*indFn[T])(unsafe.Pointer(&t.GemmIndF32))
+	}
+	return *(*indFn[T])(unsafe.Pointer(&t.GemmIndF64))
+}
+
+// forwardInd is forward for Stride 1 and Pad 0 on the gemmInd kernel: the
+// rows of the patch matrix are read where they lie in the shifted images of
+// x_n (row q at g.qoff[q], the bias row of ones after them), so nothing is
+// packed but the weights (once per call). The tiles and the k blocks are
+// those of forward; the terms are summed in the order of P's rows.
+func (g *convJob[T]) forwardInd(w *work[T], n, j0, j1 int) {
+	d, mr, nr := &g.d, g.mr, g.nr
+	xs := g.in.Data[n*g.in.Stride : n*g.in.Stride+d.chw]
+	c := g.out.Data[n*g.out.Stride : n*g.out.Stride+d.kow]
+	sz := d.C * d.KW * d.H * d.ow
+	// the shifted images, a row of ones, and room for the columns of a
+	// last tile past OH·OW (read, not stored)
+	w.x = grow(w.x, sz+d.ohw+nr)
+	shiftedInto(g.copyRows, w.x[:sz], xs, d)
+	if g.bias != nil {
+		ones := w.x[sz+j0 : sz+min(j1+nr, d.ohw+nr)] // what the tiles read
+		for i := range ones {
+			ones[i] = 1
+		}
+	}
+	beta := T(0)
+	for pc := 0; pc < g.kx; pc += g.kcs {
+		kc := min(g.kcs, g.kx-pc)
+		a := g.ap[pc*g.mp:]
+		offs := g.qoff[pc : pc+kc]
+		for ir := 0; ir < d.K; ir += mr {
+			ap := a[ir*kc : ir*kc+mr*kc]
+			rows := min(mr, d.K-ir)
+			for jr := j0; jr < j1; jr += nr {
+				cols := min(nr, j1-jr)
+				co := c[ir*d.ohw+jr:]
+				if rows == mr && cols == nr {
+					g.gemmInd(kc, ap, w.x[jr:], offs, co, d.ohw, beta)
+					continue
+				}
+				g.gemmInd(kc, ap, w.x[jr:], offs, w.tmp, nr, 0)
+				merge(co, d.ohw, w.tmp, nr, rows, cols, beta)
+			}
+		}
+		beta = 1
 	}
 }
 

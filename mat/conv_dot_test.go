@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/lanes-go/lanes/internal/asm"
+	"github.com/lanes-go/lanes/internal/kconst"
 	tu "github.com/lanes-go/lanes/internal/testutil"
 	"github.com/lanes-go/lanes/vec"
 )
@@ -122,6 +123,74 @@ func testRows[T vec.Float](t *testing.T) {
 					for i := range dst {
 						if !tu.Same(dst[i], want[i]) {
 							t.Fatalf("%s n=%d w=%d lds=%d ldd=%d: dst[%d] = %v, want %v", f.name, n, w, lds, ldd, i, dst[i], want[i])
+						}
+					}
+				}
+			}
+		}
+	})
+}
+
+// TestGemmInd checks the gemmInd kernel of every table (its tile is the
+// table's gemm tile where dotTileLanes > 0, else the generic 2×4) against
+// float64 sums: rows of B at arbitrary offsets, k from 1 to 40, beta 0 (C
+// not read: NaN there must not leak) and beta ≠ 0, the NaN/±Inf classes of
+// the loop, the bound γ_{k+1}.
+func TestGemmInd(t *testing.T) {
+	testGemmInd[float32](t)
+	testGemmInd[float64](t)
+}
+
+func testGemmInd[T vec.Float](t *testing.T) {
+	tu.ForISA(t, func(t *testing.T, tab *asm.Table) {
+		ind := gemmIndOf[T](tab)
+		mr, nr := kconst.GemmGenericMR, kconst.GemmGenericNR
+		if _, lanes := dotOf[T](tab); lanes > 0 {
+			ks := micro[T](tab)
+			mr, nr = ks.mr, ks.nr
+		}
+		r := rand.New(rand.NewPCG(45, 46))
+		for _, kind := range []tu.Kind{tu.Normal, tu.Special} {
+			for _, k := range []int{1, 2, 5, 17, 40} {
+				for _, beta := range []T{0, 1, -0.5} {
+					a := make([]T, k*mr)
+					tu.Fill(r, a, kind)
+					b := tu.Guarded[T](t, 3*nr+7, true)
+					tu.Fill(r, b, kind)
+					boff := make([]int, k)
+					for p := range boff {
+						boff[p] = r.IntN(len(b) - nr + 1)
+					}
+					ldc := nr + 2
+					c := make([]T, mr*ldc)
+					tu.Fill(r, c, tu.Normal)
+					c0 := append([]T(nil), c...)
+					if beta == 0 {
+						for i := range c {
+							c[i] = T(math.NaN())
+						}
+					}
+					ind(k, a, b, boff, c, ldc, beta)
+					for i := 0; i < mr; i++ {
+						for j := 0; j < ldc; j++ {
+							got := c[i*ldc+j]
+							if j >= nr {
+								if beta != 0 && !tu.Same(got, c0[i*ldc+j]) {
+									t.Fatalf("k=%d: c[%d][%d] written outside the tile", k, i, j)
+								}
+								continue
+							}
+							ref, abs := 0.0, 0.0
+							if beta != 0 {
+								ref, abs = float64(beta)*float64(c0[i*ldc+j]), math.Abs(float64(beta)*float64(c0[i*ldc+j]))
+							}
+							for p := 0; p < k; p++ {
+								x := float64(a[p*mr+i]) * float64(b[boff[p]+j])
+								ref += x
+								abs += math.Abs(x)
+							}
+							checkConvClose(t, fmt.Sprintf("k=%d beta=%v kind=%d: c[%d][%d]", k, beta, kind, i, j), float64(got), ref, abs,
+								tu.Gamma[T](k+1)+tu.Gamma[float64](k+1), float64(k+2)*tu.Eta[T]())
 						}
 					}
 				}

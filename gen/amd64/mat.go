@@ -81,6 +81,8 @@ func init() {
 			packTrans(v, "b", "ldb", nr)
 		case "gemmPackB":
 			packB(v)
+		case "gemmInd":
+			gemmIndKernel(v)
 		case "dotTile":
 			dotTile(v)
 		case "dotTileLanes":
@@ -480,6 +482,98 @@ func hreduce512(v vk, a VecVirtual) VecVirtual {
 		v.ADD(t, lo, lo)
 	}
 	return lo
+}
+
+// gemmIndKernel emits gemmInd (see gen/spec/mat.go): gemmKernel's k steps
+// on a packed A with the B row of step p at b + boff[p] (one more load per
+// k step, for the 24 FMAs; no prefetch of B, whose rows are not known
+// ahead), then acc = fma(beta, C, acc) unless beta == 0, and the stores.
+func gemmIndKernel(v vk) {
+	mr, nr := gemmTile(v)
+	rowVecs := nr / v.lanes
+	shift := U8(2)
+	if !v.f32() {
+		shift = U8(3)
+	}
+	k := Load(Param("k"), GP64())
+	a := Load(Param("a").Base(), GP64())
+	b := Load(Param("b").Base(), GP64())
+	bo := Load(Param("boff").Base(), GP64())
+	c := Load(Param("c").Base(), GP64())
+	ldc := Load(Param("ldc"), GP64())
+	SHLQ(shift, ldc)
+	acc := make([][]VecVirtual, mr)
+	for i := range acc {
+		acc[i] = make([]VecVirtual, rowVecs)
+		for j := range acc[i] {
+			acc[i][j] = v.vec()
+			v.XOR(acc[i][j], acc[i][j], acc[i][j])
+		}
+	}
+	Comment("prefetch the C tile, read or written at the end")
+	row := GP64()
+	MOVQ(c, row)
+	for i := 0; i < mr; i++ {
+		for j := 0; j < rowVecs*v.bytes; j += 64 {
+			PREFETCHT0(Mem{Base: row, Disp: j})
+		}
+		if i+1 < mr {
+			ADDQ(ldc, row)
+		}
+	}
+	Comment("k steps: acc[i][j] += a[p·MR+i]·b[boff[p]+j]")
+	Label("loop")
+	off := GP64()
+	MOVQ(Mem{Base: bo}, off)
+	bv := make([]VecVirtual, rowVecs)
+	for j := range bv {
+		bv[j] = v.vec()
+		v.MOVU(Mem{Base: b, Index: off, Scale: uint8(v.t.Size), Disp: j * v.bytes}, bv[j])
+	}
+	for i := 0; i < mr; i++ {
+		x := v.vec()
+		v.BCAST(Mem{Base: a, Disp: i * v.t.Size}, x)
+		for j := range bv {
+			v.FMA231(bv[j], x, acc[i][j])
+		}
+	}
+	ADDQ(U32(mr*v.t.Size), a)
+	ADDQ(U8(8), bo)
+	DECQ(k)
+	JNZ(LabelRef("loop"))
+
+	Comment("beta == 0 (either sign): C is not read")
+	bb := GP64()
+	if v.f32() {
+		MOVL(paramMem("beta"), bb.As32())
+		ANDL(U32(0x7fffffff), bb.As32())
+	} else {
+		MOVQ(paramMem("beta"), bb)
+		SHLQ(U8(1), bb)
+	}
+	JZ(LabelRef("store"))
+	beta := v.vec()
+	v.BCAST(paramMem("beta"), beta)
+	MOVQ(c, row)
+	for i := range acc {
+		for j := range acc[i] {
+			v.FMA231(Mem{Base: row, Disp: j * v.bytes}, beta, acc[i][j])
+		}
+		if i+1 < mr {
+			ADDQ(ldc, row)
+		}
+	}
+	Label("store")
+	for i := range acc {
+		for j := range acc[i] {
+			v.MOVU(acc[i][j], Mem{Base: c, Disp: j * v.bytes})
+		}
+		if i+1 < mr {
+			ADDQ(ldc, c)
+		}
+	}
+	VZEROUPPER()
+	RET()
 }
 
 // peakFMA emits n iterations of peakAccs independent vector FMAs on zeros

@@ -32,6 +32,14 @@ package spec
 // balanced tree (l and l+L/2, then l+L/4, ..., l+1), and the sum is added
 // into c once. n ≥ 1, k ≥ 1. dotTileLanes reports L (0 for the generic
 // loop, which sums p then s in order).
+//
+// gemmInd is gemm with a packed A (lda = 0), alpha = 1 and indirect rows
+// of B (an indirect convolution's B panel, Dukhan 2019): row p of the k×NR
+// panel is b[boff[p] : boff[p]+NR], so a convolution reads its patch rows
+// where they lie instead of packing them. Where it has a vector body (the
+// tables whose dotTileLanes is not 0) its tile is gemmTile's; the generic
+// loop computes the generic 2×4 tile, and package mat calls it only where
+// dotTileLanes is not 0.
 func init() {
 	T, I := func(n string) Param { return Param{n, "T"} }, func(n string) Param { return Param{n, "int"} }
 	S := func(n string) Param { return Param{n, "[]T"} }
@@ -55,9 +63,12 @@ func init() {
 		Kernel{Feature: "mat", Name: "dotTile", ISAs: []ISA{AVX512},
 			Params: []Param{I("n"), I("k"), S("a"), {"aoff", "[]int"}, I("sa"), S("b"), {"boff", "[]int"}, I("sb"), S("c"), I("ldc")},
 			Doc:    "the DotMR×DotNR tile of dot products c[i·ldc+j] += Σ_s Σ_p a[s·sa+aoff[i]+p]·b[s·sb+boff[j]+p] (see gen/spec/mat.go)"},
+		Kernel{Feature: "mat", Name: "gemmInd", ISAs: []ISA{AVX512},
+			Params: []Param{I("k"), S("a"), S("b"), {"boff", "[]int"}, S("c"), I("ldc"), T("beta")},
+			Doc:    "the gemm micro-kernel with a packed A, alpha = 1 and B row p at b[boff[p]:] (see gen/spec/mat.go)"},
 		Kernel{Feature: "mat", Name: "dotTileLanes", ISAs: []ISA{AVX512},
 			Results: []Param{{"", "int"}},
-			Doc:     "the lanes of dotTile's vector accumulators; 0 where dotTile is the generic loop"},
+			Doc:     "the lanes of dotTile's vector accumulators; 0 where dotTile and gemmInd are the generic loops"},
 		Kernel{Feature: "mat", Name: "copyRows", ISAs: []ISA{AVX512},
 			Params: []Param{I("n"), I("w"), S("src"), I("lds"), S("dst"), I("ldd")},
 			Doc:    "copies n rows of w elements: dst[r·ldd+e] = src[r·lds+e] (n, w ≥ 1)"},

@@ -114,12 +114,22 @@ func dotTileF32AVX512(n int, k int, a []float32, aoff []int, sa int, b []float32
 //go:noescape
 func dotTileF64AVX512(n int, k int, a []float64, aoff []int, sa int, b []float64, boff []int, sb int, c []float64, ldc int)
 
-// dotTileLanesF32AVX512 computes the lanes of dotTile's vector accumulators; 0 where dotTile is the generic loop with avx512.
+// gemmIndF32AVX512 computes the gemm micro-kernel with a packed A, alpha = 1 and B row p at b[boff[p]:] (see gen/spec/mat.go) with avx512.
+//
+//go:noescape
+func gemmIndF32AVX512(k int, a []float32, b []float32, boff []int, c []float32, ldc int, beta float32)
+
+// gemmIndF64AVX512 computes the gemm micro-kernel with a packed A, alpha = 1 and B row p at b[boff[p]:] (see gen/spec/mat.go) with avx512.
+//
+//go:noescape
+func gemmIndF64AVX512(k int, a []float64, b []float64, boff []int, c []float64, ldc int, beta float64)
+
+// dotTileLanesF32AVX512 computes the lanes of dotTile's vector accumulators; 0 where dotTile and gemmInd are the generic loops with avx512.
 //
 //go:noescape
 func dotTileLanesF32AVX512() int
 
-// dotTileLanesF64AVX512 computes the lanes of dotTile's vector accumulators; 0 where dotTile is the generic loop with avx512.
+// dotTileLanesF64AVX512 computes the lanes of dotTile's vector accumulators; 0 where dotTile and gemmInd are the generic loops with avx512.
 //
 //go:noescape
 func dotTileLanesF64AVX512() int

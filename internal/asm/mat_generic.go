@@ -168,3 +168,22 @@ func addRowsGeneric[T Float](n, w int, src []T, lds int, dst []T, ldd int) {
 		}
 	}
 }
+
+// gemmIndGeneric is gemmInd on the generic 2×4 tile: gemmGeneric with a
+// packed A, alpha = 1 and B row p at b[boff[p]:].
+func gemmIndGeneric[T Float](k int, a []T, b []T, boff []int, c []T, ldc int, beta T) {
+	var acc [genericMR][genericNR]T
+	a = a[:k*genericMR]
+	for p, off := range boff[:k] {
+		bp := b[off : off+genericNR : off+genericNR]
+		for i := range acc {
+			x := a[p*genericMR+i]
+			for j := range acc[i] {
+				acc[i][j] += x * bp[j]
+			}
+		}
+	}
+	for i := range acc {
+		storeRow(c[i*ldc:i*ldc+genericNR:i*ldc+genericNR], acc[i][0], acc[i][1], acc[i][2], acc[i][3], 1, beta)
+	}
+}

@@ -100,9 +100,13 @@ type Table struct {
 	DotTileF32 func(n int, k int, a []float32, aoff []int, sa int, b []float32, boff []int, sb int, c []float32, ldc int)
 	// DotTileF64: the DotMR×DotNR tile of dot products c[i·ldc+j] += Σ_s Σ_p a[s·sa+aoff[i]+p]·b[s·sb+boff[j]+p] (see gen/spec/mat.go).
 	DotTileF64 func(n int, k int, a []float64, aoff []int, sa int, b []float64, boff []int, sb int, c []float64, ldc int)
-	// DotTileLanesF32: the lanes of dotTile's vector accumulators; 0 where dotTile is the generic loop.
+	// GemmIndF32: the gemm micro-kernel with a packed A, alpha = 1 and B row p at b[boff[p]:] (see gen/spec/mat.go).
+	GemmIndF32 func(k int, a []float32, b []float32, boff []int, c []float32, ldc int, beta float32)
+	// GemmIndF64: the gemm micro-kernel with a packed A, alpha = 1 and B row p at b[boff[p]:] (see gen/spec/mat.go).
+	GemmIndF64 func(k int, a []float64, b []float64, boff []int, c []float64, ldc int, beta float64)
+	// DotTileLanesF32: the lanes of dotTile's vector accumulators; 0 where dotTile and gemmInd are the generic loops.
 	DotTileLanesF32 func() int
-	// DotTileLanesF64: the lanes of dotTile's vector accumulators; 0 where dotTile is the generic loop.
+	// DotTileLanesF64: the lanes of dotTile's vector accumulators; 0 where dotTile and gemmInd are the generic loops.
 	DotTileLanesF64 func() int
 	// CopyRowsF32: copies n rows of w elements: dst[r·ldd+e] = src[r·lds+e] (n, w ≥ 1).
 	CopyRowsF32 func(n int, w int, src []float32, lds int, dst []float32, ldd int)
@@ -225,6 +229,8 @@ var genericTable = Table{
 	GemmTileF64:      gemmTileGeneric[float64],
 	DotTileF32:       dotTileGeneric[float32],
 	DotTileF64:       dotTileGeneric[float64],
+	GemmIndF32:       gemmIndGeneric[float32],
+	GemmIndF64:       gemmIndGeneric[float64],
 	DotTileLanesF32:  dotTileLanesGeneric[float32],
 	DotTileLanesF64:  dotTileLanesGeneric[float64],
 	CopyRowsF32:      copyRowsGeneric[float32],

@@ -49,6 +49,8 @@ var neonTable = Table{
 	GemmTileF64:      gemmTileF64NEON,
 	DotTileF32:       dotTileGeneric[float32],
 	DotTileF64:       dotTileGeneric[float64],
+	GemmIndF32:       gemmIndGeneric[float32],
+	GemmIndF64:       gemmIndGeneric[float64],
 	DotTileLanesF32:  dotTileLanesGeneric[float32],
 	DotTileLanesF64:  dotTileLanesGeneric[float64],
 	CopyRowsF32:      copyRowsGeneric[float32],
