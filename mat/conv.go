@@ -160,7 +160,7 @@ func Conv2DGradInput[T vec.Float](dx, dy, w *Dense[T], s ConvShape) {
 // terms (images, then positions, in order), the lanes are added as a tree
 // and each group's sum into dw, so the height of the summation is
 // G·⌈OH·OW/L⌉ + log₂min(L, OH·OW) + ⌈N/G⌉, which is at most m + 1: the
-// bound above holds on both paths.
+// bounds above hold on both paths (db's sums are made the same way).
 //
 // Panics and threads as Conv2D (dw and db must not share memory with x, dy
 // or each other). Blocks of dw's columns run on SetThreads workers.
@@ -267,7 +267,6 @@ type convJob[T vec.Float] struct {
 	grp        int   // gradWeightDot: images per group
 	offs       []int // gradWeightDot: the row offsets of each part
 	db         []T   // gradWeightDot: the bias gradient, or nil
-	tab        *asm.Table
 	qoff       []int // gradWeightDot: offset of row q of P_n in the shifted images
 	qInner     bool  // gradWeightDot: tiles in q order within a row block of dw
 	ntasks     int
@@ -350,7 +349,7 @@ func conv[T vec.Float](t *asm.Table, threads, op int, d convDims, in, a, out *De
 		g.dot, lanes = dotOf[T](t)
 		work = n * d.kow * d.ckk
 		if g.dotW = lanes > 0 && d.Stride == 1 && d.Pad == 0; g.dotW {
-			g.tab, g.db = t, db // the bias gradient goes with the tiles
+			g.db = db // the bias gradient goes with the tiles
 			// tasks: the DotMR×DotNR tiles of dw, k-blocks inner; groups
 			// of images whose shifted images and dy rows fill about half
 			// the L2
@@ -374,7 +373,7 @@ func conv[T vec.Float](t *asm.Table, threads, op int, d convDims, in, a, out *De
 		g.offs = make([]int, g.nparts*(dotMR+dotNR))
 	}
 	g.fan.run(g, g.nparts)
-	g.in, g.a, g.out, g.bias, g.db, g.tab = nil, nil, nil, nil, nil, nil
+	g.in, g.a, g.out, g.bias, g.db = nil, nil, nil, nil, nil
 	convJobs[T]().put(g)
 }
 
@@ -969,7 +968,7 @@ func (g *convJob[T]) gradWeightRows(w *work[T], t0, t1 int) {
 const dotMR, dotNR = kconst.DotMR, kconst.DotNR
 
 // dotFn is the type of the dotTile kernel of gen/spec/mat.go for T.
-type dotFn[T vec.Float] func(n, k int, a []T, aoff []int, sa int, b []T, boff []int, sb int, c []T, ldc int)
+type dotFn[T vec.Float] func(n, k int, a []T, aoff []int, sa int, b []T, boff []int, sb int, c []T, ldc int, db []T)
 
 // dotOf returns the dotTile kernel of t for T and its lanes (0: the
 // generic loop, which conv does not use).
@@ -988,9 +987,9 @@ func dotOf[T vec.Float](t *asm.Table) (dotFn[T], int) {
 // (c·KW+kw)·H·OW + kh·OW of the shifted images of x_n (see shifted), and
 // row k of dy_n is contiguous too: dw[k][q] is the dot product of the two,
 // summed over the images. The images go in fixed groups of g.grp (their
-// shifted images built once per group); the task of a row block's first
-// column block adds the rows' bias gradients (while dy's rows are in the
-// cache); per group and tile the kernel
+// shifted images built once per group); the tiles of the first column
+// block also sum their rows of dy into db (in the kernel, on the add
+// pipes); per group and tile the kernel
 // sums each element's terms in vector lanes, images then positions in
 // order, adds the lanes as a tree and the sum into dw. A tile past K or
 // C·KH·KW repeats its last row and goes through a temporary tile.
@@ -1102,7 +1101,8 @@ func (g *convJob[T]) gradWeightDot(w *work[T], offs []int, t0, t1 int) {
 	dw, dws := g.out.Data, g.out.Stride
 	dy := g.a
 	w.x = grow(w.x, g.grp*sz)
-	w.tmp = grow(w.tmp, dotMR*dotNR)
+	w.tmp = grow(w.tmp, dotMR*dotNR+dotMR)
+	dbt := w.tmp[dotMR*dotNR:] // the bias sums of a partial tile
 	aoff, boff := offs[:dotMR], offs[dotMR:dotMR+dotNR]
 	for n0 := 0; n0 < n; n0 += g.grp {
 		ng := min(g.grp, n-n0)
@@ -1123,26 +1123,29 @@ func (g *convJob[T]) gradWeightDot(w *work[T], offs []int, t0, t1 int) {
 			for j := range boff {
 				boff[j] = g.qoff[q0+min(j, cols-1)]
 			}
+			// the tiles of the first column block sum the bias
+			// gradients of their rows too
+			var db []T
 			if q0 == 0 && g.db != nil {
-				// the task of the first column block adds its rows'
-				// bias gradients, images in order (as convBiasGrad)
-				for i := 0; i < ng; i++ {
-					r := a[i*dy.Stride:]
-					for k := k0; k < k0+rows; k++ {
-						g.db[k] += sumRow(g.tab, r[k*d.ohw:(k+1)*d.ohw])
-					}
+				db = g.db[k0 : k0+rows]
+				if rows < dotMR {
+					db = dbt
+					clear(db)
 				}
 			}
 			c := dw[k0*dws+q0:]
 			if rows == dotMR && cols == dotNR {
-				g.dot(ng, d.ohw, a, aoff, dy.Stride, w.x, boff, sz, c, dws)
+				g.dot(ng, d.ohw, a, aoff, dy.Stride, w.x, boff, sz, c, dws, db)
 				continue
 			}
 			tmp := w.tmp[:dotMR*dotNR]
 			clear(tmp)
-			g.dot(ng, d.ohw, a, aoff, dy.Stride, w.x, boff, sz, tmp, dotNR)
+			g.dot(ng, d.ohw, a, aoff, dy.Stride, w.x, boff, sz, tmp, dotNR, db)
 			for i := 0; i < rows; i++ {
 				addRun(c[i*dws:i*dws+cols], tmp[i*dotNR:])
+			}
+			if q0 == 0 && g.db != nil && rows < dotMR {
+				addRun(g.db[k0:k0+rows], dbt)
 			}
 		}
 	}

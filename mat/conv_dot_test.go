@@ -13,7 +13,8 @@ import (
 )
 
 // TestDotTile checks the dotTile kernel of every table (the vector body and
-// the generic loop) against float64 sums: n segments of k elements for k
+// the generic loop) against float64 sums (and its row sums into db, given
+// or not): n segments of k elements for k
 // across the lane width and its tail, rows repeated and at any offset,
 // NaN/±Inf classes as the loop's, the tile written and nothing else. The
 // bound is that of a summation tree of height n·⌈k/L⌉ + log₂L + 1 (L the
@@ -55,12 +56,29 @@ func testDotTileCase[T vec.Float](t *testing.T, dot dotFn[T], lanes int, r *rand
 	c := make([]T, dotMR*ldc)
 	tu.Fill(r, c, tu.Normal)
 	c0 := append([]T(nil), c...)
-	dot(n, k, a, aoff, sa, b, boff, sb, c, ldc)
+	db := make([]T, dotMR)
+	if r.IntN(2) == 0 {
+		db = nil
+	}
+	tu.Fill(r, db, tu.Normal)
+	db0 := append([]T(nil), db...)
+	dot(n, k, a, aoff, sa, b, boff, sb, c, ldc, db)
 	h := n*k + 1
 	if lanes > 0 {
 		h = n*((k+lanes-1)/lanes) + int(math.Log2(float64(lanes))) + 1
 	}
 	name := fmt.Sprintf("n=%d k=%d kind=%d lanes=%d", n, k, kind, lanes)
+	for i := range db {
+		ref, abs := float64(db0[i]), math.Abs(float64(db0[i]))
+		for s := 0; s < n; s++ {
+			for p := 0; p < k; p++ {
+				ref += float64(a[s*sa+aoff[i]+p])
+				abs += math.Abs(float64(a[s*sa+aoff[i]+p]))
+			}
+		}
+		checkConvClose(t, fmt.Sprintf("%s: db[%d]", name, i), float64(db[i]), ref, abs,
+			tu.Gamma[T](h)+tu.Gamma[float64](n*k+1), float64(h+1)*tu.Eta[T]())
+	}
 	for i := 0; i < dotMR; i++ {
 		for j := 0; j < ldc; j++ {
 			got := c[i*ldc+j]

@@ -261,7 +261,9 @@ func gemmKernel(v vk) {
 // dotTile emits the tile of dot products of gen/spec/mat.go (AVX-512
 // only): DotMR×DotNR vector accumulators (20 ZMM), per vector step DotMR
 // loads of A rows, then per B row one load and DotMR FMAs (9 loads per 20
-// FMAs; two pipes of latency 4 need 8 chains). The row pointers (4 + 5)
+// FMAs; two pipes of latency 4 need 8 chains), and, when db is given, one
+// add per A row into 4 more accumulators (on the add pipes). The row
+// pointers (4 + 5)
 // share one byte index p, so the step costs no address arithmetic. The last
 // k mod L elements are loaded with a zeroing mask and added with a merging
 // one (masked lanes unchanged). After the n segments each accumulator is
@@ -303,8 +305,13 @@ func dotTile(v vk) {
 			v.XOR(acc[i][j], acc[i][j], acc[i][j])
 		}
 	}
+	bacc := make([]VecVirtual, mr) // the bias sums of the a rows
+	for i := range bacc {
+		bacc[i] = v.vec()
+		v.XOR(bacc[i], bacc[i], bacc[i])
+	}
 	p := GP64()
-	step := func(tail bool) {
+	step := func(tail, bias bool) {
 		va := make([]VecVirtual, mr)
 		for i := range va {
 			va[i] = v.vec()
@@ -313,6 +320,12 @@ func dotTile(v vk) {
 				v.MOVUZ(m, K1, va[i])
 			} else {
 				v.MOVU(m, va[i])
+			}
+			switch {
+			case bias && tail:
+				v.ADD(va[i], bacc[i], K1, bacc[i])
+			case bias:
+				v.ADD(va[i], bacc[i], bacc[i])
 			}
 		}
 		for j := 0; j < nr; j++ {
@@ -332,38 +345,55 @@ func dotTile(v vk) {
 			}
 		}
 	}
-	Comment("segments s: acc[i][j] += a_i[p]·b_j[p], p ascending, then the rows advance by sa and sb")
-	Label("seg")
-	XORQ(p, p)
-	TESTQ(end, end)
-	JZ(LabelRef("tail"))
-	Label("loop")
-	step(false)
-	ADDQ(U32(v.bytes), p)
-	CMPQ(p, end)
-	JB(LabelRef("loop"))
-	Label("tail")
-	if v.lanes == 16 {
-		KORTESTW(K1, K1)
-	} else {
-		KORTESTB(K1, K1)
-	}
-	JZ(LabelRef("next"))
-	step(true)
-	Label("next")
-	for _, x := range []struct {
-		name string
-		ps   []GPVirtual
-	}{{"sa", ap}, {"sb", bp}} {
-		t := Load(Param(x.name), GP64())
-		SHLQ(shift, t)
-		for _, q := range x.ps {
-			ADDQ(t, q)
+	// segments emits the loop over the n segments (labels prefixed by l).
+	segments := func(l string, bias bool) {
+		Label(l + "seg")
+		XORQ(p, p)
+		TESTQ(end, end)
+		JZ(LabelRef(l + "tail"))
+		Label(l + "loop")
+		step(false, bias)
+		ADDQ(U32(v.bytes), p)
+		CMPQ(p, end)
+		JB(LabelRef(l + "loop"))
+		Label(l + "tail")
+		if v.lanes == 16 {
+			KORTESTW(K1, K1)
+		} else {
+			KORTESTB(K1, K1)
 		}
+		JZ(LabelRef(l + "next"))
+		step(true, bias)
+		Label(l + "next")
+		for _, x := range []struct {
+			name string
+			ps   []GPVirtual
+		}{{"sa", ap}, {"sb", bp}} {
+			t := Load(Param(x.name), GP64())
+			SHLQ(shift, t)
+			for _, q := range x.ps {
+				ADDQ(t, q)
+			}
+		}
+		DECQ(n)
+		JNZ(LabelRef(l + "seg"))
 	}
-	DECQ(n)
-	JNZ(LabelRef("seg"))
-
+	Comment("segments s: acc[i][j] += a_i[p]·b_j[p], p ascending, then the rows advance by sa and sb")
+	dbn := Load(Param("db").Len(), GP64())
+	TESTQ(dbn, dbn)
+	JNZ(LabelRef("b_seg"))
+	segments("", false)
+	JMP(LabelRef("reduce"))
+	Comment("the same, and bacc[i] += a_i[p]; then db[i] += the lanes of bacc[i]")
+	segments("b_", true)
+	db := Load(Param("db").Base(), GP64())
+	for i := range bacc {
+		x := hreduce512(v, bacc[i])
+		m := Mem{Base: db, Disp: i * v.t.Size}
+		v.ADDS(m, x, x)
+		v.MOVS(x, m)
+	}
+	Label("reduce")
 	Comment("c[i·ldc+j] += the lanes of acc[i][j], added as a balanced tree")
 	c := Load(Param("c").Base(), GP64())
 	ldc := Load(Param("ldc"), GP64())

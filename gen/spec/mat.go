@@ -24,6 +24,10 @@ package spec
 //
 //	c[i·ldc+j] += Σ_{s<n} Σ_{p<k} a[s·sa + aoff[i] + p]·b[s·sb + boff[j] + p]
 //
+// and, if len(db) > 0 (then ≥ DotMR), the sums of A's rows (a bias
+// gradient) too: db[i] += Σ_{s<n} Σ_{p<k} a[s·sa + aoff[i] + p], in lanes
+// and a tree as c's.
+//
 // The rows are given by offsets (aoff has ≥ DotMR, boff ≥ DotNR elements;
 // a tile with fewer rows repeats one and discards its sums). The vector
 // body keeps one accumulator of L lanes per element: lane l sums the terms
@@ -61,7 +65,7 @@ func init() {
 			Results: []Param{I("mr"), I("nr")},
 			Doc:     "the MR×NR tile of the gemm micro-kernel of the same table"},
 		Kernel{Feature: "mat", Name: "dotTile", ISAs: []ISA{AVX512},
-			Params: []Param{I("n"), I("k"), S("a"), {"aoff", "[]int"}, I("sa"), S("b"), {"boff", "[]int"}, I("sb"), S("c"), I("ldc")},
+			Params: []Param{I("n"), I("k"), S("a"), {"aoff", "[]int"}, I("sa"), S("b"), {"boff", "[]int"}, I("sb"), S("c"), I("ldc"), S("db")},
 			Doc:    "the DotMR×DotNR tile of dot products c[i·ldc+j] += Σ_s Σ_p a[s·sa+aoff[i]+p]·b[s·sb+boff[j]+p] (see gen/spec/mat.go)"},
 		Kernel{Feature: "mat", Name: "gemmInd", ISAs: []ISA{AVX512},
 			Params: []Param{I("k"), S("a"), S("b"), {"boff", "[]int"}, S("c"), I("ldc"), T("beta")},

@@ -107,12 +107,12 @@ func gemmTileF64AVX512() (mr int, nr int)
 // dotTileF32AVX512 computes the DotMR×DotNR tile of dot products c[i·ldc+j] += Σ_s Σ_p a[s·sa+aoff[i]+p]·b[s·sb+boff[j]+p] (see gen/spec/mat.go) with avx512.
 //
 //go:noescape
-func dotTileF32AVX512(n int, k int, a []float32, aoff []int, sa int, b []float32, boff []int, sb int, c []float32, ldc int)
+func dotTileF32AVX512(n int, k int, a []float32, aoff []int, sa int, b []float32, boff []int, sb int, c []float32, ldc int, db []float32)
 
 // dotTileF64AVX512 computes the DotMR×DotNR tile of dot products c[i·ldc+j] += Σ_s Σ_p a[s·sa+aoff[i]+p]·b[s·sb+boff[j]+p] (see gen/spec/mat.go) with avx512.
 //
 //go:noescape
-func dotTileF64AVX512(n int, k int, a []float64, aoff []int, sa int, b []float64, boff []int, sb int, c []float64, ldc int)
+func dotTileF64AVX512(n int, k int, a []float64, aoff []int, sa int, b []float64, boff []int, sb int, c []float64, ldc int, db []float64)
 
 // gemmIndF32AVX512 computes the gemm micro-kernel with a packed A, alpha = 1 and B row p at b[boff[p]:] (see gen/spec/mat.go) with avx512.
 //

@@ -119,9 +119,21 @@ func peakFMAGeneric[T Float](n int) int {
 func dotTileLanesGeneric[T Float]() int { return 0 }
 
 // dotTileGeneric is the DotMR×DotNR tile of dot products of
-// gen/spec/mat.go, each a running sum over s then p, added into c.
-func dotTileGeneric[T Float](n, k int, a []T, aoff []int, sa int, b []T, boff []int, sb int, c []T, ldc int) {
+// gen/spec/mat.go, each a running sum over s then p, added into c (and the
+// sums of A's rows into db if it is not empty).
+func dotTileGeneric[T Float](n, k int, a []T, aoff []int, sa int, b []T, boff []int, sb int, c []T, ldc int, db []T) {
 	_, _ = aoff[kconst.DotMR-1], boff[kconst.DotNR-1]
+	if len(db) > 0 {
+		for i := 0; i < kconst.DotMR; i++ {
+			var sum T
+			for s := 0; s < n; s++ {
+				for _, x := range a[s*sa+aoff[i]:][:k] {
+					sum += x
+				}
+			}
+			db[i] += sum
+		}
+	}
 	for i := 0; i < kconst.DotMR; i++ {
 		for j := 0; j < kconst.DotNR; j++ {
 			var sum T

@@ -97,9 +97,9 @@ type Table struct {
 	// GemmTileF64: the MR×NR tile of the gemm micro-kernel of the same table.
 	GemmTileF64 func() (mr int, nr int)
 	// DotTileF32: the DotMR×DotNR tile of dot products c[i·ldc+j] += Σ_s Σ_p a[s·sa+aoff[i]+p]·b[s·sb+boff[j]+p] (see gen/spec/mat.go).
-	DotTileF32 func(n int, k int, a []float32, aoff []int, sa int, b []float32, boff []int, sb int, c []float32, ldc int)
+	DotTileF32 func(n int, k int, a []float32, aoff []int, sa int, b []float32, boff []int, sb int, c []float32, ldc int, db []float32)
 	// DotTileF64: the DotMR×DotNR tile of dot products c[i·ldc+j] += Σ_s Σ_p a[s·sa+aoff[i]+p]·b[s·sb+boff[j]+p] (see gen/spec/mat.go).
-	DotTileF64 func(n int, k int, a []float64, aoff []int, sa int, b []float64, boff []int, sb int, c []float64, ldc int)
+	DotTileF64 func(n int, k int, a []float64, aoff []int, sa int, b []float64, boff []int, sb int, c []float64, ldc int, db []float64)
 	// GemmIndF32: the gemm micro-kernel with a packed A, alpha = 1 and B row p at b[boff[p]:] (see gen/spec/mat.go).
 	GemmIndF32 func(k int, a []float32, b []float32, boff []int, c []float32, ldc int, beta float32)
 	// GemmIndF64: the gemm micro-kernel with a packed A, alpha = 1 and B row p at b[boff[p]:] (see gen/spec/mat.go).
