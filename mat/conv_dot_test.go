@@ -149,8 +149,9 @@ func testRows[T vec.Float](t *testing.T) {
 	})
 }
 
-// TestGemmInd checks the gemmInd kernel of every table (its tile is the
-// table's gemm tile where dotTileLanes > 0, else the generic 2×4) against
+// TestGemmInd checks the gemmInd and gemmInd8 kernels of every table (the
+// tile is the table's gemm tile, or 8 rows by 3 vectors, where
+// dotTileLanes > 0, else the generic 2×4) against
 // float64 sums: rows of B at arbitrary offsets, k from 1 to 40, beta 0 (C
 // not read: NaN there must not leak) and beta ≠ 0, the NaN/±Inf classes of
 // the loop, the bound γ_{k+1}.
@@ -161,11 +162,20 @@ func TestGemmInd(t *testing.T) {
 
 func testGemmInd[T vec.Float](t *testing.T) {
 	tu.ForISA(t, func(t *testing.T, tab *asm.Table) {
-		ind := gemmIndOf[T](tab)
+		testGemmIndKernel(t, tab, gemmIndOf[T](tab), false)
+		testGemmIndKernel(t, tab, gemmInd8Of[T](tab), true)
+	})
+}
+
+func testGemmIndKernel[T vec.Float](t *testing.T, tab *asm.Table, ind indFn[T], eight bool) {
+	{
 		mr, nr := kconst.GemmGenericMR, kconst.GemmGenericNR
 		if _, lanes := dotOf[T](tab); lanes > 0 {
 			ks := micro[T](tab)
 			mr, nr = ks.mr, ks.nr
+			if eight {
+				mr, nr = kconst.GemmInd8MR, kconst.GemmInd8RowVecs*lanes
+			}
 		}
 		r := rand.New(rand.NewPCG(45, 46))
 		for _, kind := range []tu.Kind{tu.Normal, tu.Special} {
@@ -207,12 +217,12 @@ func testGemmInd[T vec.Float](t *testing.T) {
 								ref += x
 								abs += math.Abs(x)
 							}
-							checkConvClose(t, fmt.Sprintf("k=%d beta=%v kind=%d: c[%d][%d]", k, beta, kind, i, j), float64(got), ref, abs,
+							checkConvClose(t, fmt.Sprintf("%d×%d k=%d beta=%v kind=%d: c[%d][%d]", mr, nr, k, beta, kind, i, j), float64(got), ref, abs,
 								tu.Gamma[T](k+1)+tu.Gamma[float64](k+1), float64(k+2)*tu.Eta[T]())
 						}
 					}
 				}
 			}
 		}
-	})
+	}
 }

@@ -82,7 +82,10 @@ func init() {
 		case "gemmPackB":
 			packB(v)
 		case "gemmInd":
-			gemmIndKernel(v)
+			mr, nr := gemmTile(v)
+			gemmIndKernel(v, mr, nr/v.lanes)
+		case "gemmInd8":
+			gemmIndKernel(v, kconst.GemmInd8MR, kconst.GemmInd8RowVecs)
 		case "dotTile":
 			dotTile(v)
 		case "dotTileLanes":
@@ -514,13 +517,12 @@ func hreduce512(v vk, a VecVirtual) VecVirtual {
 	return lo
 }
 
-// gemmIndKernel emits gemmInd (see gen/spec/mat.go): gemmKernel's k steps
+// gemmIndKernel emits gemmInd or gemmInd8 (see gen/spec/mat.go) on an
+// mr × rowVecs-vector tile: gemmKernel's k steps
 // on a packed A with the B row of step p at b + boff[p] (one more load per
 // k step, for the 24 FMAs; no prefetch of B, whose rows are not known
 // ahead), then acc = fma(beta, C, acc) unless beta == 0, and the stores.
-func gemmIndKernel(v vk) {
-	mr, nr := gemmTile(v)
-	rowVecs := nr / v.lanes
+func gemmIndKernel(v vk, mr, rowVecs int) {
 	shift := U8(2)
 	if !v.f32() {
 		shift = U8(3)

@@ -43,7 +43,9 @@ package spec
 // where they lie instead of packing them. Where it has a vector body (the
 // tables whose dotTileLanes is not 0) its tile is gemmTile's; the generic
 // loop computes the generic 2×4 tile, and package mat calls it only where
-// dotTileLanes is not 0.
+// dotTileLanes is not 0. gemmInd8 is gemmInd on a tile of GemmInd8MR rows
+// by GemmInd8RowVecs vectors (kconst; AVX-512 float32 8×48, float64 8×24),
+// for the products whose rows fill it better.
 func init() {
 	T, I := func(n string) Param { return Param{n, "T"} }, func(n string) Param { return Param{n, "int"} }
 	S := func(n string) Param { return Param{n, "[]T"} }
@@ -70,6 +72,9 @@ func init() {
 		Kernel{Feature: "mat", Name: "gemmInd", ISAs: []ISA{AVX512},
 			Params: []Param{I("k"), S("a"), S("b"), {"boff", "[]int"}, S("c"), I("ldc"), T("beta")},
 			Doc:    "the gemm micro-kernel with a packed A, alpha = 1 and B row p at b[boff[p]:] (see gen/spec/mat.go)"},
+		Kernel{Feature: "mat", Name: "gemmInd8", ISAs: []ISA{AVX512},
+			Params: []Param{I("k"), S("a"), S("b"), {"boff", "[]int"}, S("c"), I("ldc"), T("beta")},
+			Doc:    "gemmInd on a tile of GemmInd8MR rows and GemmInd8RowVecs vectors (see gen/spec/mat.go)"},
 		Kernel{Feature: "mat", Name: "dotTileLanes", ISAs: []ISA{AVX512},
 			Results: []Param{{"", "int"}},
 			Doc:     "the lanes of dotTile's vector accumulators; 0 where dotTile and gemmInd are the generic loops"},

@@ -124,6 +124,16 @@ func gemmIndF32AVX512(k int, a []float32, b []float32, boff []int, c []float32, 
 //go:noescape
 func gemmIndF64AVX512(k int, a []float64, b []float64, boff []int, c []float64, ldc int, beta float64)
 
+// gemmInd8F32AVX512 computes gemmInd on a tile of GemmInd8MR rows and GemmInd8RowVecs vectors (see gen/spec/mat.go) with avx512.
+//
+//go:noescape
+func gemmInd8F32AVX512(k int, a []float32, b []float32, boff []int, c []float32, ldc int, beta float32)
+
+// gemmInd8F64AVX512 computes gemmInd on a tile of GemmInd8MR rows and GemmInd8RowVecs vectors (see gen/spec/mat.go) with avx512.
+//
+//go:noescape
+func gemmInd8F64AVX512(k int, a []float64, b []float64, boff []int, c []float64, ldc int, beta float64)
+
 // dotTileLanesF32AVX512 computes the lanes of dotTile's vector accumulators; 0 where dotTile and gemmInd are the generic loops with avx512.
 //
 //go:noescape

@@ -199,3 +199,8 @@ func gemmIndGeneric[T Float](k int, a []T, b []T, boff []int, c []T, ldc int, be
 		storeRow(c[i*ldc:i*ldc+genericNR:i*ldc+genericNR], acc[i][0], acc[i][1], acc[i][2], acc[i][3], 1, beta)
 	}
 }
+
+// gemmInd8Generic is gemmIndGeneric (the generic 2×4 tile).
+func gemmInd8Generic[T Float](k int, a []T, b []T, boff []int, c []T, ldc int, beta T) {
+	gemmIndGeneric(k, a, b, boff, c, ldc, beta)
+}

@@ -104,6 +104,10 @@ type Table struct {
 	GemmIndF32 func(k int, a []float32, b []float32, boff []int, c []float32, ldc int, beta float32)
 	// GemmIndF64: the gemm micro-kernel with a packed A, alpha = 1 and B row p at b[boff[p]:] (see gen/spec/mat.go).
 	GemmIndF64 func(k int, a []float64, b []float64, boff []int, c []float64, ldc int, beta float64)
+	// GemmInd8F32: gemmInd on a tile of GemmInd8MR rows and GemmInd8RowVecs vectors (see gen/spec/mat.go).
+	GemmInd8F32 func(k int, a []float32, b []float32, boff []int, c []float32, ldc int, beta float32)
+	// GemmInd8F64: gemmInd on a tile of GemmInd8MR rows and GemmInd8RowVecs vectors (see gen/spec/mat.go).
+	GemmInd8F64 func(k int, a []float64, b []float64, boff []int, c []float64, ldc int, beta float64)
 	// DotTileLanesF32: the lanes of dotTile's vector accumulators; 0 where dotTile and gemmInd are the generic loops.
 	DotTileLanesF32 func() int
 	// DotTileLanesF64: the lanes of dotTile's vector accumulators; 0 where dotTile and gemmInd are the generic loops.
@@ -231,6 +235,8 @@ var genericTable = Table{
 	DotTileF64:       dotTileGeneric[float64],
 	GemmIndF32:       gemmIndGeneric[float32],
 	GemmIndF64:       gemmIndGeneric[float64],
+	GemmInd8F32:      gemmInd8Generic[float32],
+	GemmInd8F64:      gemmInd8Generic[float64],
 	DotTileLanesF32:  dotTileLanesGeneric[float32],
 	DotTileLanesF64:  dotTileLanesGeneric[float64],
 	CopyRowsF32:      copyRowsGeneric[float32],

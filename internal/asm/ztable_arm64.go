@@ -51,6 +51,8 @@ var neonTable = Table{
 	DotTileF64:       dotTileGeneric[float64],
 	GemmIndF32:       gemmIndGeneric[float32],
 	GemmIndF64:       gemmIndGeneric[float64],
+	GemmInd8F32:      gemmInd8Generic[float32],
+	GemmInd8F64:      gemmInd8Generic[float64],
 	DotTileLanesF32:  dotTileLanesGeneric[float32],
 	DotTileLanesF64:  dotTileLanesGeneric[float64],
 	CopyRowsF32:      copyRowsGeneric[float32],

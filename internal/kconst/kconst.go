@@ -178,4 +178,8 @@ const (
 	// AVX-512: 20 accumulators + 4 A + 1 B of 32 ZMM).
 	DotMR = 4
 	DotNR = 5
+	// GemmInd8MR×GemmInd8RowVecs is the tile of gemmInd8 (AVX-512: 24
+	// accumulators + 3 B + 1 broadcast of 32 ZMM).
+	GemmInd8MR      = 8
+	GemmInd8RowVecs = 3
 )
