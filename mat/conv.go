@@ -502,20 +502,18 @@ func shifted[T vec.Float](cp rowsFn[T], buf, xs []T, d *convDims, nr int) []T {
 	return buf
 }
 
-// shiftedInto writes the C·KW shifted images of xs (see shifted) to buf,
-// each (H rows of OW) with the row-copy kernel cp.
+// shiftedInto writes the C·KW shifted images of xs (see shifted) to buf
+// with the row-copy kernel cp, one call per channel (KW blocks of H rows
+// of OW).
 func shiftedInto[T vec.Float](cp rowsFn[T], buf, xs []T, d *convDims) {
 	hw := d.H * d.ow
 	for c := 0; c < d.C; c++ {
-		for kw := 0; kw < d.KW; kw++ {
-			img := (c*d.KW + kw) * hw
-			cp(d.H, d.ow, xs[c*d.hw+kw:], d.W, buf[img:img+hw], d.ow)
-		}
+		cp(d.KW, 1, hw, d.H, d.ow, xs[c*d.hw:(c+1)*d.hw], d.W, buf[c*d.KW*hw:(c+1)*d.KW*hw], d.ow)
 	}
 }
 
 // rowsFn is the type of the copyRows and addRows kernels for T.
-type rowsFn[T vec.Float] func(n, w int, src []T, lds int, dst []T, ldd int)
+type rowsFn[T vec.Float] func(m, sm, dm, n, w int, src []T, lds int, dst []T, ldd int)
 
 // rowsOf returns the copyRows and addRows kernels of t for T.
 func rowsOf[T vec.Float](t *asm.Table) (cp, add rowsFn[T]) {
@@ -809,9 +807,7 @@ func (g *convJob[T]) gradInputShift(w *work[T], n, c0, c1 int) {
 	for c := c0; c < c1; c++ {
 		dc := dx[c*d.hw : c*d.hw+d.hw]
 		clear(dc)
-		for kw := 0; kw < d.KW; kw++ {
-			g.addRows(d.H, d.ow, acc[((c-c0)*d.KW+kw)*hw:], d.ow, dc[kw:], d.W)
-		}
+		g.addRows(d.KW, hw, 1, d.H, d.ow, acc[(c-c0)*d.KW*hw:(c-c0+1)*d.KW*hw], d.ow, dc, d.W)
 	}
 }
 
@@ -950,7 +946,7 @@ func (g *convJob[T]) gradWeightRows(w *work[T], t0, t1 int) {
 				c, kh, kw := q/d.khw, q%d.khw/d.KW, q%d.KW
 				row := pm[(q-q0)*d.ohw : (q-q0+1)*d.ohw]
 				src := xs[c*d.hw+kh*d.W+kw:]
-				g.copyRows(d.oh, d.ow, src, d.W, row, d.ow)
+				g.copyRows(1, 0, 0, d.oh, d.ow, src, d.W, row, d.ow)
 			}
 			dyM := Dense[T]{Rows: d.K, Cols: d.ohw, Stride: d.ohw, Data: g.a.Data[n*g.a.Stride : n*g.a.Stride+d.kow]}
 			for pc := 0; pc < d.ohw; pc += kcs {

@@ -104,7 +104,7 @@ func testDotTileCase[T vec.Float](t *testing.T, dot dotFn[T], lanes int, r *rand
 
 // TestRows checks copyRows and addRows of every table against the Go loop
 // (bit for bit: one rounding per added element), for widths across the
-// lane width and its tail, with guard pages after src and before dst and
+// lane width and its tail, one to three blocks (sources overlapping or not), with guard pages after src and before dst and
 // the elements between the rows untouched.
 func TestRows(t *testing.T) {
 	testRows[float32](t)
@@ -117,9 +117,14 @@ func testRows[T vec.Float](t *testing.T) {
 		r := rand.New(rand.NewPCG(43, 44))
 		for _, w := range []int{1, 3, 7, 8, 9, 15, 16, 17, 24, 33, 64, 70} {
 			for _, n := range []int{1, 2, 5} {
+				m := 1 + r.IntN(3)
 				lds, ldd := w+r.IntN(4), w+r.IntN(4)
-				src := tu.Guarded[T](t, (n-1)*lds+w, true)
-				dst := tu.Guarded[T](t, (n-1)*ldd+w, false)
+				sm, dm := n*lds+r.IntN(3), n*ldd+r.IntN(3)
+				if r.IntN(2) == 0 { // overlapping blocks, as the shifted images' sources
+					sm = 1
+				}
+				src := tu.Guarded[T](t, (m-1)*sm+(n-1)*lds+w, true)
+				dst := tu.Guarded[T](t, (m-1)*dm+(n-1)*ldd+w, false)
 				tu.Fill(r, src, tu.Special)
 				for _, f := range []struct {
 					name string
@@ -128,19 +133,21 @@ func testRows[T vec.Float](t *testing.T) {
 				}{{"copyRows", cp, false}, {"addRows", add, true}} {
 					tu.Fill(r, dst, tu.Special)
 					want := append([]T(nil), dst...)
-					for i := 0; i < n; i++ {
-						for e := 0; e < w; e++ {
-							if f.add {
-								want[i*ldd+e] += src[i*lds+e]
-							} else {
-								want[i*ldd+e] = src[i*lds+e]
+					for q := 0; q < m; q++ {
+						for i := 0; i < n; i++ {
+							for e := 0; e < w; e++ {
+								if f.add {
+									want[q*dm+i*ldd+e] += src[q*sm+i*lds+e]
+								} else {
+									want[q*dm+i*ldd+e] = src[q*sm+i*lds+e]
+								}
 							}
 						}
 					}
-					f.fn(n, w, src, lds, dst, ldd)
+					f.fn(m, sm, dm, n, w, src, lds, dst, ldd)
 					for i := range dst {
 						if !tu.Same(dst[i], want[i]) {
-							t.Fatalf("%s n=%d w=%d lds=%d ldd=%d: dst[%d] = %v, want %v", f.name, n, w, lds, ldd, i, dst[i], want[i])
+							t.Fatalf("%s m=%d n=%d w=%d lds=%d ldd=%d: dst[%d] = %v, want %v", f.name, m, n, w, lds, ldd, i, dst[i], want[i])
 						}
 					}
 				}

@@ -417,7 +417,7 @@ func dotTile(v vk) {
 }
 
 // rowsKernel emits copyRows (add = false) or addRows (AVX-512 only): per
-// row, the whole vectors of w, then, of the last r = w mod L elements, a
+// block of rows and per row, the whole vectors of w, then, of the last r = w mod L elements, a
 // half vector (YMM) when r ≥ L/2, and the rest with masked loads (of src
 // and, for add, of dst) and a masked store, so that no byte outside the
 // rows is touched. (Rows of 8 or 24 float32, the shifted images of the
@@ -441,13 +441,14 @@ func rowsKernel(v vk, add bool) {
 	end := w // bytes of the whole vectors of a row
 	ANDQ(I32(-v.lanes), end)
 	SHLQ(shift, end)
-	src := Load(Param("src").Base(), GP64())
+	srcq := Load(Param("src").Base(), GP64()) // block q's first rows
+	dstq := Load(Param("dst").Base(), GP64())
 	lds := Load(Param("lds"), GP64())
 	SHLQ(shift, lds)
-	dst := Load(Param("dst").Base(), GP64())
 	ldd := Load(Param("ldd"), GP64())
 	SHLQ(shift, ldd)
-	n := Load(Param("n"), GP64())
+	m := Load(Param("m"), GP64())
+	src, dst, n := GP64(), GP64(), GP64()
 	i := GP64()
 	op := func(x VecVirtual, off int) {
 		if add {
@@ -455,6 +456,10 @@ func rowsKernel(v vk, add bool) {
 		}
 		v.MOVU(x, Mem{Base: dst, Index: i, Scale: 1, Disp: off})
 	}
+	Label("block")
+	MOVQ(srcq, src)
+	MOVQ(dstq, dst)
+	Load(Param("n"), n)
 	Label("row")
 	XORQ(i, i)
 	TESTQ(end, end)
@@ -493,6 +498,16 @@ func rowsKernel(v vk, add bool) {
 	ADDQ(ldd, dst)
 	DECQ(n)
 	JNZ(LabelRef("row"))
+	for _, x := range []struct {
+		name string
+		p    Register
+	}{{"sm", srcq}, {"dm", dstq}} {
+		t := Load(Param(x.name), GP64())
+		SHLQ(shift, t)
+		ADDQ(t, x.p)
+	}
+	DECQ(m)
+	JNZ(LabelRef("block"))
 	VZEROUPPER()
 	RET()
 }

@@ -144,25 +144,25 @@ func dotTileLanesF32AVX512() int
 //go:noescape
 func dotTileLanesF64AVX512() int
 
-// copyRowsF32AVX512 computes copies n rows of w elements: dst[r·ldd+e] = src[r·lds+e] (n, w ≥ 1) with avx512.
+// copyRowsF32AVX512 computes copies m blocks of n rows of w elements: dst[q·dm+r·ldd+e] = src[q·sm+r·lds+e] (m, n, w ≥ 1) with avx512.
 //
 //go:noescape
-func copyRowsF32AVX512(n int, w int, src []float32, lds int, dst []float32, ldd int)
+func copyRowsF32AVX512(m int, sm int, dm int, n int, w int, src []float32, lds int, dst []float32, ldd int)
 
-// copyRowsF64AVX512 computes copies n rows of w elements: dst[r·ldd+e] = src[r·lds+e] (n, w ≥ 1) with avx512.
+// copyRowsF64AVX512 computes copies m blocks of n rows of w elements: dst[q·dm+r·ldd+e] = src[q·sm+r·lds+e] (m, n, w ≥ 1) with avx512.
 //
 //go:noescape
-func copyRowsF64AVX512(n int, w int, src []float64, lds int, dst []float64, ldd int)
+func copyRowsF64AVX512(m int, sm int, dm int, n int, w int, src []float64, lds int, dst []float64, ldd int)
 
-// addRowsF32AVX512 computes adds n rows of w elements: dst[r·ldd+e] += src[r·lds+e] (n, w ≥ 1) with avx512.
+// addRowsF32AVX512 computes adds m blocks of n rows of w elements: dst[q·dm+r·ldd+e] += src[q·sm+r·lds+e], q ascending (m, n, w ≥ 1) with avx512.
 //
 //go:noescape
-func addRowsF32AVX512(n int, w int, src []float32, lds int, dst []float32, ldd int)
+func addRowsF32AVX512(m int, sm int, dm int, n int, w int, src []float32, lds int, dst []float32, ldd int)
 
-// addRowsF64AVX512 computes adds n rows of w elements: dst[r·ldd+e] += src[r·lds+e] (n, w ≥ 1) with avx512.
+// addRowsF64AVX512 computes adds m blocks of n rows of w elements: dst[q·dm+r·ldd+e] += src[q·sm+r·lds+e], q ascending (m, n, w ≥ 1) with avx512.
 //
 //go:noescape
-func addRowsF64AVX512(n int, w int, src []float64, lds int, dst []float64, ldd int)
+func addRowsF64AVX512(m int, sm int, dm int, n int, w int, src []float64, lds int, dst []float64, ldd int)
 
 // peakFMAF32AVX2 computes n iterations of independent fused multiply-adds; returns the floating-point operations done with avx2.
 //

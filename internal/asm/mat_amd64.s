@@ -4916,10 +4916,10 @@ TEXT ·dotTileLanesF64AVX512(SB), NOSPLIT, $0-8
 	MOVQ AX, ret+0(FP)
 	RET
 
-// func copyRowsF32AVX512(n int, w int, src []float32, lds int, dst []float32, ldd int)
+// func copyRowsF32AVX512(m int, sm int, dm int, n int, w int, src []float32, lds int, dst []float32, ldd int)
 // Requires: AVX, AVX512F, BMI2, CMOV
-TEXT ·copyRowsF32AVX512(SB), NOSPLIT, $0-80
-	MOVQ    w+8(FP), AX
+TEXT ·copyRowsF32AVX512(SB), NOSPLIT, $0-104
+	MOVQ    w+32(FP), AX
 	MOVQ    AX, CX
 	ANDQ    $0x0000000f, CX
 	LEAQ    -8(CX), DX
@@ -4930,51 +4930,64 @@ TEXT ·copyRowsF32AVX512(SB), NOSPLIT, $0-80
 	KMOVW   BX, K2
 	ANDQ    $-16, AX
 	SHLQ    $0x02, AX
-	MOVQ    src_base+16(FP), DX
-	MOVQ    lds+40(FP), BX
-	SHLQ    $0x02, BX
-	MOVQ    dst_base+48(FP), SI
-	MOVQ    ldd+72(FP), DI
+	MOVQ    src_base+40(FP), DX
+	MOVQ    dst_base+72(FP), BX
+	MOVQ    lds+64(FP), SI
+	SHLQ    $0x02, SI
+	MOVQ    ldd+96(FP), DI
 	SHLQ    $0x02, DI
-	MOVQ    n+0(FP), R8
+	MOVQ    m+0(FP), R8
+
+block:
+	MOVQ DX, R9
+	MOVQ BX, R10
+	MOVQ n+24(FP), R11
 
 row:
-	XORQ  R9, R9
+	XORQ  R12, R12
 	TESTQ AX, AX
 	JZ    tail
 
 loop:
-	VMOVUPS (DX)(R9*1), Z0
-	VMOVUPS Z0, (SI)(R9*1)
-	ADDQ    $0x00000040, R9
-	CMPQ    R9, AX
+	VMOVUPS (R9)(R12*1), Z0
+	VMOVUPS Z0, (R10)(R12*1)
+	ADDQ    $0x00000040, R12
+	CMPQ    R12, AX
 	JB      loop
 
 tail:
 	CMPQ    CX, $0x00000008
 	JB      masked
-	VMOVUPS (DX)(R9*1), Y0
-	VMOVUPS Y0, (SI)(R9*1)
-	ADDQ    $0x00000020, R9
+	VMOVUPS (R9)(R12*1), Y0
+	VMOVUPS Y0, (R10)(R12*1)
+	ADDQ    $0x00000020, R12
 
 masked:
 	KORTESTW  K2, K2
 	JZ        next
-	VMOVUPS.Z (DX)(R9*1), K2, Z0
-	VMOVUPS   Z0, K2, (SI)(R9*1)
+	VMOVUPS.Z (R9)(R12*1), K2, Z0
+	VMOVUPS   Z0, K2, (R10)(R12*1)
 
 next:
-	ADDQ BX, DX
-	ADDQ DI, SI
-	DECQ R8
+	ADDQ SI, R9
+	ADDQ DI, R10
+	DECQ R11
 	JNZ  row
+	MOVQ sm+8(FP), R9
+	SHLQ $0x02, R9
+	ADDQ R9, DX
+	MOVQ dm+16(FP), R9
+	SHLQ $0x02, R9
+	ADDQ R9, BX
+	DECQ R8
+	JNZ  block
 	VZEROUPPER
 	RET
 
-// func copyRowsF64AVX512(n int, w int, src []float64, lds int, dst []float64, ldd int)
+// func copyRowsF64AVX512(m int, sm int, dm int, n int, w int, src []float64, lds int, dst []float64, ldd int)
 // Requires: AVX, AVX512DQ, AVX512F, BMI2, CMOV
-TEXT ·copyRowsF64AVX512(SB), NOSPLIT, $0-80
-	MOVQ    w+8(FP), AX
+TEXT ·copyRowsF64AVX512(SB), NOSPLIT, $0-104
+	MOVQ    w+32(FP), AX
 	MOVQ    AX, CX
 	ANDQ    $0x00000007, CX
 	LEAQ    -4(CX), DX
@@ -4985,51 +4998,64 @@ TEXT ·copyRowsF64AVX512(SB), NOSPLIT, $0-80
 	KMOVB   BX, K2
 	ANDQ    $-8, AX
 	SHLQ    $0x03, AX
-	MOVQ    src_base+16(FP), DX
-	MOVQ    lds+40(FP), BX
-	SHLQ    $0x03, BX
-	MOVQ    dst_base+48(FP), SI
-	MOVQ    ldd+72(FP), DI
+	MOVQ    src_base+40(FP), DX
+	MOVQ    dst_base+72(FP), BX
+	MOVQ    lds+64(FP), SI
+	SHLQ    $0x03, SI
+	MOVQ    ldd+96(FP), DI
 	SHLQ    $0x03, DI
-	MOVQ    n+0(FP), R8
+	MOVQ    m+0(FP), R8
+
+block:
+	MOVQ DX, R9
+	MOVQ BX, R10
+	MOVQ n+24(FP), R11
 
 row:
-	XORQ  R9, R9
+	XORQ  R12, R12
 	TESTQ AX, AX
 	JZ    tail
 
 loop:
-	VMOVUPD (DX)(R9*1), Z0
-	VMOVUPD Z0, (SI)(R9*1)
-	ADDQ    $0x00000040, R9
-	CMPQ    R9, AX
+	VMOVUPD (R9)(R12*1), Z0
+	VMOVUPD Z0, (R10)(R12*1)
+	ADDQ    $0x00000040, R12
+	CMPQ    R12, AX
 	JB      loop
 
 tail:
 	CMPQ    CX, $0x00000004
 	JB      masked
-	VMOVUPD (DX)(R9*1), Y0
-	VMOVUPD Y0, (SI)(R9*1)
-	ADDQ    $0x00000020, R9
+	VMOVUPD (R9)(R12*1), Y0
+	VMOVUPD Y0, (R10)(R12*1)
+	ADDQ    $0x00000020, R12
 
 masked:
 	KORTESTB  K2, K2
 	JZ        next
-	VMOVUPD.Z (DX)(R9*1), K2, Z0
-	VMOVUPD   Z0, K2, (SI)(R9*1)
+	VMOVUPD.Z (R9)(R12*1), K2, Z0
+	VMOVUPD   Z0, K2, (R10)(R12*1)
 
 next:
-	ADDQ BX, DX
-	ADDQ DI, SI
-	DECQ R8
+	ADDQ SI, R9
+	ADDQ DI, R10
+	DECQ R11
 	JNZ  row
+	MOVQ sm+8(FP), R9
+	SHLQ $0x03, R9
+	ADDQ R9, DX
+	MOVQ dm+16(FP), R9
+	SHLQ $0x03, R9
+	ADDQ R9, BX
+	DECQ R8
+	JNZ  block
 	VZEROUPPER
 	RET
 
-// func addRowsF32AVX512(n int, w int, src []float32, lds int, dst []float32, ldd int)
+// func addRowsF32AVX512(m int, sm int, dm int, n int, w int, src []float32, lds int, dst []float32, ldd int)
 // Requires: AVX, AVX512F, BMI2, CMOV
-TEXT ·addRowsF32AVX512(SB), NOSPLIT, $0-80
-	MOVQ    w+8(FP), AX
+TEXT ·addRowsF32AVX512(SB), NOSPLIT, $0-104
+	MOVQ    w+32(FP), AX
 	MOVQ    AX, CX
 	ANDQ    $0x0000000f, CX
 	LEAQ    -8(CX), DX
@@ -5040,55 +5066,68 @@ TEXT ·addRowsF32AVX512(SB), NOSPLIT, $0-80
 	KMOVW   BX, K2
 	ANDQ    $-16, AX
 	SHLQ    $0x02, AX
-	MOVQ    src_base+16(FP), DX
-	MOVQ    lds+40(FP), BX
-	SHLQ    $0x02, BX
-	MOVQ    dst_base+48(FP), SI
-	MOVQ    ldd+72(FP), DI
+	MOVQ    src_base+40(FP), DX
+	MOVQ    dst_base+72(FP), BX
+	MOVQ    lds+64(FP), SI
+	SHLQ    $0x02, SI
+	MOVQ    ldd+96(FP), DI
 	SHLQ    $0x02, DI
-	MOVQ    n+0(FP), R8
+	MOVQ    m+0(FP), R8
+
+block:
+	MOVQ DX, R9
+	MOVQ BX, R10
+	MOVQ n+24(FP), R11
 
 row:
-	XORQ  R9, R9
+	XORQ  R12, R12
 	TESTQ AX, AX
 	JZ    tail
 
 loop:
-	VMOVUPS (DX)(R9*1), Z0
-	VADDPS  (SI)(R9*1), Z0, Z0
-	VMOVUPS Z0, (SI)(R9*1)
-	ADDQ    $0x00000040, R9
-	CMPQ    R9, AX
+	VMOVUPS (R9)(R12*1), Z0
+	VADDPS  (R10)(R12*1), Z0, Z0
+	VMOVUPS Z0, (R10)(R12*1)
+	ADDQ    $0x00000040, R12
+	CMPQ    R12, AX
 	JB      loop
 
 tail:
 	CMPQ    CX, $0x00000008
 	JB      masked
-	VMOVUPS (DX)(R9*1), Y0
-	VADDPS  (SI)(R9*1), Y0, Y0
-	VMOVUPS Y0, (SI)(R9*1)
-	ADDQ    $0x00000020, R9
+	VMOVUPS (R9)(R12*1), Y0
+	VADDPS  (R10)(R12*1), Y0, Y0
+	VMOVUPS Y0, (R10)(R12*1)
+	ADDQ    $0x00000020, R12
 
 masked:
 	KORTESTW  K2, K2
 	JZ        next
-	VMOVUPS.Z (DX)(R9*1), K2, Z0
-	VMOVUPS.Z (SI)(R9*1), K2, Z1
+	VMOVUPS.Z (R9)(R12*1), K2, Z0
+	VMOVUPS.Z (R10)(R12*1), K2, Z1
 	VADDPS    Z1, Z0, Z0
-	VMOVUPS   Z0, K2, (SI)(R9*1)
+	VMOVUPS   Z0, K2, (R10)(R12*1)
 
 next:
-	ADDQ BX, DX
-	ADDQ DI, SI
-	DECQ R8
+	ADDQ SI, R9
+	ADDQ DI, R10
+	DECQ R11
 	JNZ  row
+	MOVQ sm+8(FP), R9
+	SHLQ $0x02, R9
+	ADDQ R9, DX
+	MOVQ dm+16(FP), R9
+	SHLQ $0x02, R9
+	ADDQ R9, BX
+	DECQ R8
+	JNZ  block
 	VZEROUPPER
 	RET
 
-// func addRowsF64AVX512(n int, w int, src []float64, lds int, dst []float64, ldd int)
+// func addRowsF64AVX512(m int, sm int, dm int, n int, w int, src []float64, lds int, dst []float64, ldd int)
 // Requires: AVX, AVX512DQ, AVX512F, BMI2, CMOV
-TEXT ·addRowsF64AVX512(SB), NOSPLIT, $0-80
-	MOVQ    w+8(FP), AX
+TEXT ·addRowsF64AVX512(SB), NOSPLIT, $0-104
+	MOVQ    w+32(FP), AX
 	MOVQ    AX, CX
 	ANDQ    $0x00000007, CX
 	LEAQ    -4(CX), DX
@@ -5099,48 +5138,61 @@ TEXT ·addRowsF64AVX512(SB), NOSPLIT, $0-80
 	KMOVB   BX, K2
 	ANDQ    $-8, AX
 	SHLQ    $0x03, AX
-	MOVQ    src_base+16(FP), DX
-	MOVQ    lds+40(FP), BX
-	SHLQ    $0x03, BX
-	MOVQ    dst_base+48(FP), SI
-	MOVQ    ldd+72(FP), DI
+	MOVQ    src_base+40(FP), DX
+	MOVQ    dst_base+72(FP), BX
+	MOVQ    lds+64(FP), SI
+	SHLQ    $0x03, SI
+	MOVQ    ldd+96(FP), DI
 	SHLQ    $0x03, DI
-	MOVQ    n+0(FP), R8
+	MOVQ    m+0(FP), R8
+
+block:
+	MOVQ DX, R9
+	MOVQ BX, R10
+	MOVQ n+24(FP), R11
 
 row:
-	XORQ  R9, R9
+	XORQ  R12, R12
 	TESTQ AX, AX
 	JZ    tail
 
 loop:
-	VMOVUPD (DX)(R9*1), Z0
-	VADDPD  (SI)(R9*1), Z0, Z0
-	VMOVUPD Z0, (SI)(R9*1)
-	ADDQ    $0x00000040, R9
-	CMPQ    R9, AX
+	VMOVUPD (R9)(R12*1), Z0
+	VADDPD  (R10)(R12*1), Z0, Z0
+	VMOVUPD Z0, (R10)(R12*1)
+	ADDQ    $0x00000040, R12
+	CMPQ    R12, AX
 	JB      loop
 
 tail:
 	CMPQ    CX, $0x00000004
 	JB      masked
-	VMOVUPD (DX)(R9*1), Y0
-	VADDPD  (SI)(R9*1), Y0, Y0
-	VMOVUPD Y0, (SI)(R9*1)
-	ADDQ    $0x00000020, R9
+	VMOVUPD (R9)(R12*1), Y0
+	VADDPD  (R10)(R12*1), Y0, Y0
+	VMOVUPD Y0, (R10)(R12*1)
+	ADDQ    $0x00000020, R12
 
 masked:
 	KORTESTB  K2, K2
 	JZ        next
-	VMOVUPD.Z (DX)(R9*1), K2, Z0
-	VMOVUPD.Z (SI)(R9*1), K2, Z1
+	VMOVUPD.Z (R9)(R12*1), K2, Z0
+	VMOVUPD.Z (R10)(R12*1), K2, Z1
 	VADDPD    Z1, Z0, Z0
-	VMOVUPD   Z0, K2, (SI)(R9*1)
+	VMOVUPD   Z0, K2, (R10)(R12*1)
 
 next:
-	ADDQ BX, DX
-	ADDQ DI, SI
-	DECQ R8
+	ADDQ SI, R9
+	ADDQ DI, R10
+	DECQ R11
 	JNZ  row
+	MOVQ sm+8(FP), R9
+	SHLQ $0x03, R9
+	ADDQ R9, DX
+	MOVQ dm+16(FP), R9
+	SHLQ $0x03, R9
+	ADDQ R9, BX
+	DECQ R8
+	JNZ  block
 	VZEROUPPER
 	RET
 

@@ -149,34 +149,39 @@ func dotTileGeneric[T Float](n, k int, a []T, aoff []int, sa int, b []T, boff []
 	}
 }
 
-// copyRowsGeneric copies n rows of w elements: dst[r·ldd+e] = src[r·lds+e].
-// Short rows go 8 elements at a time through an array (a copy call per
-// row costs more than the move).
-func copyRowsGeneric[T Float](n, w int, src []T, lds int, dst []T, ldd int) {
-	for r := 0; r < n; r++ {
-		d := dst[r*ldd : r*ldd+w]
-		s := src[r*lds : r*lds+w]
-		if w >= 64 {
-			copy(d, s)
-			continue
-		}
-		e := 0
-		for ; e+8 <= w; e += 8 {
-			*(*[8]T)(d[e : e+8]) = *(*[8]T)(s[e : e+8])
-		}
-		for ; e < w; e++ {
-			d[e] = s[e]
+// copyRowsGeneric copies m blocks of n rows of w elements:
+// dst[q·dm+r·ldd+e] = src[q·sm+r·lds+e]. Short rows go 8 elements at a time
+// through an array (a copy call per row costs more than the move).
+func copyRowsGeneric[T Float](m, sm, dm, n, w int, src []T, lds int, dst []T, ldd int) {
+	for q := 0; q < m; q++ {
+		for r := 0; r < n; r++ {
+			d := dst[q*dm+r*ldd : q*dm+r*ldd+w]
+			s := src[q*sm+r*lds : q*sm+r*lds+w]
+			if w >= 64 {
+				copy(d, s)
+				continue
+			}
+			e := 0
+			for ; e+8 <= w; e += 8 {
+				*(*[8]T)(d[e : e+8]) = *(*[8]T)(s[e : e+8])
+			}
+			for ; e < w; e++ {
+				d[e] = s[e]
+			}
 		}
 	}
 }
 
-// addRowsGeneric adds n rows of w elements: dst[r·ldd+e] += src[r·lds+e].
-func addRowsGeneric[T Float](n, w int, src []T, lds int, dst []T, ldd int) {
-	for r := 0; r < n; r++ {
-		d := dst[r*ldd : r*ldd+w]
-		s := src[r*lds : r*lds+w]
-		for e := range d {
-			d[e] += s[e]
+// addRowsGeneric adds m blocks of n rows of w elements, q ascending:
+// dst[q·dm+r·ldd+e] += src[q·sm+r·lds+e].
+func addRowsGeneric[T Float](m, sm, dm, n, w int, src []T, lds int, dst []T, ldd int) {
+	for q := 0; q < m; q++ {
+		for r := 0; r < n; r++ {
+			d := dst[q*dm+r*ldd : q*dm+r*ldd+w]
+			s := src[q*sm+r*lds : q*sm+r*lds+w]
+			for e := range d {
+				d[e] += s[e]
+			}
 		}
 	}
 }

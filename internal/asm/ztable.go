@@ -112,14 +112,14 @@ type Table struct {
 	DotTileLanesF32 func() int
 	// DotTileLanesF64: the lanes of dotTile's vector accumulators; 0 where dotTile and gemmInd are the generic loops.
 	DotTileLanesF64 func() int
-	// CopyRowsF32: copies n rows of w elements: dst[r·ldd+e] = src[r·lds+e] (n, w ≥ 1).
-	CopyRowsF32 func(n int, w int, src []float32, lds int, dst []float32, ldd int)
-	// CopyRowsF64: copies n rows of w elements: dst[r·ldd+e] = src[r·lds+e] (n, w ≥ 1).
-	CopyRowsF64 func(n int, w int, src []float64, lds int, dst []float64, ldd int)
-	// AddRowsF32: adds n rows of w elements: dst[r·ldd+e] += src[r·lds+e] (n, w ≥ 1).
-	AddRowsF32 func(n int, w int, src []float32, lds int, dst []float32, ldd int)
-	// AddRowsF64: adds n rows of w elements: dst[r·ldd+e] += src[r·lds+e] (n, w ≥ 1).
-	AddRowsF64 func(n int, w int, src []float64, lds int, dst []float64, ldd int)
+	// CopyRowsF32: copies m blocks of n rows of w elements: dst[q·dm+r·ldd+e] = src[q·sm+r·lds+e] (m, n, w ≥ 1).
+	CopyRowsF32 func(m int, sm int, dm int, n int, w int, src []float32, lds int, dst []float32, ldd int)
+	// CopyRowsF64: copies m blocks of n rows of w elements: dst[q·dm+r·ldd+e] = src[q·sm+r·lds+e] (m, n, w ≥ 1).
+	CopyRowsF64 func(m int, sm int, dm int, n int, w int, src []float64, lds int, dst []float64, ldd int)
+	// AddRowsF32: adds m blocks of n rows of w elements: dst[q·dm+r·ldd+e] += src[q·sm+r·lds+e], q ascending (m, n, w ≥ 1).
+	AddRowsF32 func(m int, sm int, dm int, n int, w int, src []float32, lds int, dst []float32, ldd int)
+	// AddRowsF64: adds m blocks of n rows of w elements: dst[q·dm+r·ldd+e] += src[q·sm+r·lds+e], q ascending (m, n, w ≥ 1).
+	AddRowsF64 func(m int, sm int, dm int, n int, w int, src []float64, lds int, dst []float64, ldd int)
 	// PeakFMAF32: n iterations of independent fused multiply-adds; returns the floating-point operations done.
 	PeakFMAF32 func(n int) int
 	// PeakFMAF64: n iterations of independent fused multiply-adds; returns the floating-point operations done.
