@@ -163,7 +163,8 @@ func copyRowsGeneric[T Float](m, sm, dm, n, w int, src []T, lds int, dst []T, ld
 			}
 			e := 0
 			for ; e+8 <= w; e += 8 {
-				*(*[8]T)(d[e : e+8]) = *(*[8]T)(s[e : e+8])
+				v := *(*[8]T)(s[e : e+8]) // through a local: no memmove call
+				*(*[8]T)(d[e : e+8]) = v
 			}
 			for ; e < w; e++ {
 				d[e] = s[e]
