@@ -114,6 +114,42 @@ def main():
                 b = ((i % 5) / 5).to(dt).reshape(m, m)
                 c = torch.empty((m, m), dtype=dt)
                 bench(f"{name}/n={m}/impl=torch", lambda: torch.mm(a, b, out=c), count)
+        bench_conv(torch, count)
+
+
+def bench_conv(torch, count):
+    """PyTorch's side of mat's BenchmarkConv: the two convolutions of the
+    MNIST CNN at batch 64 (conv1 1→16 5×5 on 28×28, conv2 16→32 5×5 on
+    12×12, float32), named Conv/torch/f32/convN/{fwd,gin,gw,step} like the Go
+    lines Conv/ISA/f32/convN/...: fwd is conv2d with the bias, gin and gw
+    one aten.convolution_backward each (the input gradient; the weight and
+    bias gradients), step the forward plus one backward with the gradients
+    the layer needs (conv1: no input gradient, as the first layer).
+
+        OPENBLAS_CORETYPE=SKYLAKEX taskset -c 1 /usr/bin/python3 bench/pyside.py -bench Conv
+    """
+    g = torch.Generator().manual_seed(1)
+    for name, c, hw, k in (("conv1", 1, 28, 16), ("conv2", 16, 12, 32)):
+        x = torch.randn(64, c, hw, hw, generator=g)
+        w = torch.randn(k, c, 5, 5, generator=g)
+        b = torch.randn(k, generator=g)
+        oh = hw - 4
+        dy = torch.randn(64, k, oh, oh, generator=g)
+        conv = torch.nn.functional.conv2d
+
+        def back(mask):
+            return torch.ops.aten.convolution_backward(
+                dy, x, w, [k], [1, 1], [0, 0], [1, 1], False, [0, 0], 1, mask)
+
+        def step(c=c):
+            conv(x, w, b)
+            back([c > 1, True, True])
+
+        pre = f"Conv/torch/f32/{name}/"
+        bench(pre + "fwd", lambda: conv(x, w, b), count)
+        bench(pre + "gin", lambda: back([True, False, False]), count)
+        bench(pre + "gw", lambda: back([False, True, True]), count)
+        bench(pre + "step", step, count)
 
 
 if __name__ == "__main__":

@@ -2,11 +2,11 @@ package mat
 
 import (
 	"fmt"
-	"sync"
 	"unsafe"
 
 	"github.com/lanes-go/lanes/internal/asm"
 	"github.com/lanes-go/lanes/internal/cast"
+	"github.com/lanes-go/lanes/internal/kconst"
 	"github.com/lanes-go/lanes/vec"
 )
 
@@ -82,7 +82,12 @@ func dimsOf(fn string, s ConvShape) convDims {
 //	|err| ≤ γ_{n+nb}·(|b[k]| + Σ|w·x|).
 //
 // The zero padding takes part in the products as zeros (an infinite
-// weight on a padded tap gives NaN, as in an explicit im2col).
+// weight on a padded tap gives NaN, as in an explicit im2col). With Stride
+// 1 and Pad 0, on an ISA with the gemmInd kernel (AVX-512), nothing of P is
+// packed: the micro-kernel reads each of its rows where it lies in shifted
+// copies of the image (an indirect convolution), with the same k blocks and
+// bound, on the 6×64 or 8×48 float32 tile (6×32 or 8×24 float64),
+// whichever wastes less.
 //
 // It panics, before writing anything, if a shape does not agree with s (the
 // message names the function and the sizes), if s is invalid, or if dst
@@ -148,6 +153,15 @@ func Conv2DGradInput[T vec.Float](dx, dy, w *Dense[T], s ConvShape) {
 // into dw, so with m = N·(OH·OW+nb)
 //
 //	|err(dw)| ≤ γ_{m+1}·(|dw₀| + Σ|dy·x|),  |err(db)| ≤ γ_{N·(OH·OW+1)}·(|db₀| + Σ|dy|).
+//
+// With Stride 1 and Pad 0, on an ISA with a vector dotTile kernel (AVX-512),
+// each dw element is instead a dot product of a row of dy_n and a row of the
+// patch matrix, both contiguous (the latter in shifted copies of x_n): over
+// fixed groups of G images, L vector lanes each sum their share of the
+// terms (images, then positions, in order), the lanes are added as a tree
+// and each group's sum into dw, so the height of the summation is
+// G·⌈OH·OW/L⌉ + log₂min(L, OH·OW) + ⌈N/G⌉, which is at most m + 1: the
+// bounds above hold on both paths (db's sums are made the same way).
 //
 // Panics and threads as Conv2D (dw and db must not share memory with x, dy
 // or each other). Blocks of dw's columns run on SetThreads workers.
@@ -245,20 +259,20 @@ type convJob[T vec.Float] struct {
 	kcs        int  // convFwd: the balanced k block
 	cg         int  // convGradIn: channels per task
 	shift      bool // Stride 1, Pad 0: the shifted-image kernels (see shifted)
+	dot        dotFn[T]
+	copyRows   rowsFn[T]
+	addRows    rowsFn[T]
+	dotW       bool // convGradW on the dotTile kernel (see gradWeightDot)
+	ind        bool // convFwd on the gemmInd kernel (see forwardInd)
+	gemmInd    indFn[T]
+	grp        int   // gradWeightDot: images per group
+	offs       []int // gradWeightDot: the row offsets of each part
+	db         []T   // gradWeightDot: the bias gradient, or nil
+	qoff       []int // gradWeightDot: offset of row q of P_n in the shifted images
+	qInner     bool  // gradWeightDot: tiles in q order within a row block of dw
 	ntasks     int
 	nparts     int
-	wg         sync.WaitGroup
-	parts      []convPart[T]
-}
-
-type convPart[T vec.Float] struct {
-	job *convJob[T]
-	i   int
-}
-
-func (p *convPart[T]) run() {
-	p.job.runPart(p.i)
-	p.job.wg.Done()
+	fan        fanOut
 }
 
 var (
@@ -288,14 +302,12 @@ func balancedKC(k, kc int) int {
 // threads goroutines. The arguments were checked by the caller.
 func conv[T vec.Float](t *asm.Table, threads, op int, d convDims, in, a, out *Dense[T], db, bias []T) {
 	n := in.Rows
-	if op == convGradW && db != nil {
-		convBiasGrad(t, db, a, d)
-	}
 	if n == 0 {
 		return
 	}
 	g := convJobs[T]().get()
 	g.kernels = micro[T](t)
+	g.copyRows, g.addRows = rowsOf[T](t)
 	var z T
 	g.bl = blocksFor(g.mr, g.nr, int(unsafe.Sizeof(z)))
 	g.op, g.d, g.in, g.a, g.out, g.bias = op, d, in, a, out, bias
@@ -307,10 +319,23 @@ func conv[T vec.Float](t *asm.Table, threads, op int, d convDims, in, a, out *De
 			g.kx++
 		}
 		g.kcs = balancedKC(g.kx, g.bl.kc)
+		g.shift = d.Stride == 1 && d.Pad == 0
+		_, lanes := dotOf[T](t)
+		if g.ind = g.shift && lanes > 0; g.ind {
+			g.gemmInd = gemmIndOf[T](t)
+			g.setQoff(bias != nil)
+			// the 8-row tile where it wastes less of its tiles (conv1 of
+			// the MNIST CNN: 16×576 in 8×48 tiles, none wasted, against
+			// 18×576 in 6×64)
+			mr8, nr8 := kconst.GemmInd8MR, kconst.GemmInd8RowVecs*lanes
+			if tileFill(d.K, d.ohw, mr8, nr8) > tileFill(d.K, d.ohw, g.mr, g.nr) {
+				g.mr, g.nr = mr8, nr8
+				g.gemmInd = gemmInd8Of[T](t)
+			}
+		}
 		g.mp = (d.K + g.mr - 1) / g.mr * g.mr
 		g.ap = grow(g.ap, g.mp*g.kx)
-		g.shift = d.Stride == 1 && d.Pad == 0
-		packWeights(g.ap, a, bias, g.kcs, g.mr, g.shift, &d)
+		packWeights(g.ap, a, bias, g.kcs, g.mr, g.shift && !g.ind, &d)
 		if !tinyBlocks {
 			// the B block (kcs×nc) within half the L2: with a short k (a
 			// few channels) one block takes a whole image, whose shifted
@@ -329,6 +354,21 @@ func conv[T vec.Float](t *asm.Table, threads, op int, d convDims, in, a, out *De
 		g.ntasks = n * ((d.C + g.cg - 1) / g.cg)
 		work = n * d.kow * d.ckk
 	case convGradW:
+		var lanes int
+		g.dot, lanes = dotOf[T](t)
+		work = n * d.kow * d.ckk
+		if g.dotW = lanes > 0 && d.Stride == 1 && d.Pad == 0; g.dotW {
+			g.db = db // the bias gradient goes with the tiles
+			// tasks: the DotMR×DotNR tiles of dw, k-blocks inner; groups
+			// of images whose shifted images and dy rows fill about half
+			// the L2
+			g.ntasks = (d.K + dotMR - 1) / dotMR * ((d.ckk + dotNR - 1) / dotNR)
+			g.prepGradWeightDot(lanes)
+			break
+		}
+		if db != nil {
+			convBiasGrad(t, db, a, d)
+		}
 		g.ntasks = (d.ckk + g.nr - 1) / g.nr
 		// copied patch rows and the transposing packing kernel: measured
 		// (Zen 5, AVX-512 f32, one thread) 26→29 GFLOPS on the MNIST conv1
@@ -338,20 +378,11 @@ func conv[T vec.Float](t *asm.Table, threads, op int, d convDims, in, a, out *De
 		work = n * d.kow * d.ckk
 	}
 	g.nparts = max(1, min(threads, g.ntasks, work/minPartWork))
-	if g.nparts > 1 {
-		startWorkers(g.nparts - 1)
-		if len(g.parts) < g.nparts {
-			g.parts = make([]convPart[T], g.nparts)
-		}
-		g.wg.Add(g.nparts - 1)
-		for i := 1; i < g.nparts; i++ {
-			g.parts[i] = convPart[T]{g, i}
-			pool.ch <- &g.parts[i]
-		}
+	if g.dotW && len(g.offs) < g.nparts*(dotMR+dotNR) {
+		g.offs = make([]int, g.nparts*(dotMR+dotNR))
 	}
-	g.runPart(0)
-	g.wg.Wait()
-	g.in, g.a, g.out, g.bias = nil, nil, nil, nil
+	g.fan.run(g, g.nparts)
+	g.in, g.a, g.out, g.bias, g.db = nil, nil, nil, nil, nil
 	convJobs[T]().put(g)
 }
 
@@ -359,6 +390,10 @@ func (g *convJob[T]) runPart(i int) {
 	t0, t1 := i*g.ntasks/g.nparts, (i+1)*g.ntasks/g.nparts
 	w := works[T]().get()
 	w.tmp = grow(w.tmp, g.mr*g.nr)
+	if g.op == convGradW && g.dotW {
+		g.gradWeightDot(w, g.offs[i*(dotMR+dotNR):(i+1)*(dotMR+dotNR)], t0, t1)
+		t1 = t0
+	}
 	if g.op == convGradW && g.shift {
 		g.gradWeightRows(w, t0, t1)
 		t1 = t0
@@ -368,6 +403,10 @@ func (g *convJob[T]) runPart(i int) {
 		case convFwd:
 			nb := (g.d.ohw + g.bl.nc - 1) / g.bl.nc
 			j0 := t % nb * g.bl.nc
+			if g.ind {
+				g.forwardInd(w, t/nb, j0, min(j0+g.bl.nc, g.d.ohw))
+				continue
+			}
 			g.forward(w, t/nb, j0, min(j0+g.bl.nc, g.d.ohw))
 		case convGradIn:
 			ng := (g.d.C + g.cg - 1) / g.cg
@@ -404,7 +443,7 @@ func (g *convJob[T]) forward(w *work[T], n, j0, j1 int) {
 	np := (nc + nr - 1) / nr
 	w.b = grow(w.b, np*nr*g.kcs)
 	if g.shift {
-		w.x = shifted(w.x, xs, d, nr)
+		w.x = shifted(g.copyRows, w.x, xs, d, nr)
 	}
 	beta := T(0)
 	for pc := 0; pc < g.kx; pc += g.kcs {
@@ -455,60 +494,33 @@ func (d *convDims) unperm(p int) int {
 // contiguous slice S[(c·KW+kw)·H·OW + kh·OW:][:OH·OW], so that a panel of P
 // is KH-row runs of one stride (OW), copied by the packing kernel; S has
 // C·KW·H·OW elements, about 1/KH of P's.
-func shifted[T vec.Float](buf, xs []T, d *convDims, nr int) []T {
+func shifted[T vec.Float](cp rowsFn[T], buf, xs []T, d *convDims, nr int) []T {
 	n := d.C * d.KW * d.H * d.ow
 	buf = grow(buf, n+nr)
-	for c := 0; c < d.C; c++ {
-		for kw := 0; kw < d.KW; kw++ {
-			img := buf[(c*d.KW+kw)*d.H*d.ow:]
-			src := xs[c*d.hw+kw:]
-			for h := 0; h < d.H; h++ {
-				copyRun(img[h*d.ow:h*d.ow+d.ow], src[h*d.W:])
-			}
-		}
-	}
+	shiftedInto(cp, buf[:n], xs, d)
 	clear(buf[n:])
 	return buf
 }
 
-// copyRun copies src[:len(dst)] to dst: copy for long runs, else 32 bytes
-// at a time through a local [8]float32 or [4]float64 (two 16-byte moves
-// each way; an array assigned straight from memory to memory costs a
-// memmove call).
-func copyRun[T vec.Float](dst, src []T) {
-	if len(dst) >= 64 {
-		copy(dst, src[:len(dst)])
-		return
+// shiftedInto writes the C·KW shifted images of xs (see shifted) to buf
+// with the row-copy kernel cp, one call per channel (KW blocks of H rows
+// of OW).
+func shiftedInto[T vec.Float](cp rowsFn[T], buf, xs []T, d *convDims) {
+	hw := d.H * d.ow
+	for c := 0; c < d.C; c++ {
+		cp(d.KW, 1, hw, d.H, d.ow, xs[c*d.hw:(c+1)*d.hw], d.W, buf[c*d.KW*hw:(c+1)*d.KW*hw], d.ow)
 	}
+}
+
+// rowsFn is the type of the copyRows and addRows kernels for T.
+type rowsFn[T vec.Float] func(m, sm, dm, n, w int, src []T, lds int, dst []T, ldd int)
+
+// rowsOf returns the copyRows and addRows kernels of t for T.
+func rowsOf[T vec.Float](t *asm.Table) (cp, add rowsFn[T]) {
 	if cast.Is32[T]() {
-		copyRun32(cast.F32(dst), cast.F32(src))
-	} else {
-		copyRun64(cast.F64(dst), cast.F64(src))
+		return *(*rowsFn[T])(unsafe.Pointer(&t.CopyRowsF32)), *(*rowsFn[T])(unsafe.Pointer(&t.AddRowsF32))
 	}
-}
-
-func copyRun32(dst, src []float32) {
-	src = src[:len(dst)]
-	i := 0
-	for ; i+8 <= len(dst); i += 8 {
-		v := *(*[8]float32)(src[i : i+8])
-		*(*[8]float32)(dst[i : i+8]) = v
-	}
-	for ; i < len(dst); i++ {
-		dst[i] = src[i]
-	}
-}
-
-func copyRun64(dst, src []float64) {
-	src = src[:len(dst)]
-	i := 0
-	for ; i+4 <= len(dst); i += 4 {
-		v := *(*[4]float64)(src[i : i+4])
-		*(*[4]float64)(dst[i : i+4]) = v
-	}
-	for ; i < len(dst); i++ {
-		dst[i] = src[i]
-	}
+	return *(*rowsFn[T])(unsafe.Pointer(&t.CopyRowsF64)), *(*rowsFn[T])(unsafe.Pointer(&t.AddRowsF64))
 }
 
 // packShifted packs rows [p0, p0+kc) (in the order of unperm) and the NR
@@ -795,12 +807,7 @@ func (g *convJob[T]) gradInputShift(w *work[T], n, c0, c1 int) {
 	for c := c0; c < c1; c++ {
 		dc := dx[c*d.hw : c*d.hw+d.hw]
 		clear(dc)
-		for kw := 0; kw < d.KW; kw++ {
-			img := acc[((c-c0)*d.KW+kw)*hw:]
-			for h := 0; h < d.H; h++ {
-				addRun(dc[h*d.W+kw:h*d.W+kw+d.ow], img[h*d.ow:])
-			}
-		}
+		g.addRows(d.KW, hw, 1, d.H, d.ow, acc[(c-c0)*d.KW*hw:(c-c0+1)*d.KW*hw], d.ow, dc, d.W)
 	}
 }
 
@@ -939,9 +946,7 @@ func (g *convJob[T]) gradWeightRows(w *work[T], t0, t1 int) {
 				c, kh, kw := q/d.khw, q%d.khw/d.KW, q%d.KW
 				row := pm[(q-q0)*d.ohw : (q-q0+1)*d.ohw]
 				src := xs[c*d.hw+kh*d.W+kw:]
-				for i := 0; i < d.oh; i++ {
-					copyRun(row[i*d.ow:i*d.ow+d.ow], src[i*d.W:])
-				}
+				g.copyRows(1, 0, 0, d.oh, d.ow, src, d.W, row, d.ow)
 			}
 			dyM := Dense[T]{Rows: d.K, Cols: d.ohw, Stride: d.ohw, Data: g.a.Data[n*g.a.Stride : n*g.a.Stride+d.kow]}
 			for pc := 0; pc < d.ohw; pc += kcs {
@@ -959,6 +964,208 @@ func (g *convJob[T]) gradWeightRows(w *work[T], t0, t1 int) {
 						g.tile(w, kc, ap, lda, bp, dw[ir*dws+qp:], dws, min(mr, d.K-ir), cols, 1)
 					}
 				}
+			}
+		}
+	}
+}
+
+// dotMR×dotNR is the tile of the dotTile kernel.
+const dotMR, dotNR = kconst.DotMR, kconst.DotNR
+
+// dotFn is the type of the dotTile kernel of gen/spec/mat.go for T.
+type dotFn[T vec.Float] func(n, k int, a []T, aoff []int, sa int, b []T, boff []int, sb int, c []T, ldc int, db []T)
+
+// dotOf returns the dotTile kernel of t for T and its lanes (0: the
+// generic loop, which conv does not use).
+func dotOf[T vec.Float](t *asm.Table) (dotFn[T], int) {
+	if cast.Is32[T]() {
+		return *(*dotFn[T])(unsafe.Pointer(&t.DotTileF32)), t.DotTileLanesF32()
+	}
+	return *(*dotFn[T])(unsafe.Pointer(&t.DotTileF64)), t.DotTileLanesF64()
+}
+
+// gradWeightDot is gradWeight for Stride 1 and Pad 0 on the dotTile
+// kernel, for the tiles [t0, t1) of dw (task t: rows [4·(t mod nkb), +4)
+// and columns [5·(t div nkb), +5), nkb = ⌈K/4⌉, or q inner: rows
+// [4·(t div nqb), +4), columns [5·(t mod nqb), +5)). Row q = (c·KH+kh)·KW+kw
+// of the patch matrix P_n is the contiguous slice of OH·OW elements at
+// (c·KW+kw)·H·OW + kh·OW of the shifted images of x_n (see shifted), and
+// row k of dy_n is contiguous too: dw[k][q] is the dot product of the two,
+// summed over the images. The images go in fixed groups of g.grp (their
+// shifted images built once per group); the tiles of the first column
+// block also sum their rows of dy into db (in the kernel, on the add
+// pipes); per group and tile the kernel
+// sums each element's terms in vector lanes, images then positions in
+// order, adds the lanes as a tree and the sum into dw. A tile past K or
+// C·KH·KW repeats its last row and goes through a temporary tile.
+// prepGradWeightDot sets the tile order and the group size of
+// gradWeightDot and the offsets of P's rows. Per image, the tiles of one
+// column block of dw (k inner) read DotNR rows of P_n and all of dy_n; the
+// tiles of one row block (q inner) DotMR rows of dy_n and all the shifted
+// images. The order with the smaller such set is taken, and the group is
+// as many images as fit that set in half the L1, but at least enough for
+// 64 vector steps per call (the lanes' tree and the update of dw amortized:
+// measured, one thread, conv1 at batch 64 (two images instead of one) 69→74%
+// of the FMA peak, conv2 (16 images instead of 8) 65→66%)
+// and at most a half L2 of shifted images and dy.
+func (g *convJob[T]) prepGradWeightDot(lanes int) {
+	d := &g.d
+	var z T
+	size := int(unsafe.Sizeof(z))
+	sz := d.C * d.KW * d.H * d.ow
+	kIn, qIn := dotNR*d.ohw+d.kow, dotMR*d.ohw+sz
+	g.qInner = qIn < kIn
+	set := min(kIn, qIn) * size
+	steps := (d.ohw + lanes - 1) / lanes
+	g.grp = clamp(max(cacheL1/2/set, (64+steps-1)/steps), 1, max(1, cacheL2/2/((sz+d.kow)*size)))
+	g.grp = min(g.grp, g.in.Rows)
+	if tinyBlocks {
+		g.grp = min(2, g.in.Rows)
+	}
+	g.setQoff(false)
+}
+
+// setQoff sets g.qoff[q] to the offset of row q of the patch matrix in
+// the shifted images (see shifted), plus, with one, a last row at C·KW·H·OW
+// (where forwardInd keeps a row of ones for the bias).
+func (g *convJob[T]) setQoff(one bool) {
+	d := &g.d
+	n := d.ckk
+	if one {
+		n++
+	}
+	if cap(g.qoff) < n {
+		g.qoff = make([]int, n)
+	}
+	g.qoff = g.qoff[:n]
+	for q := 0; q < d.ckk; q++ {
+		c, kh, kw := q/d.khw, q%d.khw/d.KW, q%d.KW
+		g.qoff[q] = (c*d.KW+kw)*d.H*d.ow + kh*d.ow
+	}
+	if one {
+		g.qoff[d.ckk] = d.C * d.KW * d.H * d.ow
+	}
+}
+
+// indFn is the type of the gemmInd kernel of gen/spec/mat.go for T.
+type indFn[T vec.Float] func(k int, a, b []T, boff []int, c []T, ldc int, beta T)
+
+func gemmIndOf[T vec.Float](t *asm.Table) indFn[T] {
+	if cast.Is32[T]() {
+		return *(*indFn[T])(unsafe.Pointer(&t.GemmIndF32))
+	}
+	return *(*indFn[T])(unsafe.Pointer(&t.GemmIndF64))
+}
+
+func gemmInd8Of[T vec.Float](t *asm.Table) indFn[T] {
+	if cast.Is32[T]() {
+		return *(*indFn[T])(unsafe.Pointer(&t.GemmInd8F32))
+	}
+	return *(*indFn[T])(unsafe.Pointer(&t.GemmInd8F64))
+}
+
+// tileFill is the share of the m×n tiles' elements that lie in an m×n
+// matrix.
+func tileFill(m, n, mr, nr int) float64 {
+	return float64(m*n) / float64((m+mr-1)/mr*mr*((n+nr-1)/nr*nr))
+}
+
+// forwardInd is forward for Stride 1 and Pad 0 on the gemmInd kernel: the
+// rows of the patch matrix are read where they lie in the shifted images of
+// x_n (row q at g.qoff[q], the bias row of ones after them), so nothing is
+// packed but the weights (once per call). The tiles and the k blocks are
+// those of forward; the terms are summed in the order of P's rows.
+func (g *convJob[T]) forwardInd(w *work[T], n, j0, j1 int) {
+	d, mr, nr := &g.d, g.mr, g.nr
+	xs := g.in.Data[n*g.in.Stride : n*g.in.Stride+d.chw]
+	c := g.out.Data[n*g.out.Stride : n*g.out.Stride+d.kow]
+	sz := d.C * d.KW * d.H * d.ow
+	// the shifted images, a row of ones, and room for the columns of a
+	// last tile past OH·OW (read, not stored)
+	w.x = grow(w.x, sz+d.ohw+nr)
+	shiftedInto(g.copyRows, w.x[:sz], xs, d)
+	if g.bias != nil {
+		ones := w.x[sz+j0 : sz+min(j1+nr, d.ohw+nr)] // what the tiles read
+		for i := range ones {
+			ones[i] = 1
+		}
+	}
+	beta := T(0)
+	for pc := 0; pc < g.kx; pc += g.kcs {
+		kc := min(g.kcs, g.kx-pc)
+		a := g.ap[pc*g.mp:]
+		offs := g.qoff[pc : pc+kc]
+		for ir := 0; ir < d.K; ir += mr {
+			ap := a[ir*kc : ir*kc+mr*kc]
+			rows := min(mr, d.K-ir)
+			for jr := j0; jr < j1; jr += nr {
+				cols := min(nr, j1-jr)
+				co := c[ir*d.ohw+jr:]
+				if rows == mr && cols == nr {
+					g.gemmInd(kc, ap, w.x[jr:], offs, co, d.ohw, beta)
+					continue
+				}
+				g.gemmInd(kc, ap, w.x[jr:], offs, w.tmp, nr, 0)
+				merge(co, d.ohw, w.tmp, nr, rows, cols, beta)
+			}
+		}
+		beta = 1
+	}
+}
+
+func (g *convJob[T]) gradWeightDot(w *work[T], offs []int, t0, t1 int) {
+	d := &g.d
+	n := g.in.Rows
+	nkb, nqb := (d.K+dotMR-1)/dotMR, (d.ckk+dotNR-1)/dotNR
+	sz := d.C * d.KW * d.H * d.ow // one image's shifted images
+	dw, dws := g.out.Data, g.out.Stride
+	dy := g.a
+	w.x = grow(w.x, g.grp*sz)
+	w.tmp = grow(w.tmp, dotMR*dotNR+dotMR)
+	dbt := w.tmp[dotMR*dotNR:] // the bias sums of a partial tile
+	aoff, boff := offs[:dotMR], offs[dotMR:dotMR+dotNR]
+	for n0 := 0; n0 < n; n0 += g.grp {
+		ng := min(g.grp, n-n0)
+		for i := 0; i < ng; i++ {
+			xs := g.in.Data[(n0+i)*g.in.Stride : (n0+i)*g.in.Stride+d.chw]
+			shiftedInto(g.copyRows, w.x[i*sz:(i+1)*sz], xs, d)
+		}
+		a := dy.Data[n0*dy.Stride:]
+		for t := t0; t < t1; t++ {
+			k0, q0 := t%nkb*dotMR, t/nkb*dotNR
+			if g.qInner {
+				k0, q0 = t/nqb*dotMR, t%nqb*dotNR
+			}
+			rows, cols := min(dotMR, d.K-k0), min(dotNR, d.ckk-q0)
+			for i := range aoff {
+				aoff[i] = (k0 + min(i, rows-1)) * d.ohw
+			}
+			for j := range boff {
+				boff[j] = g.qoff[q0+min(j, cols-1)]
+			}
+			// the tiles of the first column block sum the bias
+			// gradients of their rows too
+			var db []T
+			if q0 == 0 && g.db != nil {
+				db = g.db[k0 : k0+rows]
+				if rows < dotMR {
+					db = dbt
+					clear(db)
+				}
+			}
+			c := dw[k0*dws+q0:]
+			if rows == dotMR && cols == dotNR {
+				g.dot(ng, d.ohw, a, aoff, dy.Stride, w.x, boff, sz, c, dws, db)
+				continue
+			}
+			tmp := w.tmp[:dotMR*dotNR]
+			clear(tmp)
+			g.dot(ng, d.ohw, a, aoff, dy.Stride, w.x, boff, sz, tmp, dotNR, db)
+			for i := 0; i < rows; i++ {
+				addRun(c[i*dws:i*dws+cols], tmp[i*dotNR:])
+			}
+			if q0 == 0 && g.db != nil && rows < dotMR {
+				addRun(g.db[k0:k0+rows], dbt)
 			}
 		}
 	}

@@ -2,7 +2,6 @@ package mat
 
 import (
 	"fmt"
-	"sync"
 	"unsafe"
 
 	"github.com/lanes-go/lanes/internal/asm"
@@ -178,22 +177,9 @@ type gemmJob[T vec.Float] struct {
 	k             int
 	directA       bool
 	directB       bool
-	wg            sync.WaitGroup
-	parts         []gemmPart[T]
+	fan           fanOut
 	alongN        bool
 	nparts, tiles int
-}
-
-// gemmPart is part i of a split job: a band of whole tile rows or tile
-// columns of c, whole k (see split and runPart).
-type gemmPart[T vec.Float] struct {
-	job *gemmJob[T]
-	i   int
-}
-
-func (p *gemmPart[T]) run() {
-	p.job.runPart(p.i)
-	p.job.wg.Done()
 }
 
 func gemm[T vec.Float](t *asm.Table, threads int, tA, tB bool, alpha T, a, b *Dense[T], beta T, c *Dense[T]) {
@@ -217,19 +203,7 @@ func gemm[T vec.Float](t *asm.Table, threads int, tA, tB bool, alpha T, a, b *De
 	g.directA = !tA && (n+g.nr-1)/g.nr <= directAMaxPanels
 	g.directB = !tB && (m+g.mr-1)/g.mr <= directBMaxPanels(g.nr, int(unsafe.Sizeof(alpha)))
 	g.split(threads)
-	if g.nparts > 1 {
-		startWorkers(g.nparts - 1)
-		if len(g.parts) < g.nparts {
-			g.parts = make([]gemmPart[T], g.nparts)
-		}
-		g.wg.Add(g.nparts - 1)
-		for i := 1; i < g.nparts; i++ {
-			g.parts[i] = gemmPart[T]{g, i}
-			pool.ch <- &g.parts[i]
-		}
-	}
-	g.runPart(0)
-	g.wg.Wait()
+	g.fan.run(g, g.nparts)
 	g.a, g.b, g.c = nil, nil, nil
 	jobs[T]().put(g)
 }
@@ -252,6 +226,8 @@ func (g *gemmJob[T]) split(threads int) {
 	g.nparts = max(1, min(threads, g.tiles, m*n*g.k/minPartWork))
 }
 
+// runPart computes part i of a split job: a band of whole tile rows or
+// tile columns of c, whole k (see split).
 func (g *gemmJob[T]) runPart(i int) {
 	t0, t1 := i*g.tiles/g.nparts, (i+1)*g.tiles/g.nparts
 	i0, i1, j0, j1 := 0, g.c.Rows, 0, g.c.Cols

@@ -86,6 +86,51 @@ func poll() runner {
 	return <-pool.ch
 }
 
+// parter is a job split into parts; runPart(i) computes part i. The parts
+// of a job write disjoint outputs, so they may run in any order.
+type parter interface{ runPart(i int) }
+
+// fanOut runs the parts of one job on the pool: the state of a call,
+// reused with the job (its parts slice grows once, so a call does not
+// allocate). Gemm and the convolutions share it.
+type fanOut struct {
+	wg    sync.WaitGroup
+	parts []fanPart
+}
+
+// fanPart is part i of the job being fanned out.
+type fanPart struct {
+	f   *fanOut
+	job parter
+	i   int
+}
+
+func (p *fanPart) run() {
+	p.job.runPart(p.i)
+	p.f.wg.Done()
+}
+
+// run runs parts 0..n−1 of job: 1..n−1 queued for the pool's workers, 0 on
+// the calling goroutine, and returns when all are done.
+func (f *fanOut) run(job parter, n int) {
+	if n > 1 {
+		startWorkers(n - 1)
+		if len(f.parts) < n {
+			f.parts = make([]fanPart, n)
+		}
+		f.wg.Add(n - 1)
+		for i := 1; i < n; i++ {
+			f.parts[i] = fanPart{f, job, i}
+			pool.ch <- &f.parts[i]
+		}
+	}
+	job.runPart(0)
+	f.wg.Wait()
+	for i := 1; i < n; i++ {
+		f.parts[i].job = nil // do not keep the job's operands alive
+	}
+}
+
 // freeList is a stack of reusable objects (packing buffers, jobs): unlike
 // sync.Pool it is not emptied by the garbage collector, so the large
 // packing buffers are allocated once per concurrent caller, not per GC.

@@ -81,6 +81,22 @@ func init() {
 			packTrans(v, "b", "ldb", nr)
 		case "gemmPackB":
 			packB(v)
+		case "gemmInd":
+			mr, nr := gemmTile(v)
+			gemmIndKernel(v, mr, nr/v.lanes)
+		case "gemmInd8":
+			gemmIndKernel(v, kconst.GemmInd8MR, kconst.GemmInd8RowVecs)
+		case "dotTile":
+			dotTile(v)
+		case "dotTileLanes":
+			r := GP64()
+			MOVQ(U32(v.lanes), r)
+			Store(r, ReturnIndex(0))
+			RET()
+		case "copyRows":
+			rowsKernel(v, false)
+		case "addRows":
+			rowsKernel(v, true)
 		case "peakFMA":
 			peakFMA(v)
 		default:
@@ -211,6 +227,368 @@ func gemmKernel(v vk) {
 		}
 	}
 	Label("beta")
+	Comment("beta == 0 (either sign): C is not read")
+	bb := GP64()
+	if v.f32() {
+		MOVL(paramMem("beta"), bb.As32())
+		ANDL(U32(0x7fffffff), bb.As32())
+	} else {
+		MOVQ(paramMem("beta"), bb)
+		SHLQ(U8(1), bb)
+	}
+	JZ(LabelRef("store"))
+	beta := v.vec()
+	v.BCAST(paramMem("beta"), beta)
+	MOVQ(c, row)
+	for i := range acc {
+		for j := range acc[i] {
+			v.FMA231(Mem{Base: row, Disp: j * v.bytes}, beta, acc[i][j])
+		}
+		if i+1 < mr {
+			ADDQ(ldc, row)
+		}
+	}
+	Label("store")
+	for i := range acc {
+		for j := range acc[i] {
+			v.MOVU(acc[i][j], Mem{Base: c, Disp: j * v.bytes})
+		}
+		if i+1 < mr {
+			ADDQ(ldc, c)
+		}
+	}
+	VZEROUPPER()
+	RET()
+}
+
+// dotTile emits the tile of dot products of gen/spec/mat.go (AVX-512
+// only): DotMR×DotNR vector accumulators (20 ZMM), per vector step DotMR
+// loads of A rows, then per B row one load and DotMR FMAs (9 loads per 20
+// FMAs; two pipes of latency 4 need 8 chains), and, when db is given, one
+// add per A row into 4 more accumulators (on the add pipes). The row
+// pointers (4 + 5)
+// share one byte index p, so the step costs no address arithmetic. The last
+// k mod L elements are loaded with a zeroing mask and added with a merging
+// one (masked lanes unchanged). After the n segments each accumulator is
+// reduced by a balanced tree (hreduce) and added into c.
+func dotTile(v vk) {
+	const mr, nr = kconst.DotMR, kconst.DotNR
+	shift := U8(2)
+	if !v.f32() {
+		shift = U8(3)
+	}
+	scale := uint8(v.t.Size)
+	k := Load(Param("k"), GP64())
+	r := GP64()
+	MOVQ(k, r)
+	ANDQ(U32(v.lanes-1), r)
+	v.tailMask(r, K1)
+	end := k // bytes of the whole vectors of a row
+	ANDQ(I32(-v.lanes), end)
+	SHLQ(shift, end)
+	rows := func(base, offs string, n int) []GPVirtual {
+		x := Load(Param(base).Base(), GP64())
+		o := Load(Param(offs).Base(), GP64())
+		ps := make([]GPVirtual, n)
+		for i := range ps {
+			ps[i] = GP64()
+			MOVQ(Mem{Base: o, Disp: 8 * i}, ps[i])
+			LEAQ(Mem{Base: x, Index: ps[i], Scale: scale}, ps[i])
+		}
+		return ps
+	}
+	ap := rows("a", "aoff", mr)
+	bp := rows("b", "boff", nr)
+	n := Load(Param("n"), GP64())
+	acc := make([][]VecVirtual, mr)
+	for i := range acc {
+		acc[i] = make([]VecVirtual, nr)
+		for j := range acc[i] {
+			acc[i][j] = v.vec()
+			v.XOR(acc[i][j], acc[i][j], acc[i][j])
+		}
+	}
+	bacc := make([]VecVirtual, mr) // the bias sums of the a rows
+	for i := range bacc {
+		bacc[i] = v.vec()
+		v.XOR(bacc[i], bacc[i], bacc[i])
+	}
+	p := GP64()
+	step := func(tail, bias bool) {
+		va := make([]VecVirtual, mr)
+		for i := range va {
+			va[i] = v.vec()
+			m := Mem{Base: ap[i], Index: p, Scale: 1}
+			if tail {
+				v.MOVUZ(m, K1, va[i])
+			} else {
+				v.MOVU(m, va[i])
+			}
+			switch {
+			case bias && tail:
+				v.ADD(va[i], bacc[i], K1, bacc[i])
+			case bias:
+				v.ADD(va[i], bacc[i], bacc[i])
+			}
+		}
+		for j := 0; j < nr; j++ {
+			vb := v.vec()
+			m := Mem{Base: bp[j], Index: p, Scale: 1}
+			if tail {
+				v.MOVUZ(m, K1, vb)
+			} else {
+				v.MOVU(m, vb)
+			}
+			for i := range va {
+				if tail {
+					v.FMA231(vb, va[i], K1, acc[i][j])
+				} else {
+					v.FMA231(vb, va[i], acc[i][j])
+				}
+			}
+		}
+	}
+	// segments emits the loop over the n segments (labels prefixed by l).
+	segments := func(l string, bias bool) {
+		Label(l + "seg")
+		XORQ(p, p)
+		TESTQ(end, end)
+		JZ(LabelRef(l + "tail"))
+		Label(l + "loop")
+		step(false, bias)
+		ADDQ(U32(v.bytes), p)
+		CMPQ(p, end)
+		JB(LabelRef(l + "loop"))
+		Label(l + "tail")
+		if v.lanes == 16 {
+			KORTESTW(K1, K1)
+		} else {
+			KORTESTB(K1, K1)
+		}
+		JZ(LabelRef(l + "next"))
+		step(true, bias)
+		Label(l + "next")
+		for _, x := range []struct {
+			name string
+			ps   []GPVirtual
+		}{{"sa", ap}, {"sb", bp}} {
+			t := Load(Param(x.name), GP64())
+			SHLQ(shift, t)
+			for _, q := range x.ps {
+				ADDQ(t, q)
+			}
+		}
+		DECQ(n)
+		JNZ(LabelRef(l + "seg"))
+	}
+	Comment("segments s: acc[i][j] += a_i[p]·b_j[p], p ascending, then the rows advance by sa and sb")
+	dbn := Load(Param("db").Len(), GP64())
+	TESTQ(dbn, dbn)
+	JNZ(LabelRef("b_seg"))
+	segments("", false)
+	JMP(LabelRef("reduce"))
+	Comment("the same, and bacc[i] += a_i[p]; then db[i] += the lanes of bacc[i]")
+	segments("b_", true)
+	db := Load(Param("db").Base(), GP64())
+	for i := range bacc {
+		x := hreduce512(v, bacc[i])
+		m := Mem{Base: db, Disp: i * v.t.Size}
+		v.ADDS(m, x, x)
+		v.MOVS(x, m)
+	}
+	Label("reduce")
+	Comment("c[i·ldc+j] += the lanes of acc[i][j], added as a balanced tree")
+	c := Load(Param("c").Base(), GP64())
+	ldc := Load(Param("ldc"), GP64())
+	SHLQ(shift, ldc)
+	for i := range acc {
+		for j := range acc[i] {
+			x := hreduce512(v, acc[i][j])
+			m := Mem{Base: c, Disp: j * v.t.Size}
+			v.ADDS(m, x, x)
+			v.MOVS(x, m)
+		}
+		if i+1 < mr {
+			ADDQ(ldc, c)
+		}
+	}
+	VZEROUPPER()
+	RET()
+}
+
+// rowsKernel emits copyRows (add = false) or addRows (AVX-512 only): per
+// block of rows and per row, the whole vectors of w, then, of the last r = w mod L elements, a
+// half vector (YMM) when r ≥ L/2, and the rest with masked loads (of src
+// and, for add, of dst) and a masked store, so that no byte outside the
+// rows is touched. (Rows of 8 or 24 float32, the shifted images of the
+// MNIST convolutions, then need no mask: masked stores measured slower.)
+// dst + src is one rounding per element, as the Go loop.
+func rowsKernel(v vk, add bool) {
+	shift := U8(2)
+	if !v.f32() {
+		shift = U8(3)
+	}
+	half := v.lanes / 2
+	w := Load(Param("w"), GP64())
+	r := GP64()
+	MOVQ(w, r)
+	ANDQ(U32(v.lanes-1), r)
+	r2 := GP64()
+	LEAQ(Mem{Base: r, Disp: -half}, r2)
+	CMPQ(r, U32(half))
+	CMOVQCS(r, r2) // r < half: the masked part is all of r
+	v.tailMask(r2, K2)
+	end := w // bytes of the whole vectors of a row
+	ANDQ(I32(-v.lanes), end)
+	SHLQ(shift, end)
+	srcq := Load(Param("src").Base(), GP64()) // block q's first rows
+	dstq := Load(Param("dst").Base(), GP64())
+	lds := Load(Param("lds"), GP64())
+	SHLQ(shift, lds)
+	ldd := Load(Param("ldd"), GP64())
+	SHLQ(shift, ldd)
+	m := Load(Param("m"), GP64())
+	src, dst, n := GP64(), GP64(), GP64()
+	i := GP64()
+	op := func(x VecVirtual, off int) {
+		if add {
+			v.ADD(Mem{Base: dst, Index: i, Scale: 1, Disp: off}, x, x)
+		}
+		v.MOVU(x, Mem{Base: dst, Index: i, Scale: 1, Disp: off})
+	}
+	Label("block")
+	MOVQ(srcq, src)
+	MOVQ(dstq, dst)
+	Load(Param("n"), n)
+	Label("row")
+	XORQ(i, i)
+	TESTQ(end, end)
+	JZ(LabelRef("tail"))
+	Label("loop")
+	x := v.vec()
+	v.MOVU(Mem{Base: src, Index: i, Scale: 1}, x)
+	op(x, 0)
+	ADDQ(U32(v.bytes), i)
+	CMPQ(i, end)
+	JB(LabelRef("loop"))
+	Label("tail")
+	CMPQ(r, U32(half))
+	JB(LabelRef("masked"))
+	hx := YMM()
+	v.MOVU(Mem{Base: src, Index: i, Scale: 1}, hx)
+	op(hx, 0)
+	ADDQ(U32(v.bytes/2), i)
+	Label("masked")
+	if v.lanes == 16 {
+		KORTESTW(K2, K2)
+	} else {
+		KORTESTB(K2, K2)
+	}
+	JZ(LabelRef("next"))
+	y := v.vec()
+	v.MOVUZ(Mem{Base: src, Index: i, Scale: 1}, K2, y)
+	if add {
+		z := v.vec()
+		v.MOVUZ(Mem{Base: dst, Index: i, Scale: 1}, K2, z)
+		v.ADD(z, y, y)
+	}
+	v.MOVU(y, K2, Mem{Base: dst, Index: i, Scale: 1})
+	Label("next")
+	ADDQ(lds, src)
+	ADDQ(ldd, dst)
+	DECQ(n)
+	JNZ(LabelRef("row"))
+	for _, x := range []struct {
+		name string
+		p    Register
+	}{{"sm", srcq}, {"dm", dstq}} {
+		t := Load(Param(x.name), GP64())
+		SHLQ(shift, t)
+		ADDQ(t, x.p)
+	}
+	DECQ(m)
+	JNZ(LabelRef("block"))
+	VZEROUPPER()
+	RET()
+}
+
+// hreduce512 adds the lanes of the ZMM a as a balanced tree (lane l and
+// l+L/2, then l+L/4, ...) and returns an XMM whose low lane holds the sum.
+// It is hreduce with EVEX forms only, so that a may be any of Z0..Z31.
+func hreduce512(v vk, a VecVirtual) VecVirtual {
+	hi := YMM()
+	VEXTRACTF64X4(U8(1), a, hi)
+	v.ADD(hi, a.AsY(), hi)
+	lo := XMM()
+	VEXTRACTF32X4(U8(1), hi, lo)
+	v.ADD(lo, hi.AsX(), lo)
+	t := XMM()
+	VPERMILPD(U8(1), lo, t) // the high 64 bits into the low ones
+	v.ADD(t, lo, lo)
+	if v.f32() {
+		VMOVSHDUP(lo, t) // lane 1 into lane 0
+		v.ADD(t, lo, lo)
+	}
+	return lo
+}
+
+// gemmIndKernel emits gemmInd or gemmInd8 (see gen/spec/mat.go) on an
+// mr × rowVecs-vector tile: gemmKernel's k steps
+// on a packed A with the B row of step p at b + boff[p] (one more load per
+// k step, for the 24 FMAs; no prefetch of B, whose rows are not known
+// ahead), then acc = fma(beta, C, acc) unless beta == 0, and the stores.
+func gemmIndKernel(v vk, mr, rowVecs int) {
+	shift := U8(2)
+	if !v.f32() {
+		shift = U8(3)
+	}
+	k := Load(Param("k"), GP64())
+	a := Load(Param("a").Base(), GP64())
+	b := Load(Param("b").Base(), GP64())
+	bo := Load(Param("boff").Base(), GP64())
+	c := Load(Param("c").Base(), GP64())
+	ldc := Load(Param("ldc"), GP64())
+	SHLQ(shift, ldc)
+	acc := make([][]VecVirtual, mr)
+	for i := range acc {
+		acc[i] = make([]VecVirtual, rowVecs)
+		for j := range acc[i] {
+			acc[i][j] = v.vec()
+			v.XOR(acc[i][j], acc[i][j], acc[i][j])
+		}
+	}
+	Comment("prefetch the C tile, read or written at the end")
+	row := GP64()
+	MOVQ(c, row)
+	for i := 0; i < mr; i++ {
+		for j := 0; j < rowVecs*v.bytes; j += 64 {
+			PREFETCHT0(Mem{Base: row, Disp: j})
+		}
+		if i+1 < mr {
+			ADDQ(ldc, row)
+		}
+	}
+	Comment("k steps: acc[i][j] += a[p·MR+i]·b[boff[p]+j]")
+	Label("loop")
+	off := GP64()
+	MOVQ(Mem{Base: bo}, off)
+	bv := make([]VecVirtual, rowVecs)
+	for j := range bv {
+		bv[j] = v.vec()
+		v.MOVU(Mem{Base: b, Index: off, Scale: uint8(v.t.Size), Disp: j * v.bytes}, bv[j])
+	}
+	for i := 0; i < mr; i++ {
+		x := v.vec()
+		v.BCAST(Mem{Base: a, Disp: i * v.t.Size}, x)
+		for j := range bv {
+			v.FMA231(bv[j], x, acc[i][j])
+		}
+	}
+	ADDQ(U32(mr*v.t.Size), a)
+	ADDQ(U8(8), bo)
+	DECQ(k)
+	JNZ(LabelRef("loop"))
+
 	Comment("beta == 0 (either sign): C is not read")
 	bb := GP64()
 	if v.f32() {

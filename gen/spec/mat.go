@@ -17,6 +17,35 @@ package spec
 //
 // MR and NR are what gemmTile returns for the same ISA and type. Callers
 // pass whole tiles only (edges go through a temporary tile), k ≥ 1.
+//
+// dotTile is a tile of dot products whose common dimension is contiguous
+// in both operands (C += A·Bᵀ with row-major A and B), over n segments:
+// for i < DotMR, j < DotNR (kconst),
+//
+//	c[i·ldc+j] += Σ_{s<n} Σ_{p<k} a[s·sa + aoff[i] + p]·b[s·sb + boff[j] + p]
+//
+// and, if len(db) > 0 (then ≥ DotMR), the sums of A's rows (a bias
+// gradient) too: db[i] += Σ_{s<n} Σ_{p<k} a[s·sa + aoff[i] + p], in lanes
+// and a tree as c's.
+//
+// The rows are given by offsets (aoff has ≥ DotMR, boff ≥ DotNR elements;
+// a tile with fewer rows repeats one and discards its sums). The vector
+// body keeps one accumulator of L lanes per element: lane l sums the terms
+// p ≡ l (mod L) in fused multiply-adds, s then p ascending (masked lanes
+// of the last k mod L are left unchanged); the lanes are then added as a
+// balanced tree (l and l+L/2, then l+L/4, ..., l+1), and the sum is added
+// into c once. n ≥ 1, k ≥ 1. dotTileLanes reports L (0 for the generic
+// loop, which sums p then s in order).
+//
+// gemmInd is gemm with a packed A (lda = 0), alpha = 1 and indirect rows
+// of B (an indirect convolution's B panel, Dukhan 2019): row p of the k×NR
+// panel is b[boff[p] : boff[p]+NR], so a convolution reads its patch rows
+// where they lie instead of packing them. Where it has a vector body (the
+// tables whose dotTileLanes is not 0) its tile is gemmTile's; the generic
+// loop computes the generic 2×4 tile, and package mat calls it only where
+// dotTileLanes is not 0. gemmInd8 is gemmInd on a tile of GemmInd8MR rows
+// by GemmInd8RowVecs vectors (kconst; AVX-512 float32 8×48, float64 8×24),
+// for the products whose rows fill it better.
 func init() {
 	T, I := func(n string) Param { return Param{n, "T"} }, func(n string) Param { return Param{n, "int"} }
 	S := func(n string) Param { return Param{n, "[]T"} }
@@ -37,6 +66,24 @@ func init() {
 		Kernel{Feature: "mat", Name: "gemmTile", ISAs: isas,
 			Results: []Param{I("mr"), I("nr")},
 			Doc:     "the MR×NR tile of the gemm micro-kernel of the same table"},
+		Kernel{Feature: "mat", Name: "dotTile", ISAs: []ISA{AVX512},
+			Params: []Param{I("n"), I("k"), S("a"), {"aoff", "[]int"}, I("sa"), S("b"), {"boff", "[]int"}, I("sb"), S("c"), I("ldc"), S("db")},
+			Doc:    "a DotMR×DotNR tile of dot products along rows of a and b (see gen/spec/mat.go)"},
+		Kernel{Feature: "mat", Name: "gemmInd", ISAs: []ISA{AVX512},
+			Params: []Param{I("k"), S("a"), S("b"), {"boff", "[]int"}, S("c"), I("ldc"), T("beta")},
+			Doc:    "gemm with a packed A, alpha = 1, B row p at b[boff[p]:] (see gen/spec/mat.go)"},
+		Kernel{Feature: "mat", Name: "gemmInd8", ISAs: []ISA{AVX512},
+			Params: []Param{I("k"), S("a"), S("b"), {"boff", "[]int"}, S("c"), I("ldc"), T("beta")},
+			Doc:    "gemmInd on a GemmInd8MR×GemmInd8RowVecs-vector tile (see gen/spec/mat.go)"},
+		Kernel{Feature: "mat", Name: "dotTileLanes", ISAs: []ISA{AVX512},
+			Results: []Param{{"", "int"}},
+			Doc:     "the lanes of dotTile; 0 where dotTile and gemmInd are the generic loops"},
+		Kernel{Feature: "mat", Name: "copyRows", ISAs: []ISA{AVX512},
+			Params: []Param{I("m"), I("sm"), I("dm"), I("n"), I("w"), S("src"), I("lds"), S("dst"), I("ldd")},
+			Doc:    "dst[q·dm+r·ldd+e] = src[q·sm+r·lds+e], q < m, r < n, e < w (all ≥ 1)"},
+		Kernel{Feature: "mat", Name: "addRows", ISAs: []ISA{AVX512},
+			Params: []Param{I("m"), I("sm"), I("dm"), I("n"), I("w"), S("src"), I("lds"), S("dst"), I("ldd")},
+			Doc:    "dst[q·dm+r·ldd+e] += src[q·sm+r·lds+e], q < m ascending, r < n, e < w"},
 		Kernel{Feature: "mat", Name: "peakFMA", ISAs: isas,
 			Params: []Param{I("n")}, Results: []Param{{"", "int"}},
 			Doc: "n iterations of independent fused multiply-adds; returns the floating-point operations done"},

@@ -104,6 +104,66 @@ func gemmTileF64AVX2() (mr int, nr int)
 //go:noescape
 func gemmTileF64AVX512() (mr int, nr int)
 
+// dotTileF32AVX512 computes a DotMR×DotNR tile of dot products along rows of a and b (see gen/spec/mat.go) with avx512.
+//
+//go:noescape
+func dotTileF32AVX512(n int, k int, a []float32, aoff []int, sa int, b []float32, boff []int, sb int, c []float32, ldc int, db []float32)
+
+// dotTileF64AVX512 computes a DotMR×DotNR tile of dot products along rows of a and b (see gen/spec/mat.go) with avx512.
+//
+//go:noescape
+func dotTileF64AVX512(n int, k int, a []float64, aoff []int, sa int, b []float64, boff []int, sb int, c []float64, ldc int, db []float64)
+
+// gemmIndF32AVX512 computes gemm with a packed A, alpha = 1, B row p at b[boff[p]:] (see gen/spec/mat.go) with avx512.
+//
+//go:noescape
+func gemmIndF32AVX512(k int, a []float32, b []float32, boff []int, c []float32, ldc int, beta float32)
+
+// gemmIndF64AVX512 computes gemm with a packed A, alpha = 1, B row p at b[boff[p]:] (see gen/spec/mat.go) with avx512.
+//
+//go:noescape
+func gemmIndF64AVX512(k int, a []float64, b []float64, boff []int, c []float64, ldc int, beta float64)
+
+// gemmInd8F32AVX512 computes gemmInd on a GemmInd8MR×GemmInd8RowVecs-vector tile (see gen/spec/mat.go) with avx512.
+//
+//go:noescape
+func gemmInd8F32AVX512(k int, a []float32, b []float32, boff []int, c []float32, ldc int, beta float32)
+
+// gemmInd8F64AVX512 computes gemmInd on a GemmInd8MR×GemmInd8RowVecs-vector tile (see gen/spec/mat.go) with avx512.
+//
+//go:noescape
+func gemmInd8F64AVX512(k int, a []float64, b []float64, boff []int, c []float64, ldc int, beta float64)
+
+// dotTileLanesF32AVX512 computes the lanes of dotTile; 0 where dotTile and gemmInd are the generic loops with avx512.
+//
+//go:noescape
+func dotTileLanesF32AVX512() int
+
+// dotTileLanesF64AVX512 computes the lanes of dotTile; 0 where dotTile and gemmInd are the generic loops with avx512.
+//
+//go:noescape
+func dotTileLanesF64AVX512() int
+
+// copyRowsF32AVX512 computes dst[q·dm+r·ldd+e] = src[q·sm+r·lds+e], q < m, r < n, e < w (all ≥ 1) with avx512.
+//
+//go:noescape
+func copyRowsF32AVX512(m int, sm int, dm int, n int, w int, src []float32, lds int, dst []float32, ldd int)
+
+// copyRowsF64AVX512 computes dst[q·dm+r·ldd+e] = src[q·sm+r·lds+e], q < m, r < n, e < w (all ≥ 1) with avx512.
+//
+//go:noescape
+func copyRowsF64AVX512(m int, sm int, dm int, n int, w int, src []float64, lds int, dst []float64, ldd int)
+
+// addRowsF32AVX512 computes dst[q·dm+r·ldd+e] += src[q·sm+r·lds+e], q < m ascending, r < n, e < w with avx512.
+//
+//go:noescape
+func addRowsF32AVX512(m int, sm int, dm int, n int, w int, src []float32, lds int, dst []float32, ldd int)
+
+// addRowsF64AVX512 computes dst[q·dm+r·ldd+e] += src[q·sm+r·lds+e], q < m ascending, r < n, e < w with avx512.
+//
+//go:noescape
+func addRowsF64AVX512(m int, sm int, dm int, n int, w int, src []float64, lds int, dst []float64, ldd int)
+
 // peakFMAF32AVX2 computes n iterations of independent fused multiply-adds; returns the floating-point operations done with avx2.
 //
 //go:noescape

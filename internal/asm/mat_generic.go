@@ -114,3 +114,99 @@ func peakFMAGeneric[T Float](n int) int {
 	runtime.KeepAlive(x0 + x1 + x2 + x3 + x4 + x5 + x6 + x7) // the chains must be computed
 	return 16 * n
 }
+
+// dotTileLanesGeneric is 0: the generic dotTile has no vector lanes.
+func dotTileLanesGeneric[T Float]() int { return 0 }
+
+// dotTileGeneric is the DotMR×DotNR tile of dot products of
+// gen/spec/mat.go, each a running sum over s then p, added into c (and the
+// sums of A's rows into db if it is not empty).
+func dotTileGeneric[T Float](n, k int, a []T, aoff []int, sa int, b []T, boff []int, sb int, c []T, ldc int, db []T) {
+	_, _ = aoff[kconst.DotMR-1], boff[kconst.DotNR-1]
+	if len(db) > 0 {
+		for i := 0; i < kconst.DotMR; i++ {
+			var sum T
+			for s := 0; s < n; s++ {
+				for _, x := range a[s*sa+aoff[i]:][:k] {
+					sum += x
+				}
+			}
+			db[i] += sum
+		}
+	}
+	for i := 0; i < kconst.DotMR; i++ {
+		for j := 0; j < kconst.DotNR; j++ {
+			var sum T
+			for s := 0; s < n; s++ {
+				ar := a[s*sa+aoff[i]:][:k]
+				br := b[s*sb+boff[j]:][:k]
+				for p, x := range ar {
+					sum += x * br[p]
+				}
+			}
+			c[i*ldc+j] += sum
+		}
+	}
+}
+
+// copyRowsGeneric copies m blocks of n rows of w elements:
+// dst[q·dm+r·ldd+e] = src[q·sm+r·lds+e]. Short rows go 8 elements at a time
+// through an array (a copy call per row costs more than the move).
+func copyRowsGeneric[T Float](m, sm, dm, n, w int, src []T, lds int, dst []T, ldd int) {
+	for q := 0; q < m; q++ {
+		for r := 0; r < n; r++ {
+			d := dst[q*dm+r*ldd : q*dm+r*ldd+w]
+			s := src[q*sm+r*lds : q*sm+r*lds+w]
+			if w >= 64 {
+				copy(d, s)
+				continue
+			}
+			e := 0
+			for ; e+8 <= w; e += 8 {
+				v := *(*[8]T)(s[e : e+8]) // through a local: no memmove call
+				*(*[8]T)(d[e : e+8]) = v
+			}
+			for ; e < w; e++ {
+				d[e] = s[e]
+			}
+		}
+	}
+}
+
+// addRowsGeneric adds m blocks of n rows of w elements, q ascending:
+// dst[q·dm+r·ldd+e] += src[q·sm+r·lds+e].
+func addRowsGeneric[T Float](m, sm, dm, n, w int, src []T, lds int, dst []T, ldd int) {
+	for q := 0; q < m; q++ {
+		for r := 0; r < n; r++ {
+			d := dst[q*dm+r*ldd : q*dm+r*ldd+w]
+			s := src[q*sm+r*lds : q*sm+r*lds+w]
+			for e := range d {
+				d[e] += s[e]
+			}
+		}
+	}
+}
+
+// gemmIndGeneric is gemmInd on the generic 2×4 tile: gemmGeneric with a
+// packed A, alpha = 1 and B row p at b[boff[p]:].
+func gemmIndGeneric[T Float](k int, a []T, b []T, boff []int, c []T, ldc int, beta T) {
+	var acc [genericMR][genericNR]T
+	a = a[:k*genericMR]
+	for p, off := range boff[:k] {
+		bp := b[off : off+genericNR : off+genericNR]
+		for i := range acc {
+			x := a[p*genericMR+i]
+			for j := range acc[i] {
+				acc[i][j] += x * bp[j]
+			}
+		}
+	}
+	for i := range acc {
+		storeRow(c[i*ldc:i*ldc+genericNR:i*ldc+genericNR], acc[i][0], acc[i][1], acc[i][2], acc[i][3], 1, beta)
+	}
+}
+
+// gemmInd8Generic is gemmIndGeneric (the generic 2×4 tile).
+func gemmInd8Generic[T Float](k int, a []T, b []T, boff []int, c []T, ldc int, beta T) {
+	gemmIndGeneric(k, a, b, boff, c, ldc, beta)
+}

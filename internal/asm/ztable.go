@@ -107,6 +107,30 @@ type Table struct {
 	GemmTileF32 func() (mr int, nr int)
 	// GemmTileF64: the MR×NR tile of the gemm micro-kernel of the same table.
 	GemmTileF64 func() (mr int, nr int)
+	// DotTileF32: a DotMR×DotNR tile of dot products along rows of a and b (see gen/spec/mat.go).
+	DotTileF32 func(n int, k int, a []float32, aoff []int, sa int, b []float32, boff []int, sb int, c []float32, ldc int, db []float32)
+	// DotTileF64: a DotMR×DotNR tile of dot products along rows of a and b (see gen/spec/mat.go).
+	DotTileF64 func(n int, k int, a []float64, aoff []int, sa int, b []float64, boff []int, sb int, c []float64, ldc int, db []float64)
+	// GemmIndF32: gemm with a packed A, alpha = 1, B row p at b[boff[p]:] (see gen/spec/mat.go).
+	GemmIndF32 func(k int, a []float32, b []float32, boff []int, c []float32, ldc int, beta float32)
+	// GemmIndF64: gemm with a packed A, alpha = 1, B row p at b[boff[p]:] (see gen/spec/mat.go).
+	GemmIndF64 func(k int, a []float64, b []float64, boff []int, c []float64, ldc int, beta float64)
+	// GemmInd8F32: gemmInd on a GemmInd8MR×GemmInd8RowVecs-vector tile (see gen/spec/mat.go).
+	GemmInd8F32 func(k int, a []float32, b []float32, boff []int, c []float32, ldc int, beta float32)
+	// GemmInd8F64: gemmInd on a GemmInd8MR×GemmInd8RowVecs-vector tile (see gen/spec/mat.go).
+	GemmInd8F64 func(k int, a []float64, b []float64, boff []int, c []float64, ldc int, beta float64)
+	// DotTileLanesF32: the lanes of dotTile; 0 where dotTile and gemmInd are the generic loops.
+	DotTileLanesF32 func() int
+	// DotTileLanesF64: the lanes of dotTile; 0 where dotTile and gemmInd are the generic loops.
+	DotTileLanesF64 func() int
+	// CopyRowsF32: dst[q·dm+r·ldd+e] = src[q·sm+r·lds+e], q < m, r < n, e < w (all ≥ 1).
+	CopyRowsF32 func(m int, sm int, dm int, n int, w int, src []float32, lds int, dst []float32, ldd int)
+	// CopyRowsF64: dst[q·dm+r·ldd+e] = src[q·sm+r·lds+e], q < m, r < n, e < w (all ≥ 1).
+	CopyRowsF64 func(m int, sm int, dm int, n int, w int, src []float64, lds int, dst []float64, ldd int)
+	// AddRowsF32: dst[q·dm+r·ldd+e] += src[q·sm+r·lds+e], q < m ascending, r < n, e < w.
+	AddRowsF32 func(m int, sm int, dm int, n int, w int, src []float32, lds int, dst []float32, ldd int)
+	// AddRowsF64: dst[q·dm+r·ldd+e] += src[q·sm+r·lds+e], q < m ascending, r < n, e < w.
+	AddRowsF64 func(m int, sm int, dm int, n int, w int, src []float64, lds int, dst []float64, ldd int)
 	// PeakFMAF32: n iterations of independent fused multiply-adds; returns the floating-point operations done.
 	PeakFMAF32 func(n int) int
 	// PeakFMAF64: n iterations of independent fused multiply-adds; returns the floating-point operations done.
@@ -235,6 +259,18 @@ var genericTable = Table{
 	GemmPackBTF64:    gemmPackBTGeneric[float64],
 	GemmTileF32:      gemmTileGeneric[float32],
 	GemmTileF64:      gemmTileGeneric[float64],
+	DotTileF32:       dotTileGeneric[float32],
+	DotTileF64:       dotTileGeneric[float64],
+	GemmIndF32:       gemmIndGeneric[float32],
+	GemmIndF64:       gemmIndGeneric[float64],
+	GemmInd8F32:      gemmInd8Generic[float32],
+	GemmInd8F64:      gemmInd8Generic[float64],
+	DotTileLanesF32:  dotTileLanesGeneric[float32],
+	DotTileLanesF64:  dotTileLanesGeneric[float64],
+	CopyRowsF32:      copyRowsGeneric[float32],
+	CopyRowsF64:      copyRowsGeneric[float64],
+	AddRowsF32:       addRowsGeneric[float32],
+	AddRowsF64:       addRowsGeneric[float64],
 	PeakFMAF32:       peakFMAGeneric[float32],
 	PeakFMAF64:       peakFMAGeneric[float64],
 	MaxPool2x2F32:    maxPool2x2Generic[float32],

@@ -174,4 +174,12 @@ const (
 	GemmGenericMR     = 2 // the generic kernel's 2×4 tile
 	GemmGenericNR     = 4
 	GemmPeakAccs      = 12 // independent FMA chains of peakFMA (> 2 pipes × latency 4)
+	// DotMR×DotNR is the tile of the dotTile kernel (rows of A × rows of B;
+	// AVX-512: 20 accumulators + 4 A + 1 B of 32 ZMM).
+	DotMR = 4
+	DotNR = 5
+	// GemmInd8MR×GemmInd8RowVecs is the tile of gemmInd8 (AVX-512: 24
+	// accumulators + 3 B + 1 broadcast of 32 ZMM).
+	GemmInd8MR      = 8
+	GemmInd8RowVecs = 3
 )
