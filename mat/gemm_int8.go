@@ -2,7 +2,6 @@ package mat
 
 import (
 	"fmt"
-	"sync"
 	"unsafe"
 
 	"github.com/lanes-go/lanes/internal/asm"
@@ -116,20 +115,9 @@ type i8Job struct {
 	b             *Raw[int8]
 	c             *Raw[int32]
 	k             int
-	wg            sync.WaitGroup
-	parts         []i8Part
+	fan           fanOut
 	alongN        bool
 	nparts, tiles int
-}
-
-type i8Part struct {
-	job *i8Job
-	i   int
-}
-
-func (p *i8Part) run() {
-	p.job.runPart(p.i)
-	p.job.wg.Done()
 }
 
 // i8Work holds the packing buffers of one worker.
@@ -172,19 +160,7 @@ func gemmInt8(t *asm.Table, threads int, tA, tB bool, a *Raw[uint8], b *Raw[int8
 		g.tiles = tn
 	}
 	g.nparts = max(1, min(threads, g.tiles, m*n*k/minPartWorkInt8))
-	if g.nparts > 1 {
-		startWorkers(g.nparts - 1)
-		if len(g.parts) < g.nparts {
-			g.parts = make([]i8Part, g.nparts)
-		}
-		g.wg.Add(g.nparts - 1)
-		for i := 1; i < g.nparts; i++ {
-			g.parts[i] = i8Part{g, i}
-			pool.ch <- &g.parts[i]
-		}
-	}
-	g.runPart(0)
-	g.wg.Wait()
+	g.fan.run(g, g.nparts)
 	g.a, g.b, g.c = nil, nil, nil
 	i8Jobs.put(g)
 }
