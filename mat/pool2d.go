@@ -70,19 +70,79 @@ func MaxPool2D[T vec.Float](dst *Dense[T], idx []int32, x *Dense[T], s PoolShape
 		panic(fmt.Sprintf("mat.%s: len(idx)=%d, want N·C·OH·OW = %d", fn, len(idx), x.Rows*cout))
 	}
 	noShare(fn, "dst", dst, "x", x)
-	maxPool2D(asm.Current(), dst, idx, x, s, false)
+	poolRun(asm.Current(), Threads(), false, dst, idx, x, s, false)
 }
 
-// maxPool2D is MaxPool2D after the checks, with the kernels of k; generic
-// forces the generic loop (for tests and benchmarks of the 2×2, stride 2
-// fast path).
-func maxPool2D[T vec.Float](k *asm.Table, dst *Dense[T], idx []int32, x *Dense[T], s PoolShape, generic bool) {
+// minPoolWork is the fewest input elements worth a part of their own in a
+// pooling call (splitting costs a few µs; the kernels pool tens of
+// elements per ns). Tests lower it to split small calls.
+var minPoolWork = 1 << 16
+
+// poolJob is one MaxPool2D or MaxPool2DGrad call split by images over the
+// worker pool: each part pools whole images, so the result does not
+// depend on the number of parts.
+type poolJob[T vec.Float] struct {
+	fan           fanOut
+	k             *asm.Table
+	grad, generic bool
+	out, in       *Dense[T] // dst and x, or dx and dy
+	idx           []int32
+	s             PoolShape
+	nparts        int
+}
+
+func (j *poolJob[T]) runPart(i int) {
+	n := j.in.Rows
+	n0, n1 := i*n/j.nparts, (i+1)*n/j.nparts
+	if j.grad {
+		maxPool2DGrad(j.out, j.in, j.idx, j.s, n0, n1)
+	} else {
+		maxPool2D(j.k, j.out, j.idx, j.in, j.s, j.generic, n0, n1)
+	}
+}
+
+var (
+	poolJobs32 freeList[poolJob[float32]]
+	poolJobs64 freeList[poolJob[float64]]
+)
+
+func poolJobs[T vec.Float]() *freeList[poolJob[T]] {
+	if x, ok := any(&poolJobs32).(*freeList[poolJob[T]]); ok {
+		return x
+	}
+	return any(&poolJobs64).(*freeList[poolJob[T]])
+}
+
+// poolRun runs a checked MaxPool2D (grad false: out = dst, in = x) or
+// MaxPool2DGrad (grad true: out = dx, in = dy) on up to threads parts.
+func poolRun[T vec.Float](k *asm.Table, threads int, grad bool, out *Dense[T], idx []int32, in *Dense[T], s PoolShape, generic bool) {
+	n := in.Rows
+	parts := max(1, min(threads, n, n*s.C*s.H*s.W/minPoolWork))
+	if parts == 1 {
+		if grad {
+			maxPool2DGrad(out, in, idx, s, 0, n)
+		} else {
+			maxPool2D(k, out, idx, in, s, generic, 0, n)
+		}
+		return
+	}
+	j := poolJobs[T]().get()
+	j.k, j.grad, j.generic, j.out, j.in, j.idx, j.s, j.nparts = k, grad, generic, out, in, idx, s, parts
+	j.fan.run(j, parts)
+	j.out, j.in, j.idx = nil, nil, nil
+	poolJobs[T]().put(j)
+}
+
+// maxPool2D pools images n0..n1−1 of a checked MaxPool2D with the kernels
+// of k; generic forces the generic loop (for tests and benchmarks of the
+// 2×2, stride 2 fast path).
+func maxPool2D[T vec.Float](k *asm.Table, dst *Dense[T], idx []int32, x *Dense[T], s PoolShape, generic bool, n0, n1 int) {
 	oh, ow := s.Out()
 	sh, sw := s.strides()
 	hw := s.H * s.W
 	chw, cout := s.C*hw, s.C*oh*ow
 	fast := !generic && s.KH == 2 && s.KW == 2 && sh == 2 && sw == 2
-	for n := 0; n < x.Rows; n++ {
+	for n := n0; n < n1; n++ {
 		xs := x.Data[n*x.Stride : n*x.Stride+chw]
 		ds := dst.Data[n*dst.Stride : n*dst.Stride+cout]
 		is := idx[n*cout : (n+1)*cout]
@@ -156,7 +216,15 @@ func MaxPool2DGrad[T vec.Float](dx, dy *Dense[T], idx []int32, s PoolShape) {
 		}
 	}
 	noShare(fn, "dx", dx, "dy", dy)
-	for n := 0; n < dy.Rows; n++ {
+	poolRun(asm.Current(), Threads(), true, dx, idx, dy, s, false)
+}
+
+// maxPool2DGrad computes images n0..n1−1 of a checked MaxPool2DGrad.
+func maxPool2DGrad[T vec.Float](dx, dy *Dense[T], idx []int32, s PoolShape, n0, n1 int) {
+	oh, ow := s.Out()
+	hw := s.H * s.W
+	chw, cout := s.C*hw, s.C*oh*ow
+	for n := n0; n < n1; n++ {
 		xs := dx.Data[n*dx.Stride : n*dx.Stride+chw]
 		clear(xs)
 		ds := dy.Data[n*dy.Stride : n*dy.Stride+cout]

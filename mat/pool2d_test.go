@@ -182,8 +182,8 @@ func testMaxPoolFastISA[T vec.Float](t *testing.T, k *asm.Table) {
 			}
 			y1, y2 := New[T](n, cout), New[T](n, cout)
 			i1, i2 := make([]int32, n*cout), make([]int32, n*cout)
-			maxPool2D(k, y1, i1, x, s, false)
-			maxPool2D(k, y2, i2, x, s, true)
+			poolRun(k, 1, false, y1, i1, x, s, false)
+			poolRun(k, 1, false, y2, i2, x, s, true)
 			for o := range i1 {
 				if !sameBits(y1.Data[o], y2.Data[o]) || i1[o] != i2[o] {
 					t.Fatalf("%T %+v: out %d: fast %v at %d, generic %v at %d", T(0), s, o, y1.Data[o], i1[o], y2.Data[o], i2[o])
@@ -212,8 +212,8 @@ func TestMaxPool2DFastGuard(t *testing.T) {
 				y := NewFrom(n, cout, tu.Guarded[float32](t, n*cout, atEnd))
 				idx := tu.Guarded[int32](t, n*cout, atEnd)
 				y2, i2 := New[float32](n, cout), make([]int32, n*cout)
-				maxPool2D(k, y, idx, x, s, false)
-				maxPool2D(k, y2, i2, x, s, true)
+				poolRun(k, 2, false, y, idx, x, s, false)
+				poolRun(k, 1, false, y2, i2, x, s, true)
 				for o := range i2 {
 					if !sameBits(y.Data[o], y2.Data[o]) || idx[o] != i2[o] {
 						t.Fatalf("%+v atEnd=%v: out %d: fast %v at %d, generic %v at %d", s, atEnd, o, y.Data[o], idx[o], y2.Data[o], i2[o])
@@ -251,7 +251,7 @@ func BenchmarkMaxPool2D(b *testing.B) {
 		name := fmt.Sprintf("%dx%dx%d", s.C, s.H, s.W)
 		b.Run(name+"/generic", func(b *testing.B) {
 			for b.Loop() {
-				maxPool2D(asm.Current(), y, idx, x, s, true)
+				poolRun(asm.Current(), 1, false, y, idx, x, s, true)
 			}
 		})
 		b.Run(name+"/fast", func(b *testing.B) {
@@ -264,5 +264,40 @@ func BenchmarkMaxPool2D(b *testing.B) {
 				MaxPool2DGrad(dx, dy, idx, s)
 			}
 		})
+	}
+}
+
+// TestMaxPool2DThreads: split over 1, 2, 3 or 7 parts (the work threshold
+// lowered so that small calls split), MaxPool2D and MaxPool2DGrad give the
+// same bits and indices.
+func TestMaxPool2DThreads(t *testing.T) {
+	defer func(w int) { minPoolWork = w }(minPoolWork)
+	minPoolWork = 1
+	r := rand.New(rand.NewPCG(13, 14))
+	for _, s := range []PoolShape{{C: 3, H: 8, W: 8, KH: 2, KW: 2}, {C: 2, H: 7, W: 9, KH: 3, KW: 2, Stride: 1}} {
+		oh, ow := s.Out()
+		const n = 9
+		cout, chw := s.C*oh*ow, s.C*s.H*s.W
+		x, dy := New[float32](n, chw), New[float32](n, cout)
+		tu.Fill(r, x.Data, tu.Normal)
+		tu.Fill(r, dy.Data, tu.Normal)
+		y1, i1, dx1 := New[float32](n, cout), make([]int32, n*cout), New[float32](n, chw)
+		poolRun(asm.Current(), 1, false, y1, i1, x, s, false)
+		poolRun(asm.Current(), 1, true, dx1, i1, dy, s, false)
+		for _, th := range []int{2, 3, 7} {
+			y, idx, dx := New[float32](n, cout), make([]int32, n*cout), New[float32](n, chw)
+			poolRun(asm.Current(), th, false, y, idx, x, s, false)
+			poolRun(asm.Current(), th, true, dx, idx, dy, s, false)
+			for o := range idx {
+				if !sameBits(y.Data[o], y1.Data[o]) || idx[o] != i1[o] {
+					t.Fatalf("%+v, %d threads: out %d: %v at %d, one thread %v at %d", s, th, o, y.Data[o], idx[o], y1.Data[o], i1[o])
+				}
+			}
+			for e := range dx.Data {
+				if !sameBits(dx.Data[e], dx1.Data[e]) {
+					t.Fatalf("%+v, %d threads: dx[%d] = %v, one thread %v", s, th, e, dx.Data[e], dx1.Data[e])
+				}
+			}
+		}
 	}
 }
