@@ -4,6 +4,8 @@
 
 package asm
 
+import "github.com/lanes-go/lanes/isa"
+
 var avx512Table = Table{
 	ExpF32:           expF32AVX512,
 	ExpF64:           expF64AVX512,
@@ -37,6 +39,11 @@ var avx512Table = Table{
 	SubSubF64:        subSubF64AVX512,
 	MulSubF32:        mulSubF32AVX512,
 	MulSubF64:        mulSubF64AVX512,
+	ToBF16:           toBF16AVX512,
+	FromBF16:         fromBF16AVX512,
+	GemmBF16:         gemmBF16AVX512,
+	GemmBF16PackB:    gemmBF16PackBAVX512,
+	GemmBF16Tile:     gemmBF16TileAVX512,
 	GemmF32:          gemmF32AVX512,
 	GemmF64:          gemmF64AVX512,
 	GemmPackAF32:     gemmPackAF32AVX512,
@@ -112,6 +119,11 @@ var avx2Table = Table{
 	SubSubF64:        subSubF64AVX2,
 	MulSubF32:        mulSubF32AVX2,
 	MulSubF64:        mulSubF64AVX2,
+	ToBF16:           toBF16Generic,
+	FromBF16:         fromBF16Generic,
+	GemmBF16:         gemmBF16Generic,
+	GemmBF16PackB:    gemmBF16PackBGeneric,
+	GemmBF16Tile:     gemmBF16TileGeneric,
 	GemmF32:          gemmF32AVX2,
 	GemmF64:          gemmF64AVX2,
 	GemmPackAF32:     gemmPackAF32AVX2,
@@ -152,4 +164,14 @@ var avx2Table = Table{
 	SubF64:           subF64AVX2,
 	MulF32:           mulF32AVX2,
 	MulF64:           mulF64AVX2,
+}
+
+// The kernels that need a feature beyond their ISA's baseline fall back
+// to the generic ones where this CPU lacks it.
+func init() {
+	if !isa.HasFeature("avx512", "bf16") {
+		avx512Table.GemmBF16 = gemmBF16Generic
+		avx512Table.GemmBF16PackB = gemmBF16PackBGeneric
+		avx512Table.GemmBF16Tile = gemmBF16TileGeneric
+	}
 }
