@@ -35,7 +35,7 @@ func init() {
 		func(n string) Param { return Param{n, "[]float32"} }
 	I, F := func(n string) Param { return Param{n, "int"} }, func(n string) Param { return Param{n, "float32"} }
 	untyped := []Type{Untyped}
-	conv := []ISA{AVX512}
+	conv := []ISA{AVX512, NEON}
 	register(
 		Kernel{Feature: "bf16", Name: "toBF16", Types: untyped, ISAs: conv,
 			Params: []Param{u16("dst"), f32("src")},

@@ -22,6 +22,7 @@ import "math"
 // differ from the others in the last bits, within mat.GemmBF16's bound.
 
 //go:generate go run -C ../../gen/amd64 . -feature bf16 -out ../../internal/asm/bf16_amd64.s -stubs ../../internal/asm/bf16_amd64.go -pkg asm
+//go:generate go run -C ../../gen/arm64 . -feature bf16 -out ../../internal/asm/bf16_arm64.s -stubs ../../internal/asm/bf16_arm64.go -pkg asm
 
 // ToBF16Bits is the bfloat16 bits of x, rounded to nearest even (NaN: the
 // top half, made quiet): the scalar reference of the toBF16 kernels.

@@ -4,6 +4,8 @@
 
 package asm
 
+import "github.com/lanes-go/lanes/isa"
+
 var neonTable = Table{
 	ExpF32:           expF32NEON,
 	ExpF64:           expF64NEON,
@@ -37,11 +39,11 @@ var neonTable = Table{
 	SubSubF64:        subSubF64NEON,
 	MulSubF32:        mulSubF32NEON,
 	MulSubF64:        mulSubF64NEON,
-	ToBF16:           toBF16Generic,
-	FromBF16:         fromBF16Generic,
-	GemmBF16:         gemmBF16Generic,
-	GemmBF16PackB:    gemmBF16PackBGeneric,
-	GemmBF16Tile:     gemmBF16TileGeneric,
+	ToBF16:           toBF16NEON,
+	FromBF16:         fromBF16NEON,
+	GemmBF16:         gemmBF16NEON,
+	GemmBF16PackB:    gemmBF16PackBNEON,
+	GemmBF16Tile:     gemmBF16TileNEON,
 	GemmF32:          gemmF32NEON,
 	GemmF64:          gemmF64NEON,
 	GemmPackAF32:     gemmPackAF32NEON,
@@ -82,4 +84,14 @@ var neonTable = Table{
 	SubF64:           subF64NEON,
 	MulF32:           mulF32NEON,
 	MulF64:           mulF64NEON,
+}
+
+// The kernels that need a feature beyond their ISA's baseline fall back
+// to the generic ones where this CPU lacks it.
+func init() {
+	if !isa.HasFeature("neon", "bf16") {
+		neonTable.GemmBF16 = gemmBF16Generic
+		neonTable.GemmBF16PackB = gemmBF16PackBGeneric
+		neonTable.GemmBF16Tile = gemmBF16TileGeneric
+	}
 }
