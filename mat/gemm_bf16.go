@@ -32,10 +32,11 @@ import (
 // Error bound, per element, with nb = ⌈k/KC⌉ and S = Σ_p |op(a)[i][p]|·|op(b)[p][j]|
 // (the inputs taken as the bfloat16 values they are):
 //
-//	|c − ĉ| ≤ γ_{k+nb+1}·(|alpha|·S + |beta|·|c[i][j]|) + |alpha|·(k·2⁻¹²⁶ + D)
+//	|c − ĉ| ≤ γ_{k+nb+1}·(|alpha|·S + |beta|·|c[i][j]|) + |alpha|·(2k·2⁻¹²⁶ + D)
 //
-// where γ_n = n·u/(1−n·u), u = 2⁻²⁴, and D is the sum of the |products|
-// with a subnormal factor (zero for normal inputs). The AVX-512 kernel
+// where γ_n = n·u/(1−n·u), u = 2⁻²⁴, 2k·2⁻¹²⁶ bounds the flushed sums
+// (and, on NEON, products), and D is the sum of the |products| with a
+// subnormal factor (zero for normal inputs). The AVX-512 kernel
 // (with AVX512_BF16) and the generic Go kernel give the same bits (the Go
 // kernel emulates the instruction). NEON (FEAT_BF16) uses BFDOT, which adds
 // the two products of a pair before the accumulator and rounds each sum to
