@@ -92,7 +92,8 @@ func TestTrainSynthetic(t *testing.T) {
 	for _, tc := range []struct {
 		model, epochs string
 		min           float64
-	}{{"mlp", "4", 90}, {"cnn", "4", 90}} {
+		flags         []string
+	}{{"mlp", "4", 90, nil}, {"mlp", "4", 90, []string{"-bf16"}}, {"cnn", "4", 90, nil}} {
 		var files [2][]byte
 		var accs [2]string
 		runs := 2
@@ -102,6 +103,7 @@ func TestTrainSynthetic(t *testing.T) {
 		for run := range runs {
 			save := filepath.Join(t.TempDir(), tc.model+".safetensors")
 			args := []string{"train", "-data", dir, "-model", tc.model, "-epochs", tc.epochs, "-threads", []string{"1", "2"}[run], "-lr", "0.05", "-batch", "16", "-save", save}
+			args = append(args, tc.flags...)
 			code, out, errs := lanes(t, args...)
 			if code != 0 || errs != "" {
 				t.Fatalf("lanes %q: status %d, stderr %q", args, code, errs)
@@ -287,17 +289,19 @@ func TestMNIST(t *testing.T) {
 	if _, err := mnistDir(); err != nil {
 		t.Skip(err)
 	}
-	args := []string{"train", "-n", "3000", "-epochs", "1", "-threads", "1", "-lr", "0.05"}
-	code, out, errs := lanes(t, args...)
-	if code != 0 || errs != "" {
-		t.Fatalf("lanes %q: status %d, stderr %q", args, code, errs)
-	}
-	m := epochLine.FindStringSubmatch(out)
-	if !strings.Contains(out, "MNIST: 3000 training and 10000 test images") || m == nil {
-		t.Fatalf("lanes %q:\n%s", args, out)
-	}
-	if pct(m[4]) < 70 {
-		t.Errorf("test accuracy %s after 3000 images, want ≥ 70%%:\n%s", m[4], out)
+	for _, flags := range [][]string{nil, {"-bf16"}} { // float32, then bfloat16 products
+		args := append([]string{"train", "-n", "3000", "-epochs", "1", "-threads", "1", "-lr", "0.05"}, flags...)
+		code, out, errs := lanes(t, args...)
+		if code != 0 || errs != "" {
+			t.Fatalf("lanes %q: status %d, stderr %q", args, code, errs)
+		}
+		m := epochLine.FindStringSubmatch(out)
+		if !strings.Contains(out, "MNIST: 3000 training and 10000 test images") || m == nil {
+			t.Fatalf("lanes %q:\n%s", args, out)
+		}
+		if pct(m[4]) < 70 {
+			t.Errorf("%q: test accuracy %s after 3000 images, want ≥ 70%%:\n%s", args, m[4], out)
+		}
 	}
 }
 
