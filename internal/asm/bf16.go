@@ -82,23 +82,30 @@ func packPairs(k int, b []uint16, ldb int, dst []uint32, nr int) {
 }
 
 // gemmBF16Generic is the 2×4 micro-kernel, VDPBF16PS emulated element by
-// element (DotBF16Pair).
+// element (DotBF16Pair, with its common case inline: see addProduct).
 func gemmBF16Generic(k int, a []uint32, b []uint32, c []float32, ldc int, alpha, beta float32) {
 	const mr, nr = genericBF16MR, genericBF16NR
-	var acc [mr][nr]float32
+	var c00, c01, c02, c03, c10, c11, c12, c13 float32
 	a, b = a[:k*mr], b[:k*nr]
 	for p := 0; p < k; p++ {
 		ap := a[p*mr : p*mr+mr : p*mr+mr]
 		bp := b[p*nr : p*nr+nr : p*nr+nr]
-		for i := range acc {
-			for j := range acc[i] {
-				acc[i][j] = DotBF16Pair(acc[i][j], ap[i], bp[j])
-			}
+		for h := 16; h >= 0; h -= 16 { // the high halves first
+			a0, a1 := daz(ap[0]>>h&0xffff), daz(ap[1]>>h&0xffff)
+			b0, b1, b2, b3 := daz(bp[0]>>h&0xffff), daz(bp[1]>>h&0xffff), daz(bp[2]>>h&0xffff), daz(bp[3]>>h&0xffff)
+			c00 = addProduct(c00, a0, b0)
+			c01 = addProduct(c01, a0, b1)
+			c02 = addProduct(c02, a0, b2)
+			c03 = addProduct(c03, a0, b3)
+			c10 = addProduct(c10, a1, b0)
+			c11 = addProduct(c11, a1, b1)
+			c12 = addProduct(c12, a1, b2)
+			c13 = addProduct(c13, a1, b3)
 		}
 	}
-	for i := range acc {
+	for i, row := range [mr][nr]float32{{c00, c01, c02, c03}, {c10, c11, c12, c13}} {
 		r := c[i*ldc : i*ldc+nr : i*ldc+nr]
-		for j, x := range acc[i] {
+		for j, x := range row {
 			x = float32(alpha * x)
 			if beta != 0 {
 				x = FMA32(beta, r[j], x)
@@ -108,13 +115,32 @@ func gemmBF16Generic(k int, a []uint32, b []uint32, c []float32, ldc int, alpha,
 	}
 }
 
+// addProduct is one step of VDPBF16PS: ftz(acc + x·y) with one rounding,
+// for x and y bfloat16 values (subnormals already zero) and acc not
+// subnormal. The product of two bfloat16 numbers has at most 16
+// significant bits, so when it is a normal float32 (or x or y is zero) the
+// float32 product is exact and acc+p rounds once, as the fused operation
+// does; otherwise (underflow, overflow, Inf, NaN) FMA32 computes it.
+func addProduct(acc, x, y float32) float32 {
+	p := float32(x * y) // the conversion forbids fusing
+	if e := math.Float32bits(p) & 0x7f800000; (e != 0 && e != 0x7f800000) || x == 0 || y == 0 {
+		acc = acc + p
+	} else {
+		acc = FMA32(x, y, acc)
+	}
+	if b := math.Float32bits(acc); b&0x7f800000 == 0 {
+		return math.Float32frombits(b & 0x80000000)
+	}
+	return acc
+}
+
 // DotBF16Pair is one lane of VDPBF16PS: acc plus the products of the
 // bfloat16 pairs in the words a and b (high halves first), each added with
 // one rounding to nearest even, subnormal inputs read as zero and
 // subnormal results flushed to zero. (Checked bit for bit against the
 // instruction on random inputs of every exponent.)
 func DotBF16Pair(acc float32, a, b uint32) float32 {
-	acc = ftz(FMA32(daz(a>>16), daz(b>>16), daz32(acc)))
+	acc = ftz(FMA32(daz(a>>16), daz(b>>16), ftz(acc)))
 	return ftz(FMA32(daz(a&0xffff), daz(b&0xffff), acc))
 }
 
@@ -125,8 +151,6 @@ func daz(h uint32) float32 {
 	}
 	return math.Float32frombits(h << 16)
 }
-
-func daz32(x float32) float32 { return ftz(x) }
 
 // ftz is x, or a zero of x's sign if x is subnormal.
 func ftz(x float32) float32 {
