@@ -5,6 +5,7 @@ Prints Go benchmark lines named like the Go benchmarks of this module
 
     cd bench
     taskset -c 1 go test -run '^$' -bench 'Act|Normal|Uniform|MatMul' -count 5 > go.txt
+    (MatMulBF16: bfloat16 operands, lanes' mat.GemmBF16 against torch.mm)
     OPENBLAS_NUM_THREADS=1 taskset -c 1 python3 pyside.py -count 5 > py.txt
 
 (-bench REGEXP keeps only the matching benchmarks, as go test -bench does.)
@@ -114,6 +115,14 @@ def main():
                 b = ((i % 5) / 5).to(dt).reshape(m, m)
                 c = torch.empty((m, m), dtype=dt)
                 bench(f"{name}/n={m}/impl=torch", lambda: torch.mm(a, b, out=c), count)
+        # bfloat16 operands (oneDNN's AVX512_BF16 kernels where the CPU has
+        # them); torch.mm writes a bfloat16 C, GemmBF16 a float32 one.
+        for m in (64, 256, 1024):
+            i = torch.arange(m * m)
+            a = ((i % 7) / 7).to(torch.bfloat16).reshape(m, m)
+            b = ((i % 5) / 5).to(torch.bfloat16).reshape(m, m)
+            c = torch.empty((m, m), dtype=torch.bfloat16)
+            bench(f"MatMulBF16/n={m}/impl=torch", lambda: torch.mm(a, b, out=c), count)
         bench_conv(torch, count)
 
 

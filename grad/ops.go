@@ -2,6 +2,7 @@ package grad
 
 import (
 	"fmt"
+	"unsafe"
 
 	"github.com/lanes-go/lanes/mat"
 	"github.com/lanes-go/lanes/vec"
@@ -18,8 +19,9 @@ func (t *Tape[T]) MatMul(a, b *Node[T]) *Node[T] { return t.MatMulT(a, b, false,
 //
 //	dA += dC·op(B)ᵀ (or op(B)·dCᵀ if transA),  dB += op(A)ᵀ·dC (or dCᵀ·op(A) if transB)
 //
-// each one Gemm with beta = 0 for a first contribution, else 1. It panics if
-// the inner dimensions differ.
+// each one Gemm with beta = 0 for a first contribution, else 1. After
+// SetBF16(true) the three products are mat.GemmBF16F32 products instead.
+// It panics if the inner dimensions differ.
 func (t *Tape[T]) MatMulT(a, b *Node[T], transA, transB bool) *Node[T] {
 	t.check(a, "MatMul")
 	t.check(b, "MatMul")
@@ -35,9 +37,20 @@ func (t *Tape[T]) MatMulT(a, b *Node[T], transA, transB bool) *Node[T] {
 		panic(fmt.Sprintf("grad: MatMul: op(a) is %d×%d, op(b) is %d×%d (inner dimensions differ)", m, k, k2, nc))
 	}
 	n := t.node(opMatMul, m, nc, a, b, nil)
-	n.transA, n.transB = transA, transB
-	mat.Gemm(transA, transB, 1, &a.value, &b.value, 0, &n.value)
+	n.transA, n.transB, n.bf16 = transA, transB, t.bf16
+	n.gemm(transA, transB, &a.value, &b.value, 0, &n.value)
 	return n
+}
+
+// gemm is c = op(a)·op(b) + beta·c by mat.Gemm, or by mat.GemmBF16F32 if
+// the node records bfloat16 products (T is then float32).
+func (n *Node[T]) gemm(transA, transB bool, a, b *mat.Dense[T], beta T, c *mat.Dense[T]) {
+	if !n.bf16 {
+		mat.Gemm(transA, transB, 1, a, b, beta, c)
+		return
+	}
+	f := func(m *mat.Dense[T]) *mat.Dense[float32] { return (*mat.Dense[float32])(unsafe.Pointer(m)) }
+	mat.GemmBF16F32(transA, transB, 1, f(a), f(b), float32(beta), f(c))
 }
 
 func (n *Node[T]) backMatMul() {
@@ -45,17 +58,17 @@ func (n *Node[T]) backMatMul() {
 	if a.hasGrad {
 		beta := n.beta(a)
 		if !n.transA {
-			mat.Gemm(false, !n.transB, 1, dc, &b.value, beta, &a.grad)
+			n.gemm(false, !n.transB, dc, &b.value, beta, &a.grad)
 		} else {
-			mat.Gemm(n.transB, true, 1, &b.value, dc, beta, &a.grad)
+			n.gemm(n.transB, true, &b.value, dc, beta, &a.grad)
 		}
 	}
 	if b.hasGrad {
 		beta := n.beta(b)
 		if !n.transB {
-			mat.Gemm(!n.transA, false, 1, &a.value, dc, beta, &b.grad)
+			n.gemm(!n.transA, false, &a.value, dc, beta, &b.grad)
 		} else {
-			mat.Gemm(true, n.transA, 1, dc, &a.value, beta, &b.grad)
+			n.gemm(true, n.transA, dc, &a.value, beta, &b.grad)
 		}
 	}
 }

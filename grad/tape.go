@@ -2,6 +2,7 @@ package grad
 
 import (
 	"fmt"
+	"unsafe"
 
 	"github.com/lanes-go/lanes/mat"
 	"github.com/lanes-go/lanes/vec"
@@ -54,6 +55,7 @@ func ZeroGrad[T vec.Float](ps []*Param[T]) {
 type Tape[T vec.Float] struct {
 	gen   uint64        // step number, from 1; Reset adds 1
 	train bool          // record gradients; Dropout active
+	bf16  bool          // MatMul products on bfloat16 operands (SetBF16)
 	nodes [2][]*Node[T] // node structs by parity of gen (see Reset)
 	n     int           // nodes recorded in this step
 	slots []*slot[T]    // buffers of the i-th node of a step, kept across steps
@@ -93,6 +95,23 @@ func (t *Tape[T]) Step() uint64 { return t.gen }
 // next recorded node on. In evaluation mode no node has a gradient buffer,
 // Backward panics and Dropout is the identity. Call it after Reset.
 func (t *Tape[T]) SetTrain(train bool) { t.train = train }
+
+// SetBF16 makes the matrix products of MatMul and MatMulT (hence Linear),
+// forward and backward, mat.GemmBF16F32 products from the next recorded
+// node on: the operands are rounded to bfloat16 while they are packed (2⁻⁹
+// relative error each) and the products accumulate in float32; values,
+// gradients and parameters (the master weights) stay float32. It lasts
+// across Reset. It panics on a float64 tape.
+func (t *Tape[T]) SetBF16(on bool) {
+	var z T
+	if on && unsafe.Sizeof(z) != 4 {
+		panic("grad: SetBF16: the bfloat16 products are for float32 tapes")
+	}
+	t.bf16 = on
+}
+
+// BF16 reports whether MatMul records bfloat16 products (SetBF16).
+func (t *Tape[T]) BF16() bool { return t.bf16 }
 
 // Train reports whether the tape is in training mode.
 func (t *Tape[T]) Train() bool { return t.train }
@@ -163,6 +182,7 @@ type Node[T vec.Float] struct {
 
 	// operation arguments
 	transA, transB bool
+	bf16           bool // MatMul: products by mat.GemmBF16F32
 	alpha          T
 	conv           mat.ConvShape
 	pool           mat.PoolShape

@@ -75,32 +75,13 @@ func checkGemmInt8(tA, tB bool, a *Raw[uint8], b *Raw[int8], c *Raw[int32]) {
 		panic(fmt.Sprintf("mat.%s: op(a) is %d×%d (transA=%v), op(b) is %d×%d (transB=%v), c is %d×%d: want op(a).Cols == op(b).Rows and c %d×%d",
 			fn, m, k, tA, k2, n, tB, c.Rows, c.Cols, m, n))
 	}
-	cs := c.bytes()
-	for _, x := range []struct {
-		name string
-		span [2]uintptr
-	}{{"a", a.bytes()}, {"b", b.bytes()}} {
-		if overlaps(cs, x.span) {
-			panic(fmt.Sprintf("mat.%s: c (%d×%d) shares memory with %s", fn, c.Rows, c.Cols, x.name))
+	if overlaps(c.span(), a.span()) || overlaps(c.span(), b.span()) {
+		w := "a"
+		if !overlaps(c.span(), a.span()) {
+			w = "b"
 		}
+		panic(fmt.Sprintf("mat.%s: c (%d×%d) shares memory with %s", fn, c.Rows, c.Cols, w))
 	}
-}
-
-// bytes returns the address range [lo, hi) of the elements m addresses
-// (empty for an empty matrix).
-func (m *Raw[E]) bytes() [2]uintptr {
-	if m.Rows == 0 || m.Cols == 0 {
-		return [2]uintptr{}
-	}
-	var z E
-	lo := uintptr(unsafe.Pointer(unsafe.SliceData(m.Data)))
-	return [2]uintptr{lo, lo + uintptr((m.Rows-1)*m.Stride+m.Cols)*unsafe.Sizeof(z)}
-}
-
-// overlaps reports whether two address ranges share a byte. The element
-// types differ, so any overlap is sharing (only unsafe code can make one).
-func overlaps(x, y [2]uintptr) bool {
-	return x[0] < x[1] && y[0] < y[1] && x[0] < y[1] && y[0] < x[1]
 }
 
 // i8Job is one GemmInt8 call: its arguments and the parts it is split into

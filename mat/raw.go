@@ -2,6 +2,7 @@ package mat
 
 import (
 	"fmt"
+	"unsafe"
 
 	"github.com/lanes-go/lanes/vec"
 )
@@ -82,4 +83,24 @@ func (m *Raw[E]) valid(fn, name string) {
 	if m.Rows < 0 || m.Cols < 0 || m.Stride < m.Cols || (m.Rows > 0 && m.Cols > 0 && len(m.Data) < (m.Rows-1)*m.Stride+m.Cols) {
 		panic(fmt.Sprintf("mat.%s: %s is malformed: %d×%d, Stride %d, len(Data) %d", fn, name, m.Rows, m.Cols, m.Stride, len(m.Data)))
 	}
+}
+
+// span returns the elements m addresses, from (0,0) to (Rows-1, Cols-1).
+func (m *Raw[E]) span() []E {
+	if m.Rows == 0 || m.Cols == 0 {
+		return nil
+	}
+	return m.Data[:(m.Rows-1)*m.Stride+m.Cols]
+}
+
+// overlaps reports whether the memory of x and y intersects (the element
+// types may differ).
+func overlaps[X, Y any](x []X, y []Y) bool {
+	if len(x) == 0 || len(y) == 0 {
+		return false
+	}
+	x0, y0 := uintptr(unsafe.Pointer(&x[0])), uintptr(unsafe.Pointer(&y[0]))
+	x1 := x0 + uintptr(len(x))*unsafe.Sizeof(x[0])
+	y1 := y0 + uintptr(len(y))*unsafe.Sizeof(y[0])
+	return x0 < y1 && y0 < x1
 }

@@ -86,7 +86,7 @@ func info(w io.Writer) {
 	for _, t := range threads {
 		fmt.Fprintf(tw, "f32 ×%d\tf64 ×%d\t", t, t)
 	}
-	fmt.Fprintln(tw, "why")
+	fmt.Fprintln(tw, "features\twhy")
 	for _, i := range allISAs {
 		st, why := status(i)
 		fmt.Fprintf(tw, "  %s\t%s\t", i, st)
@@ -97,9 +97,12 @@ func info(w io.Writer) {
 				fmt.Fprint(tw, "-\t-\t")
 			}
 		}
-		fmt.Fprintln(tw, why)
+		fmt.Fprintf(tw, "%s\t%s\n", features(i), why)
 	}
 	tw.Flush()
+	fmt.Fprintln(w, "  (features: the extensions beyond the ISA's baseline that the CPU offers with it;")
+	fmt.Fprintln(w, "  bf16 runs mat.GemmBF16 on VDPBF16PS or BFDOT, int8 the int8 product. Without one")
+	fmt.Fprintln(w, "  those kernels run their pure-Go version.)")
 
 	fmt.Fprintln(w)
 	fmt.Fprintf(w, "Load bandwidth (%s float32 Sum over a buffer in cache, best of 7):\n ", bwISA())
@@ -117,6 +120,32 @@ func info(w io.Writer) {
 	fmt.Fprintf(w, "GEMM on %s: mat.Threads %d\n", isa.Active(), mat.Threads())
 	fmt.Fprintf(w, "  f32  tile %d×%d  mc %d  kc %d  nc %d\n", mr32, nr32, mc32, kc32, nc32)
 	fmt.Fprintf(w, "  f64  tile %d×%d  mc %d  kc %d  nc %d\n", mr64, nr64, mc64, kc64, nc64)
+	mrb, nrb := t.GemmBF16Tile()
+	fmt.Fprintf(w, "  bf16 tile %d×%d  (%s)\n", mrb, nrb, bf16Kernel())
+}
+
+// features lists isa.Features(i), or "-".
+func features(i isa.ISA) string {
+	fs := isa.Features(i)
+	if len(fs) == 0 {
+		return "-"
+	}
+	s := make([]string, len(fs))
+	for j, f := range fs {
+		s[j] = string(f)
+	}
+	return strings.Join(s, " ")
+}
+
+// bf16Kernel says which kernel mat.GemmBF16 runs on the active ISA.
+func bf16Kernel() string {
+	switch {
+	case !isa.Has(isa.BF16):
+		return "pure Go: no bf16 feature on " + string(isa.Active())
+	case isa.Active() == isa.NEON:
+		return "BFDOT"
+	}
+	return "VDPBF16PS"
 }
 
 func orUnknown(s string) string {

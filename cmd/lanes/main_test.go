@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"runtime"
 	"slices"
 	"strings"
@@ -95,7 +96,7 @@ func TestInfo(t *testing.T) {
 		t.Fatalf("lanes info: status %d, stderr %q", code, errs)
 	}
 	for _, want := range []string{"CPU ", "Logical CPUs ", "GOMAXPROCS ", "L1d ", "L3 ", "Load bandwidth",
-		"GEMM on " + string(isa.Active()), " mc ", " kc ", " nc "} {
+		"GEMM on " + string(isa.Active()), " mc ", " kc ", " nc ", "bf16 tile "} {
 		if !strings.Contains(out, want) {
 			t.Errorf("lanes info lacks %q:\n%s", want, out)
 		}
@@ -104,6 +105,11 @@ func TestInfo(t *testing.T) {
 		st, _ := status(i)
 		if !strings.Contains(out, "  "+string(i)+" ") || !strings.Contains(out, st) {
 			t.Errorf("lanes info lacks %s (%s):\n%s", i, st, out)
+		}
+		for _, f := range isa.Features(i) {
+			if !regexp.MustCompile(`(?m)^  ` + string(i) + ` .* ` + string(f) + `\b`).MatchString(out) {
+				t.Errorf("lanes info: the %s line lacks feature %s:\n%s", i, f, out)
+			}
 		}
 	}
 }

@@ -58,6 +58,7 @@ type trainConfig struct {
 	save     string
 	profile  string
 	forceBar bool // a progress bar even when stdout is not a terminal (tests)
+	bf16     bool // bfloat16 products in the linear layers (grad.Tape.SetBF16)
 }
 
 func trainCommand(stdout, stderr io.Writer) (*flag.FlagSet, func([]string) error) {
@@ -72,6 +73,7 @@ func trainCommand(stdout, stderr io.Writer) (*flag.FlagSet, func([]string) error
 	fs.IntVar(&c.n, "n", 0, "train on the first `N` training images only (0: all)")
 	fs.StringVar(&c.save, "save", "", "write the weights to `FILE` (safetensors, PyTorch's state_dict names and shapes)")
 	fs.StringVar(&c.profile, "cpuprofile", "", "write a CPU profile of the training passes to `FILE`")
+	fs.BoolVar(&c.bf16, "bf16", false, "train with bfloat16 matrix products in the linear layers (mat.GemmBF16F32; float32 weights)")
 	return fs, func(args []string) error {
 		if err := noArgs(args); err != nil {
 			return err
@@ -168,8 +170,12 @@ func train(c *trainConfig, w io.Writer) error {
 		opt = sgd
 	}
 	fmt.Fprintf(w, "MNIST: %d training and %d test images from %s\n", trainSet.n, data.test.n, data.dir)
-	fmt.Fprintf(w, "model %s; %s, batch %d, seed %d; %d thread(s), ISA %s\n",
-		m, optName, c.batch, c.seed, mat.Threads(), isa.Active())
+	products := ""
+	if c.bf16 {
+		products = "; bfloat16 products (linear layers)"
+	}
+	fmt.Fprintf(w, "model %s; %s, batch %d, seed %d; %d thread(s), ISA %s%s\n",
+		m, optName, c.batch, c.seed, mat.Threads(), isa.Active(), products)
 
 	var prof *os.File
 	if c.profile != "" {
@@ -185,6 +191,7 @@ func train(c *trainConfig, w io.Writer) error {
 		order[i] = i
 	}
 	tape := grad.NewTape[float32]()
+	tape.SetBF16(c.bf16)
 	ev := newEvaluator()
 	x := mat.New[float32](c.batch, pixels)
 	labels := make([]int, c.batch)

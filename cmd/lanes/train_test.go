@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/lanes-go/lanes/isa"
 	"github.com/lanes-go/lanes/prob"
 )
 
@@ -84,24 +85,30 @@ var epochLine = regexp.MustCompile(`(?m)^epoch (\d+)/(\d+)  loss (\S+)  \S+ s \(
 
 // TestTrainSynthetic trains both models on a toy data set written by the
 // test, checks that they learn it, that the same seed gives the same
-// weights on a second run (on two threads instead of one; the CNN runs
-// once with -short), and that eval of the saved weights gives the
+// weights on a second run (on two threads instead of one; with -short the
+// CNN and the MLP with bfloat16 products run once, the latter only where
+// the CPU has the bf16 feature), and that eval of the saved weights gives the
 // last epoch's accuracy.
 func TestTrainSynthetic(t *testing.T) {
 	dir := writeSynthetic(t, 400, 200)
 	for _, tc := range []struct {
 		model, epochs string
 		min           float64
-	}{{"mlp", "4", 90}, {"cnn", "4", 90}} {
+		flags         []string
+	}{{"mlp", "4", 90, nil}, {"mlp", "4", 90, []string{"-bf16"}}, {"cnn", "4", 90, nil}} {
 		var files [2][]byte
 		var accs [2]string
 		runs := 2
-		if testing.Short() && tc.model == "cnn" { // a minute under qemu
+		if testing.Short() && tc.flags != nil && !isa.Has(isa.BF16) {
+			continue // the pure-Go bfloat16 kernel: two minutes under qemu
+		}
+		if testing.Short() && (tc.model == "cnn" || tc.flags != nil) { // a minute under qemu
 			runs = 1
 		}
 		for run := range runs {
 			save := filepath.Join(t.TempDir(), tc.model+".safetensors")
 			args := []string{"train", "-data", dir, "-model", tc.model, "-epochs", tc.epochs, "-threads", []string{"1", "2"}[run], "-lr", "0.05", "-batch", "16", "-save", save}
+			args = append(args, tc.flags...)
 			code, out, errs := lanes(t, args...)
 			if code != 0 || errs != "" {
 				t.Fatalf("lanes %q: status %d, stderr %q", args, code, errs)
@@ -287,17 +294,19 @@ func TestMNIST(t *testing.T) {
 	if _, err := mnistDir(); err != nil {
 		t.Skip(err)
 	}
-	args := []string{"train", "-n", "3000", "-epochs", "1", "-threads", "1", "-lr", "0.05"}
-	code, out, errs := lanes(t, args...)
-	if code != 0 || errs != "" {
-		t.Fatalf("lanes %q: status %d, stderr %q", args, code, errs)
-	}
-	m := epochLine.FindStringSubmatch(out)
-	if !strings.Contains(out, "MNIST: 3000 training and 10000 test images") || m == nil {
-		t.Fatalf("lanes %q:\n%s", args, out)
-	}
-	if pct(m[4]) < 70 {
-		t.Errorf("test accuracy %s after 3000 images, want ≥ 70%%:\n%s", m[4], out)
+	for _, flags := range [][]string{nil, {"-bf16"}} { // float32, then bfloat16 products
+		args := append([]string{"train", "-n", "3000", "-epochs", "1", "-threads", "1", "-lr", "0.05"}, flags...)
+		code, out, errs := lanes(t, args...)
+		if code != 0 || errs != "" {
+			t.Fatalf("lanes %q: status %d, stderr %q", args, code, errs)
+		}
+		m := epochLine.FindStringSubmatch(out)
+		if !strings.Contains(out, "MNIST: 3000 training and 10000 test images") || m == nil {
+			t.Fatalf("lanes %q:\n%s", args, out)
+		}
+		if pct(m[4]) < 70 {
+			t.Errorf("%q: test accuracy %s after 3000 images, want ≥ 70%%:\n%s", args, m[4], out)
+		}
 	}
 }
 

@@ -63,7 +63,11 @@ type Kernel struct {
 	// ISAs with an assembly body; all of ISAs if nil. ISAs without one
 	// dispatch to the generic kernel.
 	ISAs []ISA
-	Doc  string // one line for the Table field
+	// Requires names an isa.Feature the assembly bodies need beyond their
+	// ISA ("bf16"); a table whose ISA lacks it on this CPU gets the generic
+	// kernel at start-up. Empty: none.
+	Requires string
+	Doc      string // one line for the Table field
 }
 
 // Instance is a kernel instantiated for one element type.

@@ -51,8 +51,7 @@ func main() {
 	write(filepath.Join(*dir, "ztable.go"), b.Bytes())
 
 	for _, arch := range []string{"amd64", "arm64"} {
-		var b bytes.Buffer
-		b.WriteString(header + "//go:build !purego\n\npackage asm\n\n")
+		var b, req bytes.Buffer
 		for _, isa := range spec.ISAs {
 			if isa.Arch != arch {
 				continue
@@ -63,8 +62,41 @@ func main() {
 				}
 				return in.Generic()
 			})
+			requires(&req, isa, ins)
 		}
+		head := header + "//go:build !purego\n\npackage asm\n\n"
+		if req.Len() > 0 {
+			head += "import \"github.com/lanes-go/lanes/isa\"\n\n"
+			b.WriteString("// The kernels that need a feature beyond their ISA's baseline fall back\n")
+			b.WriteString("// to the generic ones where this CPU lacks it.\nfunc init() {\n")
+			b.Write(req.Bytes())
+			b.WriteString("}\n")
+		}
+		b = *bytes.NewBuffer(append([]byte(head), b.Bytes()...))
 		write(filepath.Join(*dir, "ztable_"+arch+".go"), b.Bytes())
+	}
+}
+
+// requires writes, for each feature that kernels with an isa body need, the
+// statements that put the generic kernels into isa's table without it.
+func requires(b *bytes.Buffer, isa spec.ISA, ins []spec.Instance) {
+	var feats []string
+	by := map[string][]spec.Instance{}
+	for _, in := range ins {
+		if in.Requires == "" || !in.Has(isa) {
+			continue
+		}
+		if by[in.Requires] == nil {
+			feats = append(feats, in.Requires)
+		}
+		by[in.Requires] = append(by[in.Requires], in)
+	}
+	for _, f := range feats {
+		fmt.Fprintf(b, "\tif !isa.HasFeature(%q, %q) {\n", isa.Name, f)
+		for _, in := range by[f] {
+			fmt.Fprintf(b, "\t\t%sTable.%s = %s\n", isa.Name, in.Field(), in.Generic())
+		}
+		b.WriteString("\t}\n")
 	}
 }
 

@@ -74,6 +74,19 @@ type Table struct {
 	// MulSubF64: dst[i] = y[i]·(dy[i] − d).
 	MulSubF64 func(d float64, dst []float64, y []float64, dy []float64)
 
+	// bf16
+
+	// ToBF16: dst[i] = src[i] rounded to bfloat16 bits (nearest even; NaN stays NaN, quiet).
+	ToBF16 func(dst []uint16, src []float32)
+	// FromBF16: dst[i] = the float32 of the bfloat16 bits src[i] (exact).
+	FromBF16 func(dst []float32, src []uint16)
+	// GemmBF16: the MR×NR bfloat16 micro-kernel over k packed pairs: c = alpha·(a·b) + beta·c (see gen/spec/bf16.go).
+	GemmBF16 func(k int, a []uint32, b []uint32, c []float32, ldc int, alpha float32, beta float32)
+	// GemmBF16PackB: packs NR whole columns of k ≥ 1 rows of a row-major bfloat16 B in pairs of rows: dst[p·NR+j] = b[2p·ldb+j] | b[(2p+1)·ldb+j]<<16 (the high half 0 past row k−1).
+	GemmBF16PackB func(k int, b []uint16, ldb int, dst []uint32)
+	// GemmBF16Tile: the MR×NR tile of the gemmBF16 micro-kernel of the same table.
+	GemmBF16Tile func() (mr int, nr int)
+
 	// int8
 
 	// GemmI8: the MR×NR int8 micro-kernel: c (+)= a·b on quad-interleaved u8 A and s8 B panels, k quads, int32 wrapping (see gen/spec/int8.go).
@@ -245,6 +258,11 @@ var genericTable = Table{
 	SubSubF64:        subSubGeneric[float64],
 	MulSubF32:        mulSubGeneric[float32],
 	MulSubF64:        mulSubGeneric[float64],
+	ToBF16:           toBF16Generic,
+	FromBF16:         fromBF16Generic,
+	GemmBF16:         gemmBF16Generic,
+	GemmBF16PackB:    gemmBF16PackBGeneric,
+	GemmBF16Tile:     gemmBF16TileGeneric,
 	GemmI8:           gemmI8Generic,
 	GemmPackBI8:      gemmPackBI8Generic,
 	GemmTileI8:       gemmTileI8Generic,

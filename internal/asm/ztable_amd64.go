@@ -4,6 +4,8 @@
 
 package asm
 
+import "github.com/lanes-go/lanes/isa"
+
 var avx512Table = Table{
 	ExpF32:           expF32AVX512,
 	ExpF64:           expF64AVX512,
@@ -37,6 +39,11 @@ var avx512Table = Table{
 	SubSubF64:        subSubF64AVX512,
 	MulSubF32:        mulSubF32AVX512,
 	MulSubF64:        mulSubF64AVX512,
+	ToBF16:           toBF16AVX512,
+	FromBF16:         fromBF16AVX512,
+	GemmBF16:         gemmBF16AVX512,
+	GemmBF16PackB:    gemmBF16PackBAVX512,
+	GemmBF16Tile:     gemmBF16TileAVX512,
 	GemmI8:           gemmI8AVX512,
 	GemmPackBI8:      gemmPackBI8AVX512,
 	GemmTileI8:       gemmTileI8AVX512,
@@ -133,6 +140,11 @@ var avx2Table = Table{
 	SubSubF64:        subSubF64AVX2,
 	MulSubF32:        mulSubF32AVX2,
 	MulSubF64:        mulSubF64AVX2,
+	ToBF16:           toBF16Generic,
+	FromBF16:         fromBF16Generic,
+	GemmBF16:         gemmBF16Generic,
+	GemmBF16PackB:    gemmBF16PackBGeneric,
+	GemmBF16Tile:     gemmBF16TileGeneric,
 	GemmI8:           gemmI8AVX2,
 	GemmPackBI8:      gemmPackBI8AVX2,
 	GemmTileI8:       gemmTileI8AVX2,
@@ -194,4 +206,14 @@ var avx2Table = Table{
 	AdamF64:          adamF64AVX2,
 	AdamL2F32:        adamL2F32AVX2,
 	AdamL2F64:        adamL2F64AVX2,
+}
+
+// The kernels that need a feature beyond their ISA's baseline fall back
+// to the generic ones where this CPU lacks it.
+func init() {
+	if !isa.HasFeature("avx512", "bf16") {
+		avx512Table.GemmBF16 = gemmBF16Generic
+		avx512Table.GemmBF16PackB = gemmBF16PackBGeneric
+		avx512Table.GemmBF16Tile = gemmBF16TileGeneric
+	}
 }

@@ -4,6 +4,8 @@
 
 package asm
 
+import "github.com/lanes-go/lanes/isa"
+
 var neonTable = Table{
 	ExpF32:           expF32NEON,
 	ExpF64:           expF64NEON,
@@ -37,6 +39,11 @@ var neonTable = Table{
 	SubSubF64:        subSubF64NEON,
 	MulSubF32:        mulSubF32NEON,
 	MulSubF64:        mulSubF64NEON,
+	ToBF16:           toBF16NEON,
+	FromBF16:         fromBF16NEON,
+	GemmBF16:         gemmBF16NEON,
+	GemmBF16PackB:    gemmBF16PackBNEON,
+	GemmBF16Tile:     gemmBF16TileNEON,
 	GemmI8:           gemmI8NEON,
 	GemmPackBI8:      gemmPackBI8Generic,
 	GemmTileI8:       gemmTileI8NEON,
@@ -98,4 +105,14 @@ var neonTable = Table{
 	AdamF64:          adamF64NEON,
 	AdamL2F32:        adamL2F32NEON,
 	AdamL2F64:        adamL2F64NEON,
+}
+
+// The kernels that need a feature beyond their ISA's baseline fall back
+// to the generic ones where this CPU lacks it.
+func init() {
+	if !isa.HasFeature("neon", "bf16") {
+		neonTable.GemmBF16 = gemmBF16Generic
+		neonTable.GemmBF16PackB = gemmBF16PackBGeneric
+		neonTable.GemmBF16Tile = gemmBF16TileGeneric
+	}
 }
