@@ -178,8 +178,7 @@ type gemmJob[T vec.Float] struct {
 	directA       bool
 	directB       bool
 	fan           fanOut
-	alongN        bool
-	nparts, tiles int
+	tileSplit
 }
 
 func gemm[T vec.Float](t *asm.Table, threads int, tA, tB bool, alpha T, a, b *Dense[T], beta T, c *Dense[T]) {
@@ -202,7 +201,7 @@ func gemm[T vec.Float](t *asm.Table, threads int, tA, tB bool, alpha T, a, b *De
 	g.tA, g.tB, g.alpha, g.beta, g.a, g.b, g.c, g.k = tA, tB, alpha, beta, a, b, c, k
 	g.directA = !tA && (n+g.nr-1)/g.nr <= directAMaxPanels
 	g.directB = !tB && (m+g.mr-1)/g.mr <= directBMaxPanels(g.nr, int(unsafe.Sizeof(alpha)))
-	g.split(threads)
+	g.split(m, n, k, g.mr, g.nr, threads, minPartWork)
 	g.fan.run(g, g.nparts)
 	g.a, g.b, g.c = nil, nil, nil
 	jobs[T]().put(g)
@@ -213,29 +212,42 @@ func gemm[T vec.Float](t *asm.Table, threads int, tA, tB bool, alpha T, a, b *De
 // stay on the calling goroutine.
 const minPartWork = 1 << 18
 
-// split decides the parts: along N if c has more NR-wide tile columns than
-// MR-tall tile rows, else along M; each part gets whole tiles, so the tiles
-// (hence the arithmetic of every element) are those of the unsplit product.
-func (g *gemmJob[T]) split(threads int) {
-	m, n := g.c.Rows, g.c.Cols
-	tm, tn := (m+g.mr-1)/g.mr, (n+g.nr-1)/g.nr
-	g.alongN, g.tiles = tn > tm, tm
-	if g.alongN {
-		g.tiles = tn
+// tileSplit is how a product's c is split into parts: along N if c has
+// more NR-wide tile columns than MR-tall tile rows, else along M; each
+// part gets whole tiles, so the tiles (hence the arithmetic of every
+// element) are those of the unsplit product.
+type tileSplit struct {
+	alongN        bool
+	nparts, tiles int
+}
+
+// split decides the parts of an m×n product of inner dimension k on mr×nr
+// tiles: at most threads, and none with fewer than minWork multiply-adds.
+func (s *tileSplit) split(m, n, k, mr, nr, threads, minWork int) {
+	tm, tn := (m+mr-1)/mr, (n+nr-1)/nr
+	s.alongN, s.tiles = tn > tm, tm
+	if s.alongN {
+		s.tiles = tn
 	}
-	g.nparts = max(1, min(threads, g.tiles, m*n*g.k/minPartWork))
+	s.nparts = max(1, min(threads, s.tiles, m*n*k/minWork))
+}
+
+// part returns the rows i0..i1−1 and columns j0..j1−1 of part i.
+func (s *tileSplit) part(i, m, n, mr, nr int) (i0, i1, j0, j1 int) {
+	t0, t1 := i*s.tiles/s.nparts, (i+1)*s.tiles/s.nparts
+	i0, i1, j0, j1 = 0, m, 0, n
+	if s.alongN {
+		j0, j1 = t0*nr, min(t1*nr, n)
+	} else {
+		i0, i1 = t0*mr, min(t1*mr, m)
+	}
+	return
 }
 
 // runPart computes part i of a split job: a band of whole tile rows or
 // tile columns of c, whole k (see split).
 func (g *gemmJob[T]) runPart(i int) {
-	t0, t1 := i*g.tiles/g.nparts, (i+1)*g.tiles/g.nparts
-	i0, i1, j0, j1 := 0, g.c.Rows, 0, g.c.Cols
-	if g.alongN {
-		j0, j1 = t0*g.nr, min(t1*g.nr, j1)
-	} else {
-		i0, i1 = t0*g.mr, min(t1*g.mr, i1)
-	}
+	i0, i1, j0, j1 := g.part(i, g.c.Rows, g.c.Cols, g.mr, g.nr)
 	w := works[T]().get()
 	g.run(w, i0, i1, j0, j1)
 	works[T]().put(w)

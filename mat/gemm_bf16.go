@@ -219,8 +219,7 @@ type bf16Job struct {
 	alpha, beta   float32
 	c             *Dense[float32]
 	fan           fanOut
-	alongN        bool
-	nparts, tiles int
+	tileSplit
 }
 
 // bf16Work holds a worker's packed panels, its edge tile and the scratch
@@ -255,23 +254,12 @@ func gemmBF16(g *bf16Job, t *asm.Table, threads, k int, alpha, beta float32, c *
 	}
 	g.bl = bf16Blocks(g.mr, g.nr)
 	g.k, g.alpha, g.beta, g.c = k, alpha, beta, c
-	tm, tn := (m+g.mr-1)/g.mr, (n+g.nr-1)/g.nr
-	g.alongN, g.tiles = tn > tm, tm
-	if g.alongN {
-		g.tiles = tn
-	}
-	g.nparts = max(1, min(threads, g.tiles, m*n*k/minPartWork))
+	g.split(m, n, k, g.mr, g.nr, threads, minPartWork)
 	g.fan.run(g, g.nparts)
 }
 
 func (g *bf16Job) runPart(i int) {
-	t0, t1 := i*g.tiles/g.nparts, (i+1)*g.tiles/g.nparts
-	i0, i1, j0, j1 := 0, g.c.Rows, 0, g.c.Cols
-	if g.alongN {
-		j0, j1 = t0*g.nr, min(t1*g.nr, j1)
-	} else {
-		i0, i1 = t0*g.mr, min(t1*g.mr, i1)
-	}
+	i0, i1, j0, j1 := g.part(i, g.c.Rows, g.c.Cols, g.mr, g.nr)
 	w := bf16Works.get()
 	g.run(w, i0, i1, j0, j1)
 	bf16Works.put(w)

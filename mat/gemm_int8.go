@@ -97,8 +97,7 @@ type i8Job struct {
 	c             *Raw[int32]
 	k             int
 	fan           fanOut
-	alongN        bool
-	nparts, tiles int
+	tileSplit
 }
 
 // i8Work holds the packing buffers of one worker.
@@ -135,12 +134,7 @@ func gemmInt8(t *asm.Table, threads int, tA, tB bool, a *Raw[uint8], b *Raw[int8
 	g.bl = blocksInt8(g.mr, g.nr)
 	g.pack = packersFor(t, g.mr, g.nr)
 	g.tA, g.tB, g.a, g.b, g.c, g.k = tA, tB, a, b, c, k
-	tm, tn := (m+g.mr-1)/g.mr, (n+g.nr-1)/g.nr
-	g.alongN, g.tiles = tn > tm, tm
-	if g.alongN {
-		g.tiles = tn
-	}
-	g.nparts = max(1, min(threads, g.tiles, m*n*k/minPartWorkInt8))
+	g.split(m, n, k, g.mr, g.nr, threads, minPartWorkInt8)
 	g.fan.run(g, g.nparts)
 	g.a, g.b, g.c = nil, nil, nil
 	i8Jobs.put(g)
@@ -164,13 +158,7 @@ func blocksInt8(mr, nr int) blocks {
 }
 
 func (g *i8Job) runPart(i int) {
-	t0, t1 := i*g.tiles/g.nparts, (i+1)*g.tiles/g.nparts
-	i0, i1, j0, j1 := 0, g.c.Rows, 0, g.c.Cols
-	if g.alongN {
-		j0, j1 = t0*g.nr, min(t1*g.nr, j1)
-	} else {
-		i0, i1 = t0*g.mr, min(t1*g.mr, i1)
-	}
+	i0, i1, j0, j1 := g.part(i, g.c.Rows, g.c.Cols, g.mr, g.nr)
 	w := i8Works.get()
 	g.run(w, i0, i1, j0, j1)
 	i8Works.put(w)
