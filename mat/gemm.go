@@ -170,14 +170,14 @@ const directAMaxPanels = 4
 // gemmJob is one Gemm call: its arguments and the parts it is split into.
 type gemmJob[T vec.Float] struct {
 	kernels[T]
-	bl            blocks
-	tA, tB        bool
-	alpha, beta   T
-	a, b, c       *Dense[T]
-	k             int
-	directA       bool
-	directB       bool
-	fan           fanOut
+	bl          blocks
+	tA, tB      bool
+	alpha, beta T
+	a, b, c     *Dense[T]
+	k           int
+	directA     bool
+	directB     bool
+	fan         fanOut
 	tileSplit
 }
 

@@ -209,16 +209,16 @@ func bf16Blocks(mr, nr int) blocks {
 
 // bf16Job is one GemmBF16 or GemmBF16F32 call and its parts (as gemmJob).
 type bf16Job struct {
-	kern          func(k int, a, b []uint32, c []float32, ldc int, alpha, beta float32)
-	packB16       func(k int, b []uint16, ldb int, dst []uint32)
-	packA32       packFn[float32] // the float32 packings, as dword transposes (nil: tile differs)
-	packBT32      packFn[float32]
-	mr, nr, k     int
-	bl            blocks
-	a, b          bf16Src
-	alpha, beta   float32
-	c             *Dense[float32]
-	fan           fanOut
+	kern        func(k int, a, b []uint32, c []float32, ldc int, alpha, beta float32)
+	packB16     func(k int, b []uint16, ldb int, dst []uint32)
+	packA32     packFn[float32] // the float32 packings, as dword transposes (nil: tile differs)
+	packBT32    packFn[float32]
+	mr, nr, k   int
+	bl          blocks
+	a, b        bf16Src
+	alpha, beta float32
+	c           *Dense[float32]
+	fan         fanOut
 	tileSplit
 }
 

@@ -87,16 +87,16 @@ func checkGemmInt8(tA, tB bool, a *Raw[uint8], b *Raw[int8], c *Raw[int32]) {
 // i8Job is one GemmInt8 call: its arguments and the parts it is split into
 // (as gemmJob: whole tile rows or tile columns of c per part).
 type i8Job struct {
-	kern          func(k int, a []uint8, b []int8, c []int32, ldc int, add bool)
-	mr, nr        int
-	pack          panelPackers
-	bl            blocks
-	tA, tB        bool
-	a             *Raw[uint8]
-	b             *Raw[int8]
-	c             *Raw[int32]
-	k             int
-	fan           fanOut
+	kern   func(k int, a []uint8, b []int8, c []int32, ldc int, add bool)
+	mr, nr int
+	pack   panelPackers
+	bl     blocks
+	tA, tB bool
+	a      *Raw[uint8]
+	b      *Raw[int8]
+	c      *Raw[int32]
+	k      int
+	fan    fanOut
 	tileSplit
 }
 
