@@ -223,3 +223,16 @@ func TestErfConsts(t *testing.T) {
 		}
 	}
 }
+
+// TestGELUCancel64 sweeps the inputs where GELU's float64 error is largest:
+// x ∈ [−1.77, −1.19], where fdlibm's middle region gives Φ as
+// (1 − Erx)/2 − P/(2Q) and the quotient's error is not damped.
+func TestGELUCancel64(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 9))
+	xs := make([]float64, 1<<18)
+	for i := range xs {
+		xs[i] = -1.77 + 0.58*r.Float64()
+	}
+	w := check64(t, "GELU", xs)
+	t.Logf("GELU float64 on [−1.77, −1.19]: max %.4f ULP at x = %v → %v", w.ulp, w.in, w.out)
+}

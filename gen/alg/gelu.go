@@ -45,7 +45,7 @@ func mulDW[V any](o Ops[V], x, h, l V) V {
 // = vh + vl, z = vh² and q = N/D, the rational function of fdlibm's region
 // of |v| (PP/QQ in v² below 0.84375, PA/QA in |v| − 1 below 1.25, RA/SA
 // resp. RB/SB in 1/v² above): the numerators and denominators are
-// selected first, so one division serves every region.
+// selected first, so one division (besides 1/v²) serves every region.
 func geluQ[V any](o Ops[V], xc V) (vh, vl, z, q V) {
 	vh = o.Mul(xc, o.F(k.InvSqrt2))
 	vl = o.FMA(xc, o.F(k.InvSqrt2), Neg(o, vh))
