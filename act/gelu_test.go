@@ -45,12 +45,12 @@ const (
 	geluTanhGradC = 8
 )
 
-// gradInputs: every 8192nd bit pattern (float64: with random low bits),
+// gradInputs: every 16384th bit pattern (float64: with random low bits),
 // uniform samples over [lo, hi], and the inputs nearest to the zero of
-// the derivative (float32: every one in ±0.01).
+// the derivative (float32: every one in ±0.002).
 func gradInputs(r *rand.Rand, f32 bool, zero, lo, hi float64, n int) []float64 {
 	var xs []float64
-	for b := uint64(r.Uint32N(8192)); b < 1<<32; b += 8192 {
+	for b := uint64(r.Uint32N(16384)); b < 1<<32; b += 16384 {
 		if f32 {
 			xs = append(xs, float64(math.Float32frombits(uint32(b))))
 		} else {
@@ -61,7 +61,7 @@ func gradInputs(r *rand.Rand, f32 bool, zero, lo, hi float64, n int) []float64 {
 		xs = append(xs, lo+(hi-lo)*r.Float64())
 	}
 	if f32 {
-		for v := float32(zero - 0.01); v < float32(zero+0.01); v = math.Nextafter32(v, 1) {
+		for v := float32(zero - 0.002); v < float32(zero+0.002); v = math.Nextafter32(v, 1) {
 			xs = append(xs, float64(v))
 		}
 	} else {
