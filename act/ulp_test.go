@@ -65,15 +65,21 @@ func ref32(name string, x float64) float64 {
 			return math.Copysign(0, -1)
 		}
 		return x * ref32("Sigmoid", x)
+	case "GELU", "GELUTanh":
+		if math.IsInf(x, 0) {
+			return max(x, math.Copysign(0, -1)) // +Inf, −0
+		}
+		m, k := ref64(name, x)
+		return ddScale(m, k).f()
 	}
 	panic(name)
 }
 
 // bounds are the documented bounds in ULP (float32, and float64 unless
 // bounds64 has its own).
-var bounds = map[string]float64{"Exp": 1, "Log": 1, "Sigmoid": 2, "Tanh": 2, "SiLU": 1}
+var bounds = map[string]float64{"Exp": 1, "Log": 1, "Sigmoid": 2, "Tanh": 2, "SiLU": 1, "GELU": 1, "GELUTanh": 1}
 
-var bounds64 = map[string]float64{"SiLU": 1.5}
+var bounds64 = map[string]float64{"SiLU": 1.5, "GELU": 3, "GELUTanh": 1.5}
 
 func bound64(name string) float64 {
 	if b, ok := bounds64[name]; ok {
@@ -82,7 +88,7 @@ func bound64(name string) float64 {
 	return bounds[name]
 }
 
-var transcendental = []string{"Exp", "Log", "Sigmoid", "Tanh", "SiLU"}
+var transcendental = []string{"Exp", "Log", "Sigmoid", "Tanh", "SiLU", "GELU", "GELUTanh"}
 
 func kernel32(k *asm.Table, name string) func(dst, x []float32) {
 	switch name {
@@ -96,6 +102,10 @@ func kernel32(k *asm.Table, name string) func(dst, x []float32) {
 		return k.TanhF32
 	case "SiLU":
 		return k.SiluF32
+	case "GELU":
+		return k.GeluF32
+	case "GELUTanh":
+		return k.GeluTanhF32
 	}
 	panic(name)
 }
@@ -112,6 +122,10 @@ func kernel64(k *asm.Table, name string) func(dst, x []float64) {
 		return k.TanhF64
 	case "SiLU":
 		return k.SiluF64
+	case "GELU":
+		return k.GeluF64
+	case "GELUTanh":
+		return k.GeluTanhF64
 	}
 	panic(name)
 }
@@ -165,7 +179,8 @@ func samples32(name string, r *rand.Rand) []float32 {
 	for i := uint64(start); i < 1<<32; i += stride {
 		xs = append(xs, math.Float32frombits(uint32(i)))
 	}
-	rng := map[string][2]float64{"Exp": {-104, 89}, "Log": {0, 4}, "Sigmoid": {-105, 20}, "Tanh": {-10, 10}, "SiLU": {-110, 50}}[name]
+	rng := map[string][2]float64{"Exp": {-104, 89}, "Log": {0, 4}, "Sigmoid": {-105, 20}, "Tanh": {-10, 10}, "SiLU": {-110, 50},
+		"GELU": {-15, 10}, "GELUTanh": {-12, 10}}[name]
 	lo, hi := rng[0], rng[1]
 	for range 1 << 19 {
 		xs = append(xs, float32(lo+(hi-lo)*r.Float64()))
@@ -275,6 +290,10 @@ func ref64(name string, x float64) (dd, int) {
 		}
 		m, k := sigmoidRef(x)
 		return ddMul(ddF(x), m), k
+	case "GELU":
+		return geluRef(x)
+	case "GELUTanh":
+		return geluTanhRef(x)
 	}
 	panic(name)
 }
@@ -327,7 +346,8 @@ func check64(t *testing.T, name string, xs []float64) worst {
 // every exponent equally), a third uniform over the range where the function
 // is not flat, a third of magnitude 2^u, u uniform in [−60, 10] (log: near 1).
 func samples64(name string, r *rand.Rand, n int) []float64 {
-	rng := map[string][2]float64{"Exp": {-746, 710}, "Log": {0, 4}, "Sigmoid": {-746, 40}, "Tanh": {-20, 20}, "SiLU": {-770, 50}}[name]
+	rng := map[string][2]float64{"Exp": {-746, 710}, "Log": {0, 4}, "Sigmoid": {-746, 40}, "Tanh": {-20, 20}, "SiLU": {-770, 50},
+		"GELU": {-40, 12}, "GELUTanh": {-23, 12}}[name]
 	xs := make([]float64, n)
 	for i := range xs {
 		switch i % 3 {
@@ -378,7 +398,8 @@ func TestSubnormal64(t *testing.T) {
 	for _, c := range []struct {
 		name   string
 		lo, hi float64
-	}{{"Exp", -746, -707}, {"Sigmoid", -746, -707}, {"SiLU", -770, -700}, {"Log", 0, 0x1p-1022}} {
+	}{{"Exp", -746, -707}, {"Sigmoid", -746, -707}, {"SiLU", -770, -700},
+		{"GELU", -39, -37.4}, {"GELUTanh", -22, -21.2}, {"Log", 0, 0x1p-1022}} {
 		xs := make([]float64, 200_000)
 		for i := range xs {
 			xs[i] = c.lo + (c.hi-c.lo)*r.Float64()

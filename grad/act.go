@@ -27,13 +27,9 @@ func (t *Tape[T]) unary(o op, x *Node[T], alpha T) *Node[T] {
 		case opLeakyReLU:
 			act.LeakyReLU(y, xs, alpha)
 		case opGELU:
-			for j, v := range xs {
-				y[j] = T(gelu(float64(v)))
-			}
+			act.GELU(y, xs)
 		case opGELUTanh:
-			for j, v := range xs {
-				y[j] = T(geluTanh(float64(v)))
-			}
+			act.GELUTanh(y, xs)
 		case opSiLU:
 			for j, v := range xs {
 				y[j] = T(float64(v) * sigmoid(float64(v)))
@@ -62,13 +58,9 @@ func (n *Node[T]) backUnary() {
 		case opLeakyReLU:
 			act.LeakyReLUGrad(d, xs, dy, n.alpha)
 		case opGELU:
-			for j, v := range xs {
-				d[j] = dy[j] * T(geluGrad(float64(v)))
-			}
+			act.GELUGrad(d, xs, dy)
 		case opGELUTanh:
-			for j, v := range xs {
-				d[j] = dy[j] * T(geluTanhGrad(float64(v)))
-			}
+			act.GELUTanhGrad(d, xs, dy)
 		case opSiLU:
 			for j, v := range xs {
 				sg := sigmoid(float64(v))
@@ -100,8 +92,8 @@ func (t *Tape[T]) LeakyReLU(x *Node[T], alpha T) *Node[T] { return t.unary(opLea
 //
 //	y = x·Φ(x) = x/2·(1 + erf(x/√2)),  dy/dx = Φ(x) + x·φ(x)
 //
-// For now it is a plain Go loop evaluated in float64 with math.Erf and
-// math.Exp (rounded once to T), not an act kernel: it has no SIMD path.
+// with act.GELU; backward: dx += dy·(Φ(x) + x·φ(x)) (act.GELUGrad, from the
+// input).
 func (t *Tape[T]) GELU(x *Node[T]) *Node[T] { return t.unary(opGELU, x, 0) }
 
 // GELUTanh records the tanh approximation of GELU, element-wise (PyTorch's
@@ -110,35 +102,13 @@ func (t *Tape[T]) GELU(x *Node[T]) *Node[T] { return t.unary(opGELU, x, 0) }
 //	y = x/2·(1 + tanh(u)),  u = √(2/π)·(x + 0.044715·x³)
 //	dy/dx = (1 + tanh u)/2 + x/2·(1 − tanh² u)·√(2/π)·(1 + 3·0.044715·x²)
 //
-// A plain Go loop in float64 (math.Tanh), not an act kernel, for now.
+// with act.GELUTanh; backward: act.GELUTanhGrad, from the input.
 func (t *Tape[T]) GELUTanh(x *Node[T]) *Node[T] { return t.unary(opGELUTanh, x, 0) }
 
 // SiLU records the sigmoid linear unit (swish) x·σ(x), element-wise;
 // dy/dx = σ(x)·(1 + x·(1 − σ(x))). A plain Go loop in float64 (math.Exp),
 // not an act kernel, for now.
 func (t *Tape[T]) SiLU(x *Node[T]) *Node[T] { return t.unary(opSiLU, x, 0) }
-
-const (
-	sqrt2       = math.Sqrt2
-	sqrt2OverPi = 0.7978845608028654 // √(2/π)
-	invSqrt2Pi  = 0.3989422804014327 // 1/√(2π)
-	geluC       = 0.044715
-)
-
-func gelu(x float64) float64 { return 0.5 * x * (1 + math.Erf(x/sqrt2)) }
-
-func geluGrad(x float64) float64 {
-	return 0.5*(1+math.Erf(x/sqrt2)) + x*invSqrt2Pi*math.Exp(-0.5*x*x)
-}
-
-func geluTanh(x float64) float64 {
-	return 0.5 * x * (1 + math.Tanh(sqrt2OverPi*(x+geluC*x*x*x)))
-}
-
-func geluTanhGrad(x float64) float64 {
-	th := math.Tanh(sqrt2OverPi * (x + geluC*x*x*x))
-	return 0.5*(1+th) + 0.5*x*(1-th*th)*sqrt2OverPi*(1+3*geluC*x*x)
-}
 
 // sigmoid is 1/(1+e^−x) without overflow for any x.
 func sigmoid(x float64) float64 {

@@ -81,7 +81,8 @@
 //	Reshape                  same elements, row-major; a view when X is contiguous
 //	Sigmoid, Tanh            act kernels; dX from the output (act.SigmoidGrad, act.TanhGrad)
 //	ReLU, LeakyReLU          act kernels; dX from the input (act.ReLUGrad, act.LeakyReLUGrad)
-//	GELU, GELUTanh, SiLU     plain Go loops in float64 for now (no act kernels yet)
+//	GELU, GELUTanh           act kernels; dX from the input (act.GELUGrad, act.GELUTanhGrad)
+//	SiLU                     a plain Go loop in float64 for now
 //	Softmax, LogSoftmax      per row (act.Softmax, act.LogSoftmax, act.SoftmaxGrad)
 //	Dropout(X, p, rng)       inverted: X ⊙ mask, mask 1/(1−p) or 0, from prob.Bernoulli
 //	LayerNorm(X, γ, β, eps)  per row, as PyTorch's layer_norm over the last dimension

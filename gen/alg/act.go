@@ -18,11 +18,22 @@ import (
 // w = r²·q(r) + rlo·(1 + r), q the Taylor polynomial of (eʳ−1−r)/r² of
 // degree 12. It returns r, w and k as Expo.
 func expParts64[V any](o Ops[V], x V, xlo float64) (r, w, kx V) {
+	return expPartsLo64(o, x, nil, xlo)
+}
+
+// expPartsLo64 is expParts64 of x + *xl when xl is not nil (|xl| ≤ 2⁻⁴⁰,
+// taken off k·Ln2Lo, so that r + rlo stays a normalized double word and
+// w's first-order term rlo·(1 + r) stays accurate; GELU and GELUTanh pass
+// their double-word arguments).
+func expPartsLo64[V any](o Ops[V], x V, xl *V, xlo float64) (r, w, kx V) {
 	x = o.ClampHi(o.ClampLo(x, o.F(xlo)), o.F(k.ExpHi64))
 	t := o.FMA(x, o.F(k.Log2e), o.F(k.Magic))
 	kf := o.Sub(t, o.F(k.Magic))
 	hi := o.FMA(kf, o.F(-k.Ln2Hi), x) // exact
 	lo := o.Mul(kf, o.F(k.Ln2Lo))
+	if xl != nil {
+		lo = o.Sub(lo, *xl)
+	}
 	r = o.Sub(hi, lo)
 	rlo := o.Sub(o.Sub(hi, r), lo)
 	r2 := o.Mul(r, r)
@@ -53,7 +64,13 @@ func Exp64[V any](o Ops[V], x V) V {
 // dh + dl, y0 = 1/dh and its residual rr, so that σ(a) = y0·(1 + rr) and
 // σ(−a) = (pp + pl)·2ᵏ, scaled last so that no intermediate underflows.
 func sigmoidParts64[V any](o Ops[V], x V, lo float64) (y0, rr, pp, pl, kx V) {
-	r, w, kx := expParts64(o, NegAbs(o, x), lo)
+	return sigmoidPartsLo64(o, x, nil, lo)
+}
+
+// sigmoidPartsLo64 is sigmoidParts64 of a double word x + xl when nl (the
+// low part of −|x + xl|) is not nil.
+func sigmoidPartsLo64[V any](o Ops[V], x V, nl *V, lo float64) (y0, rr, pp, pl, kx V) {
+	r, w, kx := expPartsLo64(o, NegAbs(o, x), nl, lo)
 	s, c := expSplit64(o, r, w)
 	mh := o.Add(s, c)
 	ml := o.Sub(c, o.Sub(mh, s))

@@ -22,6 +22,9 @@ var generic = asm.Get(isa.Generic)
 // the exponents.
 func inputs64(n int) []float64 {
 	xs := []float64{0, math.Copysign(0, -1), 1, -1, math.Inf(1), math.Inf(-1), math.NaN(),
+		// GELU's region bounds (|x/√2| = 0.84375, 1.25, 1/0.35) and clamps.
+		0.84375 * math.Sqrt2, -0.84375 * math.Sqrt2, 1.25 * math.Sqrt2, -1.25 * math.Sqrt2,
+		0x1.6db6ep+01 * math.Sqrt2, -0x1.6db6ep+01 * math.Sqrt2, -39, 10, -22, -0.7518, -0.7522,
 		math.MaxFloat64, -math.MaxFloat64, math.SmallestNonzeroFloat64, -math.SmallestNonzeroFloat64,
 		0x1p-1022, 0x1p-1023, -746, 710, -745.2, 709.8, 19.5, 19.1, -19.5, 0.5, 2, math.Sqrt2 / 2, math.Sqrt2,
 		0x1.cp-01, 10, 9.02, -104, 89, 88.7, -103.9}
@@ -92,6 +95,10 @@ func TestActFloat64Lanes(t *testing.T) {
 		{"Log64", Log64[uint64], generic.LogF64},
 		{"SiLU64", SiLU64[uint64], generic.SiluF64},
 		{"SiLUGrad64", func(o Ops[uint64], x uint64) uint64 { return SiLUGrad64(o, x, o.F(gradDy)) }, gradDy64(generic.SiluGradF64)},
+		{"GELU64", GELU64[uint64], generic.GeluF64},
+		{"GELUGrad64", func(o Ops[uint64], x uint64) uint64 { return GELUGrad64(o, x, o.F(gradDy)) }, gradDy64(generic.GeluGradF64)},
+		{"GELUTanh64", GELUTanh64[uint64], generic.GeluTanhF64},
+		{"GELUTanhGrad64", func(o Ops[uint64], x uint64) uint64 { return GELUTanhGrad64(o, x, o.F(gradDy)) }, gradDy64(generic.GeluTanhGradF64)},
 	} {
 		c.kernel(got, xs)
 		bad := 0
@@ -153,8 +160,9 @@ func TestActFloat32Lanes(t *testing.T) {
 	}
 }
 
-// TestActWide: the float32 Log, SiLU, SiLUGrad and the exponential of
-// float32 Softmax run in float64 lanes and round once at the end.
+// TestActWide: the float32 Log, SiLU, SiLUGrad, the GELUs and the
+// exponential of float32 Softmax run in float64 lanes and round once at
+// the end.
 func TestActWide(t *testing.T) {
 	xs := inputs32(n(20000, 200000))
 	got := make([]float32, len(xs))
@@ -183,6 +191,25 @@ func TestActWide(t *testing.T) {
 		want := wide(func(o Ops[uint64], x uint64) uint64 { return SiLUGrad64(o, x, o.F(float64(float32(gradDy)))) }, x)
 		if !same32(got[i], want) {
 			t.Fatalf("SiLUGrad64(%v) (float32 data): alg %v, generic kernel %v", x, want, got[i])
+		}
+	}
+	for _, c := range []struct {
+		name   string
+		alg    func(Ops[uint64], uint64) uint64
+		kernel func(dst, x []float32)
+	}{
+		{"GELU64", GELU64[uint64], generic.GeluF32},
+		{"GELUTanh64", GELUTanh64[uint64], generic.GeluTanhF32},
+		{"GELUGrad64", func(o Ops[uint64], x uint64) uint64 { return GELUGrad64(o, x, o.F(float64(float32(gradDy)))) },
+			func(d, x []float32) { generic.GeluGradF32(d, x, dy) }},
+		{"GELUTanhGrad64", func(o Ops[uint64], x uint64) uint64 { return GELUTanhGrad64(o, x, o.F(float64(float32(gradDy)))) },
+			func(d, x []float32) { generic.GeluTanhGradF32(d, x, dy) }},
+	} {
+		c.kernel(got, xs)
+		for i, x := range xs {
+			if want := wide(c.alg, x); !same32(got[i], want) {
+				t.Fatalf("%s(%v) (float32 data): alg %v, generic kernel %v", c.name, x, want, got[i])
+			}
 		}
 	}
 	generic.ExpSubF32(got, xs, 0) // e^(x − 0)

@@ -363,6 +363,20 @@ func init() {
 			actLoop(in, isa, true, 1, []string{"x", "dy"}, nil, func(o avx, ins []gv) gv {
 				return alg.SiLUGrad64[any](o, ins[0], ins[1]).(gv)
 			})
+		case "gelu":
+			actLoop(in, isa, true, 1, []string{"x"}, nil, func(o avx, ins []gv) gv {
+				return alg.GELU64[any](selDef{o}, ins[0]).(gv)
+			})
+		case "geluGrad":
+			actLoop(in, isa, true, 1, []string{"x", "dy"}, nil, func(o avx, ins []gv) gv {
+				return alg.GELUGrad64[any](selDef{o}, ins[0], ins[1]).(gv)
+			})
+		case "geluTanh":
+			actLoop(in, isa, true, 1, []string{"x"}, nil, unary(alg.GELUTanh64[any]))
+		case "geluTanhGrad":
+			actLoop(in, isa, true, 1, []string{"x", "dy"}, nil, func(o avx, ins []gv) gv {
+				return alg.GELUTanhGrad64[any](o, ins[0], ins[1]).(gv)
+			})
 		case "sigmoidGrad":
 			// dy·(y·(1−y)), in float64 lanes for float32.
 			actLoop(in, isa, true, 2, []string{"y", "dy"}, nil, func(o avx, ins []gv) gv {
@@ -456,6 +470,32 @@ func init() {
 			panic("gen/amd64: no act body for " + in.Name)
 		}
 	}
+}
+
+// selDef is the avx backend with a Sel whose AVX-512 result register is
+// written (a copy of f) before the masked blend: avo takes the destination
+// of VBLENDMPS/PD with an opmask as read as well as written, so each
+// select's result would otherwise be live from the start of the function,
+// and GELU's many selects would exhaust the 32 vector registers.
+type selDef struct{ avx }
+
+func (o selDef) Sel(m, t, f any) any {
+	if !o.z {
+		return o.avx.Sel(m, t, f)
+	}
+	mk := m.(gmask)
+	t, f = o.k(t), o.reg(f)
+	out := make(gv, o.n)
+	for i := range out {
+		out[i] = o.vec()
+		o.pick(VMOVAPS, VMOVAPD)(at(f, i), out[i])
+		if isMem(t) {
+			o.pick(VBLENDMPS_BCST, VBLENDMPD_BCST)(at(t, i), at(f, i), mk[i], out[i])
+		} else {
+			o.pick(VBLENDMPS, VBLENDMPD)(at(t, i), at(f, i), mk[i], out[i])
+		}
+	}
+	return out
 }
 
 // nativeSel is (x pred 0) ? t : f in the element type's lanes (pred

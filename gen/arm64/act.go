@@ -415,6 +415,18 @@ func init() {
 			actKernel(a, []string{"x", "dy"}, true, func(p *actProg, ins []nv) nv {
 				return alg.SiLUGrad64(newOps(p), ins[0], ins[1])
 			})
+		case "gelu":
+			run(true, alg.GELU64[nv]) // float32 data in float64 lanes
+		case "geluGrad":
+			actKernel(a, []string{"x", "dy"}, true, func(p *actProg, ins []nv) nv {
+				return alg.GELUGrad64(newOps(p), ins[0], ins[1])
+			})
+		case "geluTanh":
+			run(true, alg.GELUTanh64[nv])
+		case "geluTanhGrad":
+			actKernel(a, []string{"x", "dy"}, true, func(p *actProg, ins []nv) nv {
+				return alg.GELUTanhGrad64(newOps(p), ins[0], ins[1])
+			})
 		case "sigmoidGrad":
 			actKernel(a, []string{"y", "dy"}, true, func(p *actProg, ins []nv) nv {
 				y := ins[0]

@@ -11,8 +11,9 @@ package spec
 // kernels (asm/act_generic.go) perform the same IEEE operations in the same
 // order as the generated bodies. float32 Exp, Sigmoid and Tanh compute in
 // float32 lanes (with an exact float32 FMA in Go); float32 Log, SiLU,
-// SiLUGrad and the pieces of Softmax compute in float64 lanes (SiLU and
-// SiLUGrad with the float64 algorithm) and round once at the end.
+// SiLUGrad, the GELUs and the pieces of Softmax compute in float64 lanes
+// (SiLU, SiLUGrad and the GELUs with the float64 algorithm) and round once
+// at the end.
 func init() {
 	dst, x := Param{"dst", "[]T"}, Param{"x", "[]T"}
 	y, dy := Param{"y", "[]T"}, Param{"dy", "[]T"}
@@ -26,6 +27,10 @@ func init() {
 		Kernel{Feature: "act", Name: "tanh", Params: []Param{dst, x}, ISAs: isas, Doc: "dst[i] = tanh x[i] (≤ 2 ULP)"},
 		Kernel{Feature: "act", Name: "silu", Params: []Param{dst, x}, ISAs: isas, Doc: "dst[i] = x[i]·σ(x[i]) (float32 ≤ 1 ULP, float64 ≤ 1.5 ULP)"},
 		Kernel{Feature: "act", Name: "siluGrad", Params: []Param{dst, x, dy}, ISAs: isas, Doc: "dst[i] = dy[i]·σ(x[i])·(1 + x[i]·(1−σ(x[i])))"},
+		Kernel{Feature: "act", Name: "gelu", Params: []Param{dst, x}, ISAs: isas, Doc: "dst[i] = x[i]·Φ(x[i]) (float32 ≤ 1 ULP, float64 ≤ 3 ULP)"},
+		Kernel{Feature: "act", Name: "geluGrad", Params: []Param{dst, x, dy}, ISAs: isas, Doc: "dst[i] = dy[i]·(Φ(x[i]) + x[i]·φ(x[i]))"},
+		Kernel{Feature: "act", Name: "geluTanh", Params: []Param{dst, x}, ISAs: isas, Doc: "dst[i] = x[i]·σ(2u), u = √(2/π)·(x[i] + 0.044715·x[i]³) (float32 ≤ 1 ULP, float64 ≤ 1.5 ULP)"},
+		Kernel{Feature: "act", Name: "geluTanhGrad", Params: []Param{dst, x, dy}, ISAs: isas, Doc: "dst[i] = dy[i]·d/dx (x·σ(2u)) at x[i]"},
 		Kernel{Feature: "act", Name: "relu", Params: []Param{dst, x}, ISAs: isas, Doc: "dst[i] = x[i] if x[i] > 0 or NaN, else +0"},
 		Kernel{Feature: "act", Name: "leakyRelu", Params: []Param{alpha, dst, x}, ISAs: isas, Doc: "dst[i] = x[i] if x[i] > 0, else alpha·x[i]"},
 		Kernel{Feature: "act", Name: "sigmoidGrad", Params: []Param{dst, y, dy}, ISAs: isas, Doc: "dst[i] = dy[i]·(y[i]·(1−y[i]))"},

@@ -124,6 +124,86 @@ func siluGradF64AVX2(dst []float64, x []float64, dy []float64)
 //go:noescape
 func siluGradF64AVX512(dst []float64, x []float64, dy []float64)
 
+// geluF32AVX2 computes dst[i] = x[i]·Φ(x[i]) (float32 ≤ 1 ULP, float64 ≤ 3 ULP) with avx2.
+//
+//go:noescape
+func geluF32AVX2(dst []float32, x []float32)
+
+// geluF32AVX512 computes dst[i] = x[i]·Φ(x[i]) (float32 ≤ 1 ULP, float64 ≤ 3 ULP) with avx512.
+//
+//go:noescape
+func geluF32AVX512(dst []float32, x []float32)
+
+// geluF64AVX2 computes dst[i] = x[i]·Φ(x[i]) (float32 ≤ 1 ULP, float64 ≤ 3 ULP) with avx2.
+//
+//go:noescape
+func geluF64AVX2(dst []float64, x []float64)
+
+// geluF64AVX512 computes dst[i] = x[i]·Φ(x[i]) (float32 ≤ 1 ULP, float64 ≤ 3 ULP) with avx512.
+//
+//go:noescape
+func geluF64AVX512(dst []float64, x []float64)
+
+// geluGradF32AVX2 computes dst[i] = dy[i]·(Φ(x[i]) + x[i]·φ(x[i])) with avx2.
+//
+//go:noescape
+func geluGradF32AVX2(dst []float32, x []float32, dy []float32)
+
+// geluGradF32AVX512 computes dst[i] = dy[i]·(Φ(x[i]) + x[i]·φ(x[i])) with avx512.
+//
+//go:noescape
+func geluGradF32AVX512(dst []float32, x []float32, dy []float32)
+
+// geluGradF64AVX2 computes dst[i] = dy[i]·(Φ(x[i]) + x[i]·φ(x[i])) with avx2.
+//
+//go:noescape
+func geluGradF64AVX2(dst []float64, x []float64, dy []float64)
+
+// geluGradF64AVX512 computes dst[i] = dy[i]·(Φ(x[i]) + x[i]·φ(x[i])) with avx512.
+//
+//go:noescape
+func geluGradF64AVX512(dst []float64, x []float64, dy []float64)
+
+// geluTanhF32AVX2 computes dst[i] = x[i]·σ(2u), u = √(2/π)·(x[i] + 0.044715·x[i]³) (float32 ≤ 1 ULP, float64 ≤ 1.5 ULP) with avx2.
+//
+//go:noescape
+func geluTanhF32AVX2(dst []float32, x []float32)
+
+// geluTanhF32AVX512 computes dst[i] = x[i]·σ(2u), u = √(2/π)·(x[i] + 0.044715·x[i]³) (float32 ≤ 1 ULP, float64 ≤ 1.5 ULP) with avx512.
+//
+//go:noescape
+func geluTanhF32AVX512(dst []float32, x []float32)
+
+// geluTanhF64AVX2 computes dst[i] = x[i]·σ(2u), u = √(2/π)·(x[i] + 0.044715·x[i]³) (float32 ≤ 1 ULP, float64 ≤ 1.5 ULP) with avx2.
+//
+//go:noescape
+func geluTanhF64AVX2(dst []float64, x []float64)
+
+// geluTanhF64AVX512 computes dst[i] = x[i]·σ(2u), u = √(2/π)·(x[i] + 0.044715·x[i]³) (float32 ≤ 1 ULP, float64 ≤ 1.5 ULP) with avx512.
+//
+//go:noescape
+func geluTanhF64AVX512(dst []float64, x []float64)
+
+// geluTanhGradF32AVX2 computes dst[i] = dy[i]·d/dx (x·σ(2u)) at x[i] with avx2.
+//
+//go:noescape
+func geluTanhGradF32AVX2(dst []float32, x []float32, dy []float32)
+
+// geluTanhGradF32AVX512 computes dst[i] = dy[i]·d/dx (x·σ(2u)) at x[i] with avx512.
+//
+//go:noescape
+func geluTanhGradF32AVX512(dst []float32, x []float32, dy []float32)
+
+// geluTanhGradF64AVX2 computes dst[i] = dy[i]·d/dx (x·σ(2u)) at x[i] with avx2.
+//
+//go:noescape
+func geluTanhGradF64AVX2(dst []float64, x []float64, dy []float64)
+
+// geluTanhGradF64AVX512 computes dst[i] = dy[i]·d/dx (x·σ(2u)) at x[i] with avx512.
+//
+//go:noescape
+func geluTanhGradF64AVX512(dst []float64, x []float64, dy []float64)
+
 // reluF32AVX2 computes dst[i] = x[i] if x[i] > 0 or NaN, else +0 with avx2.
 //
 //go:noescape

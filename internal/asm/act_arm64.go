@@ -64,6 +64,46 @@ func siluGradF32NEON(dst []float32, x []float32, dy []float32)
 //go:noescape
 func siluGradF64NEON(dst []float64, x []float64, dy []float64)
 
+// geluF32NEON computes dst[i] = x[i]·Φ(x[i]) (float32 ≤ 1 ULP, float64 ≤ 3 ULP) with neon.
+//
+//go:noescape
+func geluF32NEON(dst []float32, x []float32)
+
+// geluF64NEON computes dst[i] = x[i]·Φ(x[i]) (float32 ≤ 1 ULP, float64 ≤ 3 ULP) with neon.
+//
+//go:noescape
+func geluF64NEON(dst []float64, x []float64)
+
+// geluGradF32NEON computes dst[i] = dy[i]·(Φ(x[i]) + x[i]·φ(x[i])) with neon.
+//
+//go:noescape
+func geluGradF32NEON(dst []float32, x []float32, dy []float32)
+
+// geluGradF64NEON computes dst[i] = dy[i]·(Φ(x[i]) + x[i]·φ(x[i])) with neon.
+//
+//go:noescape
+func geluGradF64NEON(dst []float64, x []float64, dy []float64)
+
+// geluTanhF32NEON computes dst[i] = x[i]·σ(2u), u = √(2/π)·(x[i] + 0.044715·x[i]³) (float32 ≤ 1 ULP, float64 ≤ 1.5 ULP) with neon.
+//
+//go:noescape
+func geluTanhF32NEON(dst []float32, x []float32)
+
+// geluTanhF64NEON computes dst[i] = x[i]·σ(2u), u = √(2/π)·(x[i] + 0.044715·x[i]³) (float32 ≤ 1 ULP, float64 ≤ 1.5 ULP) with neon.
+//
+//go:noescape
+func geluTanhF64NEON(dst []float64, x []float64)
+
+// geluTanhGradF32NEON computes dst[i] = dy[i]·d/dx (x·σ(2u)) at x[i] with neon.
+//
+//go:noescape
+func geluTanhGradF32NEON(dst []float32, x []float32, dy []float32)
+
+// geluTanhGradF64NEON computes dst[i] = dy[i]·d/dx (x·σ(2u)) at x[i] with neon.
+//
+//go:noescape
+func geluTanhGradF64NEON(dst []float64, x []float64, dy []float64)
+
 // reluF32NEON computes dst[i] = x[i] if x[i] > 0 or NaN, else +0 with neon.
 //
 //go:noescape

@@ -37,18 +37,38 @@ func actPow2(k int64) float64 { return math.Float64frombits(uint64(k+1023) << 52
 // w = r²·q(r) + rlo·(1 + r) with q the Taylor polynomial of (eʳ−1−r)/r² of
 // degree 12 (remainder < 2⁻⁶²·⁶ on |r| ≤ 0.347).
 func expParts64(x, xlo float64) (r, w float64, kb uint64) {
+	r, rlo, t := expReduce64(x, 0, xlo)
+	return r, expPoly64(r, rlo), math.Float64bits(t)
+}
+
+// expPartsLo64 is expParts64 of the double word x + xl (|xl| ≤ 2⁻⁴⁰):
+// xl joins rlo.
+func expPartsLo64(x, xl, xlo float64) (r, w float64, kb uint64) {
+	r, rlo, t := expReduce64(x, xl, xlo)
+	return r, expPoly64(r, rlo), math.Float64bits(t)
+}
+
+// expReduce64 is expParts64's reduction: r + rlo = x + xl − k·ln 2,
+// t = magic + k (xl is taken off k·Ln2Lo).
+func expReduce64(x, xl, xlo float64) (r, rlo, t float64) {
 	if x < xlo {
 		x = xlo
 	}
 	if x > kconst.ExpHi64 {
 		x = kconst.ExpHi64
 	}
-	t := math.FMA(x, kconst.Log2e, kconst.Magic)
+	t = math.FMA(x, kconst.Log2e, kconst.Magic)
 	kf := t - kconst.Magic
 	hi := math.FMA(kf, -kconst.Ln2Hi, x) // exact
 	lo := float64(kf * kconst.Ln2Lo)
+	lo -= xl
 	r = hi - lo
-	rlo := (hi - r) - lo
+	rlo = (hi - r) - lo
+	return r, rlo, t
+}
+
+// expPoly64 is w = r²·q(r) + rlo·(1 + r).
+func expPoly64(r, rlo float64) float64 {
 	r2 := float64(r * r)
 	q := math.FMA(kconst.ExpC14, r, kconst.ExpC13)
 	q = math.FMA(q, r, kconst.ExpC12)
@@ -62,8 +82,7 @@ func expParts64(x, xlo float64) (r, w float64, kb uint64) {
 	q = math.FMA(q, r, kconst.ExpC4)
 	q = math.FMA(q, r, kconst.ExpC3)
 	q = math.FMA(q, r, kconst.ExpC2)
-	w = math.FMA(r2, q, math.FMA(rlo, r, rlo))
-	return r, w, math.Float64bits(t)
+	return math.FMA(r2, q, math.FMA(rlo, r, rlo))
 }
 
 // expSplit64 returns s + c = 1 + r + w with s = 1 + r rounded and c the
@@ -95,8 +114,19 @@ func exp64(x float64) float64 {
 // and rr with 1/(1 + e^−a) = y0·(1 + rr) + O(rr²), and p, lo, k with
 // e^−a/(1 + e^−a) = (p + lo)·2ᵏ.
 func sigmoidParts64(x, lo float64) (y0, rr, p, pl float64, k int64) {
-	a := math.Abs(x)
-	r, w, kb := expParts64(-a, lo)
+	r, w, kb := expParts64(-math.Abs(x), lo)
+	return sigmoidFromExp(r, w, kb)
+}
+
+// sigmoidPartsLo64 is sigmoidParts64 of a double word x + xl, given the low
+// part nl of −|x + xl|.
+func sigmoidPartsLo64(x, nl, lo float64) (y0, rr, p, pl float64, k int64) {
+	r, w, kb := expPartsLo64(-math.Abs(x), nl, lo)
+	return sigmoidFromExp(r, w, kb)
+}
+
+// sigmoidFromExp is the rest of sigmoidParts64, from e^−a's reduction.
+func sigmoidFromExp(r, w float64, kb uint64) (y0, rr, p, pl float64, k int64) {
 	s, c := expSplit64(r, w)
 	k = actK(kb)
 	// e^−a = (mh + ml)·2ᵏ ≤ 1 with mh = s + c rounded, ml its error.

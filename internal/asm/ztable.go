@@ -33,6 +33,22 @@ type Table struct {
 	SiluGradF32 func(dst []float32, x []float32, dy []float32)
 	// SiluGradF64: dst[i] = dy[i]·σ(x[i])·(1 + x[i]·(1−σ(x[i]))).
 	SiluGradF64 func(dst []float64, x []float64, dy []float64)
+	// GeluF32: dst[i] = x[i]·Φ(x[i]) (float32 ≤ 1 ULP, float64 ≤ 3 ULP).
+	GeluF32 func(dst []float32, x []float32)
+	// GeluF64: dst[i] = x[i]·Φ(x[i]) (float32 ≤ 1 ULP, float64 ≤ 3 ULP).
+	GeluF64 func(dst []float64, x []float64)
+	// GeluGradF32: dst[i] = dy[i]·(Φ(x[i]) + x[i]·φ(x[i])).
+	GeluGradF32 func(dst []float32, x []float32, dy []float32)
+	// GeluGradF64: dst[i] = dy[i]·(Φ(x[i]) + x[i]·φ(x[i])).
+	GeluGradF64 func(dst []float64, x []float64, dy []float64)
+	// GeluTanhF32: dst[i] = x[i]·σ(2u), u = √(2/π)·(x[i] + 0.044715·x[i]³) (float32 ≤ 1 ULP, float64 ≤ 1.5 ULP).
+	GeluTanhF32 func(dst []float32, x []float32)
+	// GeluTanhF64: dst[i] = x[i]·σ(2u), u = √(2/π)·(x[i] + 0.044715·x[i]³) (float32 ≤ 1 ULP, float64 ≤ 1.5 ULP).
+	GeluTanhF64 func(dst []float64, x []float64)
+	// GeluTanhGradF32: dst[i] = dy[i]·d/dx (x·σ(2u)) at x[i].
+	GeluTanhGradF32 func(dst []float32, x []float32, dy []float32)
+	// GeluTanhGradF64: dst[i] = dy[i]·d/dx (x·σ(2u)) at x[i].
+	GeluTanhGradF64 func(dst []float64, x []float64, dy []float64)
 	// ReluF32: dst[i] = x[i] if x[i] > 0 or NaN, else +0.
 	ReluF32 func(dst []float32, x []float32)
 	// ReluF64: dst[i] = x[i] if x[i] > 0 or NaN, else +0.
@@ -238,6 +254,14 @@ var genericTable = Table{
 	SiluF64:          siluGeneric[float64],
 	SiluGradF32:      siluGradGeneric[float32],
 	SiluGradF64:      siluGradGeneric[float64],
+	GeluF32:          geluGeneric[float32],
+	GeluF64:          geluGeneric[float64],
+	GeluGradF32:      geluGradGeneric[float32],
+	GeluGradF64:      geluGradGeneric[float64],
+	GeluTanhF32:      geluTanhGeneric[float32],
+	GeluTanhF64:      geluTanhGeneric[float64],
+	GeluTanhGradF32:  geluTanhGradGeneric[float32],
+	GeluTanhGradF64:  geluTanhGradGeneric[float64],
 	ReluF32:          reluGeneric[float32],
 	ReluF64:          reluGeneric[float64],
 	LeakyReluF32:     leakyReluGeneric[float32],

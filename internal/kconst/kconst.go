@@ -113,6 +113,135 @@ const (
 // TanhC holds TanhC5..TanhC0, in Horner order.
 var TanhC = [6]float64{TanhC5, TanhC4, TanhC3, TanhC2, TanhC1, TanhC0}
 
+// ---- act: GELU (erf form, fdlibm's erf/erfc) and GELUTanh, in float64 lanes ----
+
+// The coefficients of fdlibm's erf and erfc (Sun Microsystems 1993,
+// s_erf.c; the same values as glibc's sysdeps/ieee754/dbl-64/s_erf.c and
+// Go's math/erf.go, hex bits checked by act's TestErfConsts).
+// With v = |x/√2|:
+//
+//	v < 0.84375:       erf v = v + v·PP(v²)/QQ(v²)          (|error| < 2⁻⁵⁷·⁹⁰)
+//	0.84375 ≤ v < 1.25: erf v = Erx + PA(s)/QA(s), s = v − 1  (< 2⁻⁵⁹·⁰⁶)
+//	1.25 ≤ v < 1/0.35:  erfc v = e^(−v² − 0.5625 + RA(t)/SA(t))/v, t = 1/v² (< 2⁻⁵⁷·⁹⁰)
+//	1/0.35 ≤ v < 28:    the same with RB/SB                  (< 2⁻⁵⁶·¹⁸)
+//
+// ErfX holds each polynomial's coefficients by power (the denominators'
+// constant term 1 included).
+const (
+	Erx     = 8.45062911510467529297e-01 // 0x3FEB0AC160000000: erf(1) to 24 bits
+	ErfMid  = 0.84375                    // 0x3FEB000000000000: the small-v bound
+	ErfTail = 1.25                       // 0x3FF4000000000000: the tail bound
+	ErfFar  = 0x1.6db6ep+01              // 0x4006DB6E00000000: 1/0.35 as fdlibm compares it
+)
+
+var (
+	ErfPP = [5]float64{
+		1.28379167095512558561e-01,  // 0x3FC06EBA8214DB68
+		-3.25042107247001499370e-01, // 0xBFD4CD7D691CB913
+		-2.84817495755985104766e-02, // 0xBF9D2A51DBD7194F
+		-5.77027029648944159157e-03, // 0xBF77A291236668E4
+		-2.37630166566501626084e-05, // 0xBEF8EAD6120016AC
+	}
+	ErfQQ = [6]float64{1,
+		3.97917223959155352819e-01,  // 0x3FD97779CDDADC09
+		6.50222499887672944485e-02,  // 0x3FB0A54C5536CEBA
+		5.08130628187576562776e-03,  // 0x3F74D022C4D36B0F
+		1.32494738004321644526e-04,  // 0x3F215DC9221C1A10
+		-3.96022827877536812320e-06, // 0xBED09C4342A26120
+	}
+	ErfPA = [7]float64{
+		-2.36211856075265944077e-03, // 0xBF6359B8BEF77538
+		4.14856118683748331666e-01,  // 0x3FDA8D00AD92B34D
+		-3.72207876035701323847e-01, // 0xBFD7D240FBB8C3F1
+		3.18346619901161753674e-01,  // 0x3FD45FCA805120E4
+		-1.10894694282396677476e-01, // 0xBFBC63983D3E28EC
+		3.54783043256182359371e-02,  // 0x3FA22A36599795EB
+		-2.16637559486879084300e-03, // 0xBF61BF380A96073F
+	}
+	ErfQA = [7]float64{1,
+		1.06420880400844228286e-01, // 0x3FBB3E6618EEE323
+		5.40397917702171048937e-01, // 0x3FE14AF092EB6F33
+		7.18286544141962662868e-02, // 0x3FB2635CD99FE9A7
+		1.26171219808761642112e-01, // 0x3FC02660E763351F
+		1.36370839120290507362e-02, // 0x3F8BEDC26B51DD1C
+		1.19844998467991074170e-02, // 0x3F888B545735151D
+	}
+	ErfRA = [8]float64{
+		-9.86494403484714822705e-03, // 0xBF843412600D6435
+		-6.93858572707181764372e-01, // 0xBFE63416E4BA7360
+		-1.05586262253232909814e+01, // 0xC0251E0441B0E726
+		-6.23753324503260060396e+01, // 0xC04F300AE4CBA38D
+		-1.62396669462573470355e+02, // 0xC0644CB184282266
+		-1.84605092906711035994e+02, // 0xC067135CEBCCABB2
+		-8.12874355063065934246e+01, // 0xC054526557E4D2F2
+		-9.81432934416914548592e+00, // 0xC023A0EFC69AC25C
+	}
+	ErfSA = [9]float64{1,
+		1.96512716674392571292e+01,  // 0x4033A6B9BD707687
+		1.37657754143519042600e+02,  // 0x4061350C526AE721
+		4.34565877475229228821e+02,  // 0x407B290DD58A1A71
+		6.45387271733267880336e+02,  // 0x40842B1921EC2868
+		4.29008140027567833386e+02,  // 0x407AD02157700314
+		1.08635005541779435134e+02,  // 0x405B28A3EE48AE2C
+		6.57024977031928170135e+00,  // 0x401A47EF8E484A93
+		-6.04244152148580987438e-02, // 0xBFAEEFF2EE749A62
+	}
+	ErfRB = [7]float64{
+		-9.86494292470009928597e-03, // 0xBF84341239E86F4A
+		-7.99283237680523006574e-01, // 0xBFE993BA70C285DE
+		-1.77579549177547519889e+01, // 0xC031C209555F995A
+		-1.60636384855821916062e+02, // 0xC064145D43C5ED98
+		-6.37566443368389627722e+02, // 0xC083EC881375F228
+		-1.02509513161107724954e+03, // 0xC09004616A2E5992
+		-4.83519191608651397019e+02, // 0xC07E384E9BDC383F
+	}
+	ErfSB = [8]float64{1,
+		3.03380607434824582924e+01,  // 0x403E568B261D5190
+		3.25792512996573918826e+02,  // 0x40745CAE221B9F0A
+		1.53672958608443695994e+03,  // 0x409802EB189D5118
+		3.19985821950859553908e+03,  // 0x40A8FFB7688C246A
+		2.55305040643316442583e+03,  // 0x40A3F219CEDF3BE6
+		4.74528541206955367215e+02,  // 0x407DA874E79FE763
+		-2.24409524465858183362e+01, // 0xC03670E242712D62
+	}
+)
+
+// ErfD is (2/√π)·e^(−z) to within 0.5% for 0 ≤ z ≤ 1.5625 (Taylor, degree
+// 6): erf′(v) at z = v², the weight of the low part of v in erf v (GELU).
+var ErfD = [7]float64{TwoOverSqrtPi, -TwoOverSqrtPi, TwoOverSqrtPi / 2, -TwoOverSqrtPi / 6,
+	TwoOverSqrtPi / 24, -TwoOverSqrtPi / 120, TwoOverSqrtPi / 720}
+
+// TwoOverSqrtPi is 2/√π rounded.
+const TwoOverSqrtPi = 0x1.20dd750429b6dp+0
+
+// GELU's other constants; *Lo is the rest of the exact value (x = hi + lo
+// to about 2⁻¹⁰⁶ relative).
+const (
+	InvSqrt2   = 0x1.6a09e667f3bcdp-1   // 1/√2
+	InvSqrt2Lo = -0x1.bdd3413b26456p-55 //
+	// GELUTailC is 0.5625 + ln(2)/2: the tail gives x·erfc(v)/2 =
+	// e^(−v² − GELUTailC + RA/SA) directly (x/(2v) = ±1/√2).
+	GELUTailC   = 0x1.d17217f7d1cf8p-1
+	GELUTailCLo = -0x1.950d871319ff0p-55
+	InvSqrt2Pi  = 0x1.9884533d43651p-2 // 1/√(2π)
+	ErfCHalfP   = (1 + Erx) / 2        // exact: Erx has 24 bits
+	ErfCHalfN   = (1 - Erx) / 2        // exact
+	GELULo64    = -39.0                // GELU(x) and its derivative round to −0 below (e^(−x²/2) < 2⁻¹⁰⁹⁰)
+	GELUHi64    = 10.0                 // GELU(x) rounds to x and its derivative to 1 above
+
+	// GELUTanh: x·σ(z) with z = 2u = A·x + B·x³, A = 2√(2/π),
+	// B = 0.044715·A (u = √(2/π)·(x + 0.044715·x³)); its derivative
+	// σ(z)·(1 + g·σ(−z)) with g = x·(A + 3B·x²), G3 = 3B rounded.
+	GELUTanhA    = 0x1.9884533d43651p+0
+	GELUTanhALo  = -0x1.cbc0d30ebfd15p-54
+	GELUTanhB    = 0x1.2444f2a4d8b4bp-4
+	GELUTanhBLo  = -0x1.6c843a29d1c70p-61
+	GELUTanhG3   = 0x1.b6676bf7450f0p-3
+	GELUTanhLo64 = -22.0  // |x|·σ(z) < 2⁻¹¹⁰⁰ below: GELUTanh and its derivative round to −0
+	GELUTanhHi64 = 10.0   // σ(z) rounds to 1 and g·σ(−z) < 2⁻¹¹⁰ above
+	GELUTanhZLo  = -760.0 // the exponential's lower clamp: |x|·e^−760 < 2⁻¹⁰⁹² for |x| ≤ 22
+)
+
 // ---- prob: the Box–Muller transform ----
 //
 // Its logarithm uses Ln2Hi, Ln2Lo and Lg1..Lg7 (fdlibm's e_log.c) with
