@@ -31,9 +31,7 @@ func (t *Tape[T]) unary(o op, x *Node[T], alpha T) *Node[T] {
 		case opGELUTanh:
 			act.GELUTanh(y, xs)
 		case opSiLU:
-			for j, v := range xs {
-				y[j] = T(float64(v) * sigmoid(float64(v)))
-			}
+			act.SiLU(y, xs)
 		}
 	}
 	return n
@@ -62,10 +60,7 @@ func (n *Node[T]) backUnary() {
 		case opGELUTanh:
 			act.GELUTanhGrad(d, xs, dy)
 		case opSiLU:
-			for j, v := range xs {
-				sg := sigmoid(float64(v))
-				d[j] = dy[j] * T(sg*(1+float64(v)*(1-sg)))
-			}
+			act.SiLUGrad(d, xs, dy)
 		}
 	}
 	n.flush(x, dst, s)
@@ -105,19 +100,10 @@ func (t *Tape[T]) GELU(x *Node[T]) *Node[T] { return t.unary(opGELU, x, 0) }
 // with act.GELUTanh; backward: act.GELUTanhGrad, from the input.
 func (t *Tape[T]) GELUTanh(x *Node[T]) *Node[T] { return t.unary(opGELUTanh, x, 0) }
 
-// SiLU records the sigmoid linear unit (swish) x·σ(x), element-wise;
-// dy/dx = σ(x)·(1 + x·(1 − σ(x))). A plain Go loop in float64 (math.Exp),
-// not an act kernel, for now.
+// SiLU records the sigmoid linear unit (swish) x·σ(x), element-wise
+// (act.SiLU); backward: dx += dy·σ(x)·(1 + x·(1 − σ(x))) (act.SiLUGrad,
+// from the input).
 func (t *Tape[T]) SiLU(x *Node[T]) *Node[T] { return t.unary(opSiLU, x, 0) }
-
-// sigmoid is 1/(1+e^−x) without overflow for any x.
-func sigmoid(x float64) float64 {
-	if x >= 0 {
-		return 1 / (1 + math.Exp(-x))
-	}
-	e := math.Exp(x)
-	return e / (1 + e)
-}
 
 // Softmax records the softmax of each row of x (act.Softmax, which
 // subtracts the row maximum). Backward, per row: dx += y⊙(dy − ⟨dy, y⟩)

@@ -82,7 +82,7 @@
 //	Sigmoid, Tanh            act kernels; dX from the output (act.SigmoidGrad, act.TanhGrad)
 //	ReLU, LeakyReLU          act kernels; dX from the input (act.ReLUGrad, act.LeakyReLUGrad)
 //	GELU, GELUTanh           act kernels; dX from the input (act.GELUGrad, act.GELUTanhGrad)
-//	SiLU                     a plain Go loop in float64 for now
+//	SiLU                     act kernel; dX from the input (act.SiLUGrad)
 //	Softmax, LogSoftmax      per row (act.Softmax, act.LogSoftmax, act.SoftmaxGrad)
 //	Dropout(X, p, rng)       inverted: X ⊙ mask, mask 1/(1−p) or 0, from prob.Bernoulli
 //	LayerNorm(X, γ, β, eps)  per row, as PyTorch's layer_norm over the last dimension
