@@ -15,8 +15,14 @@ import "math"
 // VDPBF16PS, emitted as BYTE sequences (Go's assembler and avo do not know
 // the instruction; gen/amd64 checks the encoding). gemmBF16Generic
 // emulates VDPBF16PS exactly (the order of its two products, one rounding
-// each, subnormal inputs as zero, subnormal results flushed), so the
-// generic and AVX-512 kernels give the same bits. The NEON kernel (BFDOT,
+// each, subnormal inputs as zero, results tiny after rounding flushed), so the
+// generic and AVX-512 kernels give the same bits. Without AVX512_BF16 the
+// gemmBF16FMA kernels (AVX2 6×16; AVX-512F 6×64, the avx512 table's
+// fallback) give them too: the halves widened to float32 (exact), one
+// VFMADD231PS per product in VDPBF16PS's order, MXCSR.DAZ|FTZ set for the
+// loop and restored (Go's code expects the default MXCSR; a signal handler
+// gets the default state from the kernel and the interrupted one back on
+// return; asm is never preempted). The NEON kernel (BFDOT,
 // FEAT_BF16) is a 6×16 tile; BFDOT adds the two products of a pair first
 // and rounds to odd (Arm ARM, BFDotAdd without FEAT_EBF16), so its results
 // differ from the others in the last bits, within mat.GemmBF16's bound.
