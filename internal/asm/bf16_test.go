@@ -39,7 +39,7 @@ var bf16Corners = []bf16Corner{
 	{"exact subnormal", 0x2040<<16 | 0xa000, 0x2000<<16 | 0x2000, 0, false},
 	// subnormal inputs read as zero: 0·x + 1·1
 	{"subnormal input", 0x0040<<16 | 0x3f80, 0x3f80<<16 | 0x3f80, 0x3f800000, false},
-	{"subnormal·Inf", 0x0001<<16 | 0, 0x7f80<<16 | 0, 0x7fc00000, false},
+	{"subnormal·Inf", 0x0001 << 16, 0x7f80 << 16, 0x7fc00000, false},
 	// −1·2¹²⁷, then 2⁶⁴·2⁶⁴ = 2¹²⁸ (beyond float32) added inside the FMA: 2¹²⁷.
 	{"overflow cancelled", 0xbf80<<16 | 0x5f80, 0x7f00<<16 | 0x5f80, 0x7f000000, false},
 }
