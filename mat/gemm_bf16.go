@@ -23,7 +23,9 @@ import (
 //	s = ftz(s + daz(op(a)[i][2p])·daz(op(b)[2p][j]))       one rounding
 //
 // (daz: a subnormal bfloat16 counts as zero; ftz: a sum below the float32
-// normal range, |s| < 2⁻¹²⁶, becomes zero; rounding to nearest even), and
+// normal range becomes a zero of its sign, |s| < 2⁻¹²⁶ after rounding to
+// 24 bits with an unbounded exponent, as x86's flush to zero decides;
+// rounding to nearest even), and
 // c[i][j] = fma(beta, c[i][j], alpha·s) for the first block, fma(1, c, alpha·s)
 // for the next. If beta == 0, c is not read; if alpha == 0 or k == 0, a
 // and b are not read and c = beta·c.
@@ -35,12 +37,22 @@ import (
 //
 // where γ_n = n·u/(1−n·u), u = 2⁻²⁴, 2k·2⁻¹²⁶ bounds the flushed sums
 // (and, on NEON, products), and D is the sum of the |products| with a
-// subnormal factor (zero for normal inputs). The AVX-512 kernel
-// (with AVX512_BF16) and the generic Go kernel give the same bits (the Go
-// kernel emulates the instruction). NEON (FEAT_BF16) uses BFDOT, which adds
-// the two products of a pair before the accumulator and rounds each sum to
-// odd: its results differ in the last bits and obey the bound with u = 2⁻²³.
-// The number of threads never changes the result.
+// subnormal factor (zero for normal inputs).
+//
+// What runs: with AVX512_BF16, a 6×64 VDPBF16PS kernel (about twice the
+// float32 Gemm rate at n=1024); on AVX-512 without it (Skylake-X, Ice
+// Lake) a 6×64 kernel, and on AVX2+FMA a 6×16 one, that widen the pairs to
+// float32 and add each product with one VFMADD231PS under MXCSR.DAZ|FTZ
+// (one FMA per product, as float32 Gemm: about its speed, faster where
+// float32 Gemm waits on memory, a hundred times the pure-Go kernel); on
+// NEON with FEAT_BF16, BFDOT; elsewhere a pure-Go kernel that emulates
+// VDPBF16PS (about 1 GFLOPS). All the x86 kernels and the Go kernel give the
+// same bits. NEON's BFDOT adds the two products of a pair before the
+// accumulator and rounds each sum to odd: its results differ in the last
+// bits and obey the bound with u = 2⁻²³. The number of threads never
+// changes the result. (qemu's x86 emulation flushes sums just below 2⁻¹²⁶
+// that round up to it, which the hardware keeps: under qemu the AVX2
+// kernel can differ there from the others.)
 //
 // It panics, before writing anything, if the shapes do not agree or if c
 // shares memory with a or b, with a message naming GemmBF16 and the shapes.

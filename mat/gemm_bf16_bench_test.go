@@ -6,9 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/lanes-go/lanes/internal/asm"
 	tu "github.com/lanes-go/lanes/internal/testutil"
-	"github.com/lanes-go/lanes/isa"
 	"github.com/lanes-go/lanes/vec"
 )
 
@@ -18,9 +16,12 @@ import (
 // best-GFLOPS (fastest call) and %peak1, the best figure as a percentage of
 // the float32 FMA peak of the same ISA measured in the same run (the
 // bfloat16 peak of VDPBF16PS is twice that on this CPU, so 200% is the
-// ceiling). Compare with BenchmarkGemm/<isa>/f32 of the same run:
+// ceiling; for the FMA emulation of avx2 and avx512-without-bf16, the
+// table of the avx512 ISA as on a CPU without AVX512_BF16, it is 100%).
+// Compare with BenchmarkGemm/<isa>/f32 of the same run:
 //
 //	go test -run '^$' -bench 'Gemm(BF16)?/avx512(/f32)?/(n=1024|64x784x256)/t=1$' ./mat
+//	go test -run '^$' -bench 'Gemm(BF16)?/avx2(/f32)?/n=(256|1024)/t=1$' ./mat
 func BenchmarkGemmBF16(b *testing.B) {
 	shapes := [][4]int{{64, 64, 64, 0}, {256, 256, 256, 0}, {1024, 1024, 1024, 0},
 		{64, 256, 784, 0}, // forward X·W: 64×784 · 784×256
@@ -28,8 +29,8 @@ func BenchmarkGemmBF16(b *testing.B) {
 		{784, 256, 64, 1}, // backward Xᵀ·δ
 	}
 	r := rand.New(rand.NewPCG(1, 1))
-	for _, i := range isa.Available() {
-		k := asm.Get(i)
+	for _, tb := range bf16Tables() {
+		i, k := tb.name, tb.k
 		var pk float64
 		for _, s := range shapes {
 			m, n, kk, tA, tB := s[0], s[1], s[2], s[3]&1 != 0, s[3]&2 != 0

@@ -121,6 +121,33 @@ func bf16Unit(i isa.ISA) float64 {
 	return 0x1p-24
 }
 
+// bf16Table is a table GemmBF16 runs on, named.
+type bf16Table struct {
+	name string
+	isa  isa.ISA
+	k    *asm.Table
+}
+
+// bf16Tables lists every table of this CPU, and the avx512 one as it is on
+// a CPU without AVX512_BF16 (the FMA emulation of the same 6×64 tile).
+func bf16Tables() []bf16Table {
+	var ts []bf16Table
+	for _, i := range isa.Available() {
+		ts = append(ts, bf16Table{string(i), i, asm.Get(i)})
+		if i == isa.AVX512 {
+			ts = append(ts, bf16Table{"avx512-without-bf16", i, asm.Without(i, isa.BF16)})
+		}
+	}
+	return ts
+}
+
+// forBF16 runs f on every table of bf16Tables in a subtest.
+func forBF16(t *testing.T, f func(t *testing.T, k *asm.Table)) {
+	for _, tb := range bf16Tables() {
+		t.Run(tb.name, func(t *testing.T) { f(t, tb.k) })
+	}
+}
+
 // runBF16 computes GemmBF16 on table k with threads into a copy of c0.
 func runBF16(k *asm.Table, threads int, tA, tB bool, alpha float32, a, b *Raw[vec.BF16], beta float32, c0 *Dense[float32]) *Dense[float32] {
 	c := clone(c0)
@@ -177,14 +204,15 @@ func testBF16Shapes(t *testing.T, ms, ns, ks []int, kinds []tu.Kind) {
 					name := fmt.Sprintf("%d×%d×%d/tA=%v/tB=%v/kind=%d/α=%g/β=%g", m, kk, n, tA, tB, kind, alpha, beta)
 					want := runBF16(gen, 1, tA, tB, alpha, a, b, beta, c0)
 					checkBF16(t, "generic/"+name, tA, tB, alpha, a, b, beta, c0, want, 0x1p-24)
-					for _, i := range isa.Available() {
-						got := runBF16(asm.Get(i), 1+r.IntN(3), tA, tB, alpha, a, b, beta, c0)
-						checkBF16(t, string(i)+"/"+name, tA, tB, alpha, a, b, beta, c0, got, bf16Unit(i))
+					for _, tb := range bf16Tables() {
+						i := tb.isa
+						got := runBF16(tb.k, 1+r.IntN(3), tA, tB, alpha, a, b, beta, c0)
+						checkBF16(t, tb.name+"/"+name, tA, tB, alpha, a, b, beta, c0, got, bf16Unit(i))
 						if i == isa.NEON && isa.HasFeature(i, isa.BF16) {
 							continue
 						}
 						if e, ok := sameBitsBF16(got, want); !ok {
-							t.Fatalf("%s/%s: c.Data[%d] = %g, generic %g", i, name, e, got.Data[e], want.Data[e])
+							t.Fatalf("%s/%s: c.Data[%d] = %g, generic %g", tb.name, name, e, got.Data[e], want.Data[e])
 						}
 					}
 				}
@@ -240,9 +268,9 @@ func TestGemmBF16Pair(t *testing.T) {
 		}
 		return w
 	}
-	for _, i := range isa.Available() {
-		k := asm.Get(i)
-		if i == isa.NEON && isa.HasFeature(i, isa.BF16) {
+	for _, tb := range bf16Tables() {
+		i, k := tb.name, tb.k
+		if tb.isa == isa.NEON && isa.HasFeature(tb.isa, isa.BF16) {
 			continue
 		}
 		mr, nr := k.GemmBF16Tile()
@@ -310,7 +338,7 @@ func TestGemmBF16F32(t *testing.T) {
 // == 0 does not read a or b.
 func TestGemmBF16BetaZero(t *testing.T) {
 	r := rand.New(rand.NewPCG(9, 9))
-	tu.ForISA(t, func(t *testing.T, k *asm.Table) {
+	forBF16(t, func(t *testing.T, k *asm.Table) {
 		a, b := newRawBF16(r, 13, 9, 0, tu.Normal), newRawBF16(r, 9, 70, 0, tu.Normal)
 		c := New[float32](13, 70)
 		for i := range c.Data {
@@ -336,7 +364,7 @@ func TestGemmBF16BetaZero(t *testing.T) {
 
 func TestGemmBF16GuardPages(t *testing.T) {
 	r := rand.New(rand.NewPCG(11, 12))
-	tu.ForISA(t, func(t *testing.T, k *asm.Table) {
+	forBF16(t, func(t *testing.T, k *asm.Table) {
 		for _, s := range [][3]int{{1, 1, 1}, {6, 64, 2}, {7, 65, 3}, {13, 130, 17}} {
 			for _, atEnd := range []bool{false, true} {
 				for tr := 0; tr < 4; tr++ {
@@ -368,7 +396,7 @@ func TestGemmBF16GuardPages(t *testing.T) {
 // M and along N.
 func TestGemmBF16Threads(t *testing.T) {
 	r := rand.New(rand.NewPCG(13, 14))
-	tu.ForISA(t, func(t *testing.T, k *asm.Table) {
+	forBF16(t, func(t *testing.T, k *asm.Table) {
 		shapes := [][3]int{{300, 130, 200}, {40, 700, 150}}
 		if testing.Short() { // still 3 parts or more, along M and along N
 			shapes = [][3]int{{130, 70, 64}, {12, 400, 130}}

@@ -11,8 +11,9 @@ import (
 	"github.com/lanes-go/lanes/gen/spec"
 )
 
-// The bfloat16 kernels (gen/spec/bf16.go), AVX-512 only (the avx2 table
-// gets the generic ones).
+// The bfloat16 kernels (gen/spec/bf16.go): the conversions and gemmBF16 on
+// AVX-512 (the avx2 table gets the generic conversions), and gemmBF16FMA,
+// its emulation on FMA for AVX2 and for AVX-512 without AVX512_BF16.
 //
 // The conversions round with integer operations on the bits; the
 // micro-kernel multiplies on VDPBF16PS (AVX512_BF16), which neither Go's
@@ -38,6 +39,17 @@ const convUnroll = 4
 
 func init() {
 	features["bf16"] = func(in spec.Instance, isa spec.ISA) {
+		switch in.Name {
+		case "gemmBF16FMA":
+			gemmBF16FMA(isa)
+			return
+		case "gemmBF16FMAPackB":
+			packPairsB(fmaNV(isa))
+			return
+		case "gemmBF16FMATile":
+			tile(bf16MR, fmaNV(isa)*f32Lanes(isa))
+			return
+		}
 		if isa != spec.AVX512 {
 			panic("gen/amd64: the bf16 kernels have no " + isa.Name + " body")
 		}
@@ -49,21 +61,43 @@ func init() {
 		case "gemmBF16":
 			gemmBF16()
 		case "gemmBF16PackB":
-			packPairsB()
+			packPairsB(bf16RowVecs)
 		case "gemmBF16Tile":
-			for _, x := range []struct {
-				name string
-				val  int
-			}{{"mr", bf16MR}, {"nr", bf16NR}} {
-				r := GP64()
-				MOVQ(U32(x.val), r)
-				Store(r, Return(x.name))
-			}
-			RET()
+			tile(bf16MR, bf16NR)
 		default:
 			panic("gen/amd64: no bf16 body for " + in.Name)
 		}
 	}
+}
+
+func tile(mr, nr int) {
+	for _, x := range []struct {
+		name string
+		val  int
+	}{{"mr", mr}, {"nr", nr}} {
+		r := GP64()
+		MOVQ(U32(x.val), r)
+		Store(r, Return(x.name))
+	}
+	RET()
+}
+
+// f32Lanes is the number of float32 lanes of a vector of isa.
+func f32Lanes(isa spec.ISA) int {
+	if isa == spec.AVX512 {
+		return 16
+	}
+	return 8
+}
+
+// fmaNV is the number of vectors per row of the gemmBF16FMA tile: 6×16 on
+// AVX2 (12 YMM accumulators, 2 of B, 1 of A and the mask: 16 of 16), 6×64 on
+// AVX-512 (the tile of gemmBF16, so that its packing serves both).
+func fmaNV(isa spec.ISA) int {
+	if isa == spec.AVX512 {
+		return bf16RowVecs
+	}
+	return 2
 }
 
 // convLoop emits the loop of a conversion over n elements: body(i, off, k)
@@ -152,9 +186,14 @@ func fromBF16() {
 	})
 }
 
-// packPairsB emits gemmBF16PackB for NR = 64: per pair of rows, 16 words
-// at a time, the zero-extended row 2p or-ed with the row 2p+1 shifted up.
-func packPairsB() {
+// packPairsB emits gemmBF16PackB for NR = 16·nv (AVX-512, nv ZMM per row) or
+// 8·nv (AVX2, nv YMM): per pair of rows, a vector of words at a time, the
+// zero-extended row 2p or-ed with the row 2p+1 shifted up.
+func packPairsB(nv int) {
+	if nv != bf16RowVecs {
+		packPairsBAVX2(nv)
+		return
+	}
 	k := Load(Param("k"), GP64())
 	b := Load(Param("b").Base(), GP64())
 	ldb := Load(Param("ldb"), GP64())
@@ -190,6 +229,221 @@ func packPairsB() {
 		VMOVDQU32(lo, Mem{Base: dst, Disp: 64 * q})
 	}
 	Label("done")
+	VZEROUPPER()
+	RET()
+}
+
+func packPairsBAVX2(nv int) {
+	const nr0 = 8 // words per YMM
+	k := Load(Param("k"), GP64())
+	b := Load(Param("b").Base(), GP64())
+	ldb := Load(Param("ldb"), GP64())
+	dst := Load(Param("dst").Base(), GP64())
+	SHLQ(U8(1), ldb)
+	b1 := GP64()
+	LEAQ(Mem{Base: b, Index: ldb, Scale: 1}, b1)
+	SHLQ(U8(1), ldb) // two rows
+	pairs := GP64()
+	MOVQ(k, pairs)
+	SHRQ(U8(1), pairs)
+	JZ(LabelRef("odd"))
+	Label("loop")
+	for q := 0; q < nv; q++ {
+		lo, hi := YMM(), YMM()
+		VPMOVZXWD(Mem{Base: b, Disp: 2 * nr0 * q}, lo)
+		VPMOVZXWD(Mem{Base: b1, Disp: 2 * nr0 * q}, hi)
+		VPSLLD(U8(16), hi, hi)
+		VPOR(hi, lo, lo)
+		VMOVDQU(lo, Mem{Base: dst, Disp: 4 * nr0 * q})
+	}
+	ADDQ(ldb, b)
+	ADDQ(ldb, b1)
+	ADDQ(U32(4*nr0*nv), dst)
+	DECQ(pairs)
+	JNZ(LabelRef("loop"))
+	Label("odd")
+	TESTQ(U32(1), k)
+	JZ(LabelRef("done"))
+	for q := 0; q < nv; q++ {
+		lo := YMM()
+		VPMOVZXWD(Mem{Base: b, Disp: 2 * nr0 * q}, lo)
+		VMOVDQU(lo, Mem{Base: dst, Disp: 4 * nr0 * q})
+	}
+	Label("done")
+	VZEROUPPER()
+	RET()
+}
+
+// gemmBF16FMA emits the micro-kernel of gen/spec/bf16.go without
+// VDPBF16PS: per k pair, the high halves of the packed words (as float32:
+// word & 0xffff0000, exact) multiplied and added with one rounding by
+// VFMADD231PS into every accumulator, then the low halves (word << 16), so
+// each accumulator adds its two products in VDPBF16PS's order. MXCSR.DAZ
+// (subnormal inputs read as zero) and FTZ (sums tiny after rounding
+// flushed) give the rest of its arithmetic; the caller's MXCSR is saved and
+// restored before alpha and beta are applied (with the default MXCSR, as
+// gemmBF16 does). Per pair and row vector: 2 FMA; per pair: nv loads of B
+// with an AND and nv with a shift, 2·MR broadcasts of A with an AND or a
+// shift each.
+func gemmBF16FMA(isa spec.ISA) {
+	k, a, b, c, ldc := RAX, RSI, RDI, RDX, RCX
+	Load(Param("k"), k)
+	Load(Param("a").Base(), a)
+	Load(Param("b").Base(), b)
+	Load(Param("c").Base(), c)
+	Load(Param("ldc"), ldc)
+	SHLQ(U8(2), ldc)
+	nv, w := fmaNV(isa), f32Lanes(isa)
+	nr := nv * w
+	z := isa == spec.AVX512
+	regs := zmmRegs
+	if !z {
+		regs = []VecPhysical{Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7, Y8, Y9, Y10, Y11, Y12, Y13, Y14, Y15}
+	}
+	acc := func(i, j int) VecPhysical { return regs[nv*i+j] }
+	bv := func(j int) VecPhysical { return regs[bf16MR*nv+j] }
+	// AVX-512: A alternates in Z28, Z29, the mask is Z30; AVX2: Y14, Y15.
+	av := func(i int) VecPhysical { return regs[bf16MR*nv+nv+i%2] }
+	mask := Z30
+	if !z {
+		av = func(int) VecPhysical { return Y14 }
+		mask = Y15
+	}
+	and := func(x, y, d Op) { VPAND(x, y, d) }
+	if z {
+		and = func(x, y, d Op) { VPANDD(x, y, d) }
+	}
+
+	Comment("MXCSR.DAZ|FTZ for the products and sums (the caller's restored before alpha and beta)")
+	saved, set := AllocLocal(4), AllocLocal(4)
+	VSTMXCSR(saved)
+	MOVL(saved, R8L)
+	ORL(U32(0x8040), R8L)
+	MOVL(R8L, set)
+	VLDMXCSR(set)
+	for i := 0; i < bf16MR; i++ {
+		for j := 0; j < nv; j++ {
+			if z {
+				VPXORD(acc(i, j), acc(i, j), acc(i, j))
+			} else {
+				VPXOR(acc(i, j), acc(i, j), acc(i, j))
+			}
+		}
+	}
+	MOVL(U32(0xffff0000), R8L)
+	if z {
+		VPBROADCASTD(R8L, mask)
+	} else {
+		VMOVD(R8L, X15)
+		VPBROADCASTD(X15, mask)
+	}
+	Comment("prefetch the C tile, read or written at the end")
+	row := R8
+	MOVQ(c, row)
+	for i := 0; i < bf16MR; i++ {
+		for j := 0; j < nr*4; j += 64 {
+			PREFETCHT0(Mem{Base: row, Disp: j})
+		}
+		if i+1 < bf16MR {
+			ADDQ(ldc, row)
+		}
+	}
+	pair := func(u int) {
+		bm := func(j int) Mem { return Mem{Base: b, Disp: 4 * (u*nr + w*j)} }
+		am := func(i int) Mem { return Mem{Base: a, Disp: 4 * (u*bf16MR + i)} }
+		Comment("high halves")
+		for j := 0; j < nv; j++ {
+			and(bm(j), mask, bv(j))
+		}
+		for i := 0; i < bf16MR; i++ {
+			if z {
+				VPANDD_BCST(am(i), mask, av(i))
+			} else {
+				VPBROADCASTD(am(i), av(i))
+				and(mask, av(i), av(i))
+			}
+			for j := 0; j < nv; j++ {
+				VFMADD231PS(bv(j), av(i), acc(i, j))
+			}
+		}
+		Comment("low halves")
+		for j := 0; j < nv; j++ {
+			if z {
+				VPSLLD(U8(16), bm(j), bv(j))
+			} else {
+				VMOVDQU(bm(j), bv(j))
+				VPSLLD(U8(16), bv(j), bv(j))
+			}
+		}
+		for i := 0; i < bf16MR; i++ {
+			if z {
+				VPSLLD_BCST(U8(16), am(i), av(i))
+			} else {
+				VPBROADCASTD(am(i), av(i))
+				VPSLLD(U8(16), av(i), av(i))
+			}
+			for j := 0; j < nv; j++ {
+				VFMADD231PS(bv(j), av(i), acc(i, j))
+			}
+		}
+	}
+	Comment(fmt.Sprintf("%d k pairs per iteration", bf16Unroll))
+	rem := R9
+	MOVQ(k, rem)
+	ANDQ(U8(bf16Unroll-1), rem)
+	SHRQ(U8(1), k)
+	JZ(LabelRef("tail"))
+	Label("loop")
+	PREFETCHT0(Mem{Base: b, Disp: 4 * nr * bf16Unroll * 4})
+	for u := 0; u < bf16Unroll; u++ {
+		pair(u)
+	}
+	ADDQ(U32(4*bf16MR*bf16Unroll), a)
+	ADDQ(U32(4*nr*bf16Unroll), b)
+	DECQ(k)
+	JNZ(LabelRef("loop"))
+	Label("tail")
+	TESTQ(rem, rem)
+	JZ(LabelRef("epilogue"))
+	pair(0)
+
+	Label("epilogue")
+	VLDMXCSR(saved)
+	Comment("acc *= alpha, skipped for alpha == 1 (exact either way)")
+	s := bv(0)
+	CMPL(paramMem("alpha"), U32(0x3f800000))
+	JEQ(LabelRef("beta"))
+	VBROADCASTSS(paramMem("alpha"), s)
+	for i := 0; i < bf16MR; i++ {
+		for j := 0; j < nv; j++ {
+			VMULPS(s, acc(i, j), acc(i, j))
+		}
+	}
+	Label("beta")
+	Comment("beta == 0 (either sign): C is not read")
+	bb := R10L
+	MOVL(paramMem("beta"), bb)
+	ANDL(U32(0x7fffffff), bb)
+	JZ(LabelRef("store"))
+	VBROADCASTSS(paramMem("beta"), s)
+	MOVQ(c, row)
+	for i := 0; i < bf16MR; i++ {
+		for j := 0; j < nv; j++ {
+			VFMADD231PS(Mem{Base: row, Disp: 4 * w * j}, s, acc(i, j))
+		}
+		if i+1 < bf16MR {
+			ADDQ(ldc, row)
+		}
+	}
+	Label("store")
+	for i := 0; i < bf16MR; i++ {
+		for j := 0; j < nv; j++ {
+			VMOVUPS(acc(i, j), Mem{Base: c, Disp: 4 * w * j})
+		}
+		if i+1 < bf16MR {
+			ADDQ(ldc, c)
+		}
+	}
 	VZEROUPPER()
 	RET()
 }

@@ -49,13 +49,15 @@ func emit(feature *string) error {
 	Constraint(c)
 	for _, in := range ins {
 		for _, isa := range []spec.ISA{spec.AVX2, spec.AVX512} {
-			if !in.Has(isa) {
-				continue
+			for _, in := range []spec.Instance{in, in.FallbackInstance()} {
+				if in.Name == "" || !in.Has(isa) {
+					continue
+				}
+				TEXT(in.Func(isa), NOSPLIT, in.Signature())
+				Doc(fmt.Sprintf("%s computes %s with %s.", in.Func(isa), in.Doc, isa.Name))
+				Pragma("noescape")
+				body(in, isa)
 			}
-			TEXT(in.Func(isa), NOSPLIT, in.Signature())
-			Doc(fmt.Sprintf("%s computes %s with %s.", in.Func(isa), in.Doc, isa.Name))
-			Pragma("noescape")
-			body(in, isa)
 		}
 	}
 	Generate()

@@ -29,13 +29,21 @@ package spec
 //
 // The NEON kernel uses BFDOT, which rounds differently (see mat.GemmBF16).
 // MR and NR are what gemmBF16Tile returns for the same table; k ≥ 1.
+//
+// ftz flushes a sum that is tiny after rounding (the exact sum rounded to 24
+// bits with an unbounded exponent is below 2⁻¹²⁶), as x86 does with
+// MXCSR.FTZ and VDPBF16PS does (checked on the instruction). Without
+// AVX512_BF16 (the avx2 table, and the avx512 table on a CPU without it)
+// the gemmBF16FMA functions compute the same with VFMADD231PS on the
+// widened halves, under MXCSR.DAZ|FTZ for the loop (restored before alpha
+// and beta are applied), with gemmBF16FMAPackB and gemmBF16FMATile.
 func init() {
 	u16, u32, f32 := func(n string) Param { return Param{n, "[]uint16"} },
 		func(n string) Param { return Param{n, "[]uint32"} },
 		func(n string) Param { return Param{n, "[]float32"} }
 	I, F := func(n string) Param { return Param{n, "int"} }, func(n string) Param { return Param{n, "float32"} }
 	untyped := []Type{Untyped}
-	conv := []ISA{AVX512, NEON}
+	conv, fma := []ISA{AVX512, NEON}, []ISA{AVX2, AVX512}
 	register(
 		Kernel{Feature: "bf16", Name: "toBF16", Types: untyped, ISAs: conv,
 			Params: []Param{u16("dst"), f32("src")},
@@ -43,13 +51,13 @@ func init() {
 		Kernel{Feature: "bf16", Name: "fromBF16", Types: untyped, ISAs: conv,
 			Params: []Param{f32("dst"), u16("src")},
 			Doc:    "dst[i] = the float32 of the bfloat16 bits src[i] (exact)"},
-		Kernel{Feature: "bf16", Name: "gemmBF16", Types: untyped, ISAs: conv, Requires: "bf16",
+		Kernel{Feature: "bf16", Name: "gemmBF16", Types: untyped, ISAs: conv, Requires: "bf16", Fallback: "gemmBF16FMA", FallbackISAs: fma,
 			Params: []Param{I("k"), u32("a"), u32("b"), f32("c"), I("ldc"), F("alpha"), F("beta")},
 			Doc:    "the MR×NR bfloat16 micro-kernel over k packed pairs: c = alpha·(a·b) + beta·c (see gen/spec/bf16.go)"},
-		Kernel{Feature: "bf16", Name: "gemmBF16PackB", Types: untyped, ISAs: conv, Requires: "bf16",
+		Kernel{Feature: "bf16", Name: "gemmBF16PackB", Types: untyped, ISAs: conv, Requires: "bf16", Fallback: "gemmBF16FMAPackB", FallbackISAs: fma,
 			Params: []Param{I("k"), u16("b"), I("ldb"), u32("dst")},
 			Doc:    "packs NR whole columns of k ≥ 1 rows of a row-major bfloat16 B in pairs of rows: dst[p·NR+j] = b[2p·ldb+j] | b[(2p+1)·ldb+j]<<16 (the high half 0 past row k−1)"},
-		Kernel{Feature: "bf16", Name: "gemmBF16Tile", Types: untyped, ISAs: conv, Requires: "bf16",
+		Kernel{Feature: "bf16", Name: "gemmBF16Tile", Types: untyped, ISAs: conv, Requires: "bf16", Fallback: "gemmBF16FMATile", FallbackISAs: fma,
 			Results: []Param{I("mr"), I("nr")},
 			Doc:     "the MR×NR tile of the gemmBF16 micro-kernel of the same table"},
 	)

@@ -67,7 +67,13 @@ type Kernel struct {
 	// ISA ("bf16"); a table whose ISA lacks it on this CPU gets the generic
 	// kernel at start-up. Empty: none.
 	Requires string
-	Doc      string // one line for the Table field
+	// Fallback names the functions (Fallback+ISA suffix, same signature)
+	// that a table of one of FallbackISAs gets where the kernel has no body
+	// for that ISA or the CPU lacks Requires; other ISAs get the generic
+	// kernel there. Empty: none.
+	Fallback     string
+	FallbackISAs []ISA
+	Doc          string // one line for the Table field
 }
 
 // Instance is a kernel instantiated for one element type.
@@ -130,6 +136,36 @@ func (k Kernel) Has(isa ISA) bool {
 		}
 	}
 	return false
+}
+
+// HasFallback reports whether the kernel has a fallback body for isa.
+func (k Kernel) HasFallback(isa ISA) bool {
+	for _, i := range k.FallbackISAs {
+		if i == isa {
+			return true
+		}
+	}
+	return false
+}
+
+// FallbackInstance is the instance of the fallback functions: the kernel
+// renamed to Fallback, with a body for each of FallbackISAs.
+func (in Instance) FallbackInstance() Instance {
+	f := in
+	f.Name, f.ISAs = in.Fallback, in.FallbackISAs
+	f.Requires, f.Fallback, f.FallbackISAs = "", "", nil
+	f.Doc = in.Doc + ", without " + in.Requires
+	return f
+}
+
+// Without is the Go expression a table of isa holds for the kernel where
+// it has no body or the CPU lacks Requires: the fallback body or the
+// generic kernel.
+func (in Instance) Without(isa ISA) string {
+	if in.HasFallback(isa) {
+		return in.FallbackInstance().Func(isa)
+	}
+	return in.Generic()
 }
 
 // Field is the exported Table field name: "DotF32".

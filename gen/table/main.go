@@ -1,7 +1,9 @@
 // Command table writes the dispatch tables of package asm from gen/spec:
 // ztable.go (the Table type and the generic table) and, per architecture,
 // the tables of its ISAs. A kernel without an assembly body for an ISA gets
-// the generic kernel in that ISA's table.
+// its fallback body for that ISA (spec.Kernel.Fallback) or the generic
+// kernel in that ISA's table, and so does a kernel whose Requires feature
+// the CPU lacks (decided at start-up).
 //
 //	go run -C ../../gen/table . -dir ../../internal/asm
 package main
@@ -33,7 +35,7 @@ func main() {
 	}
 
 	var b bytes.Buffer
-	b.WriteString(header + "package asm\n\n")
+	b.WriteString(header + "package asm\n\nimport \"github.com/lanes-go/lanes/isa\"\n\n")
 	b.WriteString("// Table holds one function value per kernel and element type. The\n")
 	b.WriteString("// kernels take their length from their first slice argument; callers\n")
 	b.WriteString("// check that the other slices are at least as long.\n")
@@ -47,6 +49,7 @@ func main() {
 		fmt.Fprintf(&b, "\t// %s: %s.\n\t%s %s\n", in.Field(), in.Doc, in.Field(), in.Signature())
 	}
 	b.WriteString("}\n\n")
+	b.WriteString(withoutDoc)
 	table(&b, "genericTable", ins, func(in spec.Instance) string { return in.Generic() })
 	write(filepath.Join(*dir, "ztable.go"), b.Bytes())
 
@@ -60,7 +63,7 @@ func main() {
 				if in.Has(isa) {
 					return in.Func(isa)
 				}
-				return in.Generic()
+				return in.Without(isa)
 			})
 			requires(&req, isa, ins)
 		}
@@ -68,7 +71,8 @@ func main() {
 		if req.Len() > 0 {
 			head += "import \"github.com/lanes-go/lanes/isa\"\n\n"
 			b.WriteString("// The kernels that need a feature beyond their ISA's baseline fall back\n")
-			b.WriteString("// to the generic ones where this CPU lacks it.\nfunc init() {\n")
+			b.WriteString("// to their fallback bodies or the generic ones where this CPU lacks it\n")
+			b.WriteString("// (Without gives the same tables to tests).\nfunc init() {\n")
 			b.Write(req.Bytes())
 			b.WriteString("}\n")
 		}
@@ -77,8 +81,36 @@ func main() {
 	}
 }
 
+const withoutDoc = `// without is one feature an ISA's kernels may need: set puts into a table
+// of that ISA the kernels a CPU without the feature runs.
+type without struct {
+	isa     isa.ISA
+	feature isa.Feature
+	set     func(*Table)
+}
+
+// withouts lists them (the architecture's table file adds its own).
+var withouts []without
+
+// Without returns a copy of the table of i as it is on a CPU that lacks
+// feature f (the kernels that need f replaced by their fallbacks), so that
+// tests can run those on a CPU that has f. It panics if i is not available.
+func Without(i isa.ISA, f isa.Feature) *Table {
+	t := *Get(i)
+	for _, w := range withouts {
+		if w.isa == i && w.feature == f {
+			w.set(&t)
+		}
+	}
+	return &t
+}
+
+`
+
 // requires writes, for each feature that kernels with an isa body need, the
-// statements that put the generic kernels into isa's table without it.
+// statements that register the function putting their fallbacks (or the
+// generic kernels) into a table of isa, and apply it to isa's table where
+// the CPU lacks the feature.
 func requires(b *bytes.Buffer, isa spec.ISA, ins []spec.Instance) {
 	var feats []string
 	by := map[string][]spec.Instance{}
@@ -92,10 +124,13 @@ func requires(b *bytes.Buffer, isa spec.ISA, ins []spec.Instance) {
 		by[in.Requires] = append(by[in.Requires], in)
 	}
 	for _, f := range feats {
-		fmt.Fprintf(b, "\tif !isa.HasFeature(%q, %q) {\n", isa.Name, f)
+		fmt.Fprintf(b, "\twithouts = append(withouts, without{%q, %q, func(t *Table) {\n", isa.Name, f)
 		for _, in := range by[f] {
-			fmt.Fprintf(b, "\t\t%sTable.%s = %s\n", isa.Name, in.Field(), in.Generic())
+			fmt.Fprintf(b, "\t\tt.%s = %s\n", in.Field(), in.Without(isa))
 		}
+		b.WriteString("\t}})\n")
+		fmt.Fprintf(b, "\tif !isa.HasFeature(%q, %q) {\n", isa.Name, f)
+		fmt.Fprintf(b, "\t\twithouts[len(withouts)-1].set(&%sTable)\n", isa.Name)
 		b.WriteString("\t}\n")
 	}
 }

@@ -15,8 +15,14 @@ import "math"
 // VDPBF16PS, emitted as BYTE sequences (Go's assembler and avo do not know
 // the instruction; gen/amd64 checks the encoding). gemmBF16Generic
 // emulates VDPBF16PS exactly (the order of its two products, one rounding
-// each, subnormal inputs as zero, subnormal results flushed), so the
-// generic and AVX-512 kernels give the same bits. The NEON kernel (BFDOT,
+// each, subnormal inputs as zero, results tiny after rounding flushed), so the
+// generic and AVX-512 kernels give the same bits. Without AVX512_BF16 the
+// gemmBF16FMA kernels (AVX2 6×16; AVX-512F 6×64, the avx512 table's
+// fallback) give them too: the halves widened to float32 (exact), one
+// VFMADD231PS per product in VDPBF16PS's order, MXCSR.DAZ|FTZ set for the
+// loop and restored (Go's code expects the default MXCSR; a signal handler
+// gets the default state from the kernel and the interrupted one back on
+// return; asm is never preempted). The NEON kernel (BFDOT,
 // FEAT_BF16) is a 6×16 tile; BFDOT adds the two products of a pair first
 // and rounds to odd (Arm ARM, BFDotAdd without FEAT_EBF16), so its results
 // differ from the others in the last bits, within mat.GemmBF16's bound.
@@ -124,14 +130,49 @@ func gemmBF16Generic(k int, a []uint32, b []uint32, c []float32, ldc int, alpha,
 func addProduct(acc, x, y float32) float32 {
 	p := float32(x * y) // the conversion forbids fusing
 	if e := math.Float32bits(p) & 0x7f800000; (e != 0 && e != 0x7f800000) || x == 0 || y == 0 {
+		// acc+p is a multiple of 2⁻¹⁴⁹: a sum below 2⁻¹²⁶ is exact, and
+		// tiny either way.
 		acc = acc + p
-	} else {
-		acc = FMA32(x, y, acc)
+		if b := math.Float32bits(acc); b&0x7f800000 == 0 {
+			return math.Float32frombits(b & 0x80000000)
+		}
+		return acc
 	}
-	if b := math.Float32bits(acc); b&0x7f800000 == 0 {
+	return ftzFMA(x, y, acc)
+}
+
+// ftzFMA is fma(x, y, acc) rounded to nearest even and flushed to zero as
+// x86 does with MXCSR.FTZ (and as VDPBF16PS does, checked on the
+// instruction): a result is flushed (to a zero of its sign) when it is
+// tiny after rounding, that is when the exact sum rounded to 24 bits with an
+// unbounded exponent is below 2⁻¹²⁶. That differs from flushing the
+// float32 result (rounded with subnormal precision) only where the latter
+// is ±2⁻¹²⁶ and the exact sum lies in [2⁻¹²⁶−2⁻¹⁵⁰, 2⁻¹²⁶−2⁻¹⁵¹) (or its
+// negative): those are flushed. x and y are bfloat16 values (products exact
+// in float64) and acc a float32.
+func ftzFMA(x, y, acc float32) float32 {
+	r := FMA32(x, y, acc)
+	b := math.Float32bits(r)
+	switch {
+	case b&0x7f800000 == 0:
+		return math.Float32frombits(b & 0x80000000)
+	case b&0x7fffffff != 0x00800000:
+		return r
+	}
+	// |r| = 2⁻¹²⁶: is |x·y + acc| < 2⁻¹²⁶ − 2⁻¹⁵¹? s + e is the exact sum
+	// (TwoSum; the product is exact in float64).
+	p, c := float64(x)*float64(y), float64(acc)
+	s := p + c
+	bb := s - p
+	e := (p - (s - bb)) + (c - bb)
+	const t = 0x1p-126 - 0x1p-151
+	if r < 0 {
+		s, e = -s, -e
+	}
+	if s < t || (s == t && e < 0) {
 		return math.Float32frombits(b & 0x80000000)
 	}
-	return acc
+	return r
 }
 
 // DotBF16Pair is one lane of VDPBF16PS: acc plus the products of the
@@ -140,8 +181,8 @@ func addProduct(acc, x, y float32) float32 {
 // subnormal results flushed to zero. (Checked bit for bit against the
 // instruction on random inputs of every exponent.)
 func DotBF16Pair(acc float32, a, b uint32) float32 {
-	acc = ftz(FMA32(daz(a>>16), daz(b>>16), ftz(acc)))
-	return ftz(FMA32(daz(a&0xffff), daz(b&0xffff), acc))
+	acc = ftzFMA(daz(a>>16), daz(b>>16), ftz(acc))
+	return ftzFMA(daz(a&0xffff), daz(b&0xffff), acc)
 }
 
 // daz is the float32 of bfloat16 bits h, zero (of h's sign) if h is subnormal.

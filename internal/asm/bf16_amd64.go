@@ -14,17 +14,47 @@ func toBF16AVX512(dst []uint16, src []float32)
 //go:noescape
 func fromBF16AVX512(dst []float32, src []uint16)
 
+// gemmBF16FMAAVX2 computes the MR×NR bfloat16 micro-kernel over k packed pairs: c = alpha·(a·b) + beta·c (see gen/spec/bf16.go), without bf16 with avx2.
+//
+//go:noescape
+func gemmBF16FMAAVX2(k int, a []uint32, b []uint32, c []float32, ldc int, alpha float32, beta float32)
+
 // gemmBF16AVX512 computes the MR×NR bfloat16 micro-kernel over k packed pairs: c = alpha·(a·b) + beta·c (see gen/spec/bf16.go) with avx512.
 //
 //go:noescape
 func gemmBF16AVX512(k int, a []uint32, b []uint32, c []float32, ldc int, alpha float32, beta float32)
+
+// gemmBF16FMAAVX512 computes the MR×NR bfloat16 micro-kernel over k packed pairs: c = alpha·(a·b) + beta·c (see gen/spec/bf16.go), without bf16 with avx512.
+//
+//go:noescape
+func gemmBF16FMAAVX512(k int, a []uint32, b []uint32, c []float32, ldc int, alpha float32, beta float32)
+
+// gemmBF16FMAPackBAVX2 computes packs NR whole columns of k ≥ 1 rows of a row-major bfloat16 B in pairs of rows: dst[p·NR+j] = b[2p·ldb+j] | b[(2p+1)·ldb+j]<<16 (the high half 0 past row k−1), without bf16 with avx2.
+//
+//go:noescape
+func gemmBF16FMAPackBAVX2(k int, b []uint16, ldb int, dst []uint32)
 
 // gemmBF16PackBAVX512 computes packs NR whole columns of k ≥ 1 rows of a row-major bfloat16 B in pairs of rows: dst[p·NR+j] = b[2p·ldb+j] | b[(2p+1)·ldb+j]<<16 (the high half 0 past row k−1) with avx512.
 //
 //go:noescape
 func gemmBF16PackBAVX512(k int, b []uint16, ldb int, dst []uint32)
 
+// gemmBF16FMAPackBAVX512 computes packs NR whole columns of k ≥ 1 rows of a row-major bfloat16 B in pairs of rows: dst[p·NR+j] = b[2p·ldb+j] | b[(2p+1)·ldb+j]<<16 (the high half 0 past row k−1), without bf16 with avx512.
+//
+//go:noescape
+func gemmBF16FMAPackBAVX512(k int, b []uint16, ldb int, dst []uint32)
+
+// gemmBF16FMATileAVX2 computes the MR×NR tile of the gemmBF16 micro-kernel of the same table, without bf16 with avx2.
+//
+//go:noescape
+func gemmBF16FMATileAVX2() (mr int, nr int)
+
 // gemmBF16TileAVX512 computes the MR×NR tile of the gemmBF16 micro-kernel of the same table with avx512.
 //
 //go:noescape
 func gemmBF16TileAVX512() (mr int, nr int)
+
+// gemmBF16FMATileAVX512 computes the MR×NR tile of the gemmBF16 micro-kernel of the same table, without bf16 with avx512.
+//
+//go:noescape
+func gemmBF16FMATileAVX512() (mr int, nr int)

@@ -2,6 +2,8 @@
 
 package asm
 
+import "github.com/lanes-go/lanes/isa"
+
 // Table holds one function value per kernel and element type. The
 // kernels take their length from their first slice argument; callers
 // check that the other slices are at least as long.
@@ -239,6 +241,30 @@ type Table struct {
 	AdamL2F32 func(w []float32, g []float32, m []float32, v []float32, coef *[8]float32)
 	// AdamL2F64: adam with the gradient g + wd·w (fused; wd = coef[7]).
 	AdamL2F64 func(w []float64, g []float64, m []float64, v []float64, coef *[8]float64)
+}
+
+// without is one feature an ISA's kernels may need: set puts into a table
+// of that ISA the kernels a CPU without the feature runs.
+type without struct {
+	isa     isa.ISA
+	feature isa.Feature
+	set     func(*Table)
+}
+
+// withouts lists them (the architecture's table file adds its own).
+var withouts []without
+
+// Without returns a copy of the table of i as it is on a CPU that lacks
+// feature f (the kernels that need f replaced by their fallbacks), so that
+// tests can run those on a CPU that has f. It panics if i is not available.
+func Without(i isa.ISA, f isa.Feature) *Table {
+	t := *Get(i)
+	for _, w := range withouts {
+		if w.isa == i && w.feature == f {
+			w.set(&t)
+		}
+	}
+	return &t
 }
 
 var genericTable = Table{

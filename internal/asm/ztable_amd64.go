@@ -158,9 +158,9 @@ var avx2Table = Table{
 	MulSubF64:        mulSubF64AVX2,
 	ToBF16:           toBF16Generic,
 	FromBF16:         fromBF16Generic,
-	GemmBF16:         gemmBF16Generic,
-	GemmBF16PackB:    gemmBF16PackBGeneric,
-	GemmBF16Tile:     gemmBF16TileGeneric,
+	GemmBF16:         gemmBF16FMAAVX2,
+	GemmBF16PackB:    gemmBF16FMAPackBAVX2,
+	GemmBF16Tile:     gemmBF16FMATileAVX2,
 	GemmI8:           gemmI8AVX2,
 	GemmPackBI8:      gemmPackBI8AVX2,
 	GemmTileI8:       gemmTileI8AVX2,
@@ -225,11 +225,15 @@ var avx2Table = Table{
 }
 
 // The kernels that need a feature beyond their ISA's baseline fall back
-// to the generic ones where this CPU lacks it.
+// to their fallback bodies or the generic ones where this CPU lacks it
+// (Without gives the same tables to tests).
 func init() {
+	withouts = append(withouts, without{"avx512", "bf16", func(t *Table) {
+		t.GemmBF16 = gemmBF16FMAAVX512
+		t.GemmBF16PackB = gemmBF16FMAPackBAVX512
+		t.GemmBF16Tile = gemmBF16FMATileAVX512
+	}})
 	if !isa.HasFeature("avx512", "bf16") {
-		avx512Table.GemmBF16 = gemmBF16Generic
-		avx512Table.GemmBF16PackB = gemmBF16PackBGeneric
-		avx512Table.GemmBF16Tile = gemmBF16TileGeneric
+		withouts[len(withouts)-1].set(&avx512Table)
 	}
 }

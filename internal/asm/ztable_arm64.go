@@ -116,11 +116,15 @@ var neonTable = Table{
 }
 
 // The kernels that need a feature beyond their ISA's baseline fall back
-// to the generic ones where this CPU lacks it.
+// to their fallback bodies or the generic ones where this CPU lacks it
+// (Without gives the same tables to tests).
 func init() {
+	withouts = append(withouts, without{"neon", "bf16", func(t *Table) {
+		t.GemmBF16 = gemmBF16Generic
+		t.GemmBF16PackB = gemmBF16PackBGeneric
+		t.GemmBF16Tile = gemmBF16TileGeneric
+	}})
 	if !isa.HasFeature("neon", "bf16") {
-		neonTable.GemmBF16 = gemmBF16Generic
-		neonTable.GemmBF16PackB = gemmBF16PackBGeneric
-		neonTable.GemmBF16Tile = gemmBF16TileGeneric
+		withouts[len(withouts)-1].set(&neonTable)
 	}
 }
