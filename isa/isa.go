@@ -34,9 +34,10 @@
 // Some kernels need an extension beyond their ISA's baseline: the bfloat16
 // and int8 matrix products. Features(i) lists what the CPU offers with ISA
 // i, and Has(f) asks it of the active ISA. Without a feature those kernels
-// run a fallback with the same results: for bf16 on amd64, FMA kernels that
-// emulate VDPBF16PS bit for bit (at about the float32 GEMM rate);
-// elsewhere pure Go.
+// run a fallback: for bf16 on amd64, FMA kernels that emulate VDPBF16PS bit
+// for bit (at about the float32 GEMM rate); elsewhere pure Go (the int8
+// product is exact everywhere; mat.GemmBF16 says which ISAs agree bit for
+// bit).
 //
 //	bf16  avx512: AVX512_BF16 (VDPBF16PS)   neon: FEAT_BF16 (BFDOT, BFMMLA)
 //	int8  avx512: AVX512_VNNI (VPDPBUSD)    avx2: AVX-VNNI (VPDPBUSD, VEX)
