@@ -519,16 +519,17 @@ func lreduce(v vk, xs []VecVirtual) VecVirtual {
 	shuf := func(imm uint8, f func(...Op)) func(x, y, d VecVirtual) {
 		return func(x, y, d VecVirtual) { f(U8(imm), y, x, d) }
 	}
-	levels := []struct{ lo, hi func(x, y, d VecVirtual) }{
+	type level struct{ lo, hi func(x, y, d VecVirtual) }
+	levels := []level{
 		{shuf(0x44, VSHUFF64X2), shuf(0xee, VSHUFF64X2)}, // lane i + lane i+L/2
 		{shuf(0x88, VSHUFF64X2), shuf(0xdd, VSHUFF64X2)}, // + L/4: one 128-bit lane each
 	}
 	if v.f32() {
 		levels = append(levels,
-			struct{ lo, hi func(x, y, d VecVirtual) }{shuf(0x44, VSHUFPS), shuf(0xee, VSHUFPS)},
-			struct{ lo, hi func(x, y, d VecVirtual) }{shuf(0x88, VSHUFPS), shuf(0xdd, VSHUFPS)})
+			level{shuf(0x44, VSHUFPS), shuf(0xee, VSHUFPS)}, // + 2
+			level{shuf(0x88, VSHUFPS), shuf(0xdd, VSHUFPS)}) // + 1
 	} else {
-		levels = append(levels, struct{ lo, hi func(x, y, d VecVirtual) }{shuf(0x00, VSHUFPD), shuf(0xff, VSHUFPD)})
+		levels = append(levels, level{shuf(0x00, VSHUFPD), shuf(0xff, VSHUFPD)}) // + 1
 	}
 	for _, lv := range levels {
 		out := make([]VecVirtual, len(in)/2)
