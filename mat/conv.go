@@ -1004,10 +1004,14 @@ func dotOf[T vec.Float](t *asm.Table) (dotFn[T], int) {
 // tiles of one row block (q inner) DotMR rows of dy_n and all the shifted
 // images. The order with the smaller such set is taken, and the group is
 // as many images as fit that set in half the L1, but at least enough for
-// 64 vector steps per call (the lanes' tree and the update of dw amortized:
-// measured, one thread, conv1 at batch 64 (two images instead of one) 69→74%
-// of the FMA peak, conv2 (16 images instead of 8) 65→66%)
-// and at most a half L2 of shifted images and dy.
+// 64 vector steps per call (the lanes' trees and the update of dw
+// amortized), and at most a third of the L2 of shifted images and dy; the
+// ⌈N/G⌉ groups are then balanced (sizes within one). Measured (Zen 5,
+// AVX-512 f32, one thread, best of 100), with the lanes of the tile added
+// all at once in the kernel: conv2 of the MNIST CNN (4 steps an image, 38
+// KB of shifted images and dy) at G = 4, 6, 8, 10, 12, 16, 32: 153, 161,
+// 168, 165, 160, 153, 108 GFLOPS (this rule: 8); conv1 (36 steps) at G = 1,
+// 2, 4: 170, 177, 118 (this rule: 2).
 func (g *convJob[T]) prepGradWeightDot(lanes int) {
 	d := &g.d
 	var z T
@@ -1017,8 +1021,10 @@ func (g *convJob[T]) prepGradWeightDot(lanes int) {
 	g.qInner = qIn < kIn
 	set := min(kIn, qIn) * size
 	steps := (d.ohw + lanes - 1) / lanes
-	g.grp = clamp(max(cacheL1/2/set, (64+steps-1)/steps), 1, max(1, cacheL2/2/((sz+d.kow)*size)))
+	g.grp = clamp(max(cacheL1/2/set, (64+steps-1)/steps), 1, max(1, cacheL2/3/((sz+d.kow)*size)))
 	g.grp = min(g.grp, g.in.Rows)
+	ng := (g.in.Rows + g.grp - 1) / g.grp
+	g.grp = (g.in.Rows + ng - 1) / ng
 	if tinyBlocks {
 		g.grp = min(2, g.in.Rows)
 	}
