@@ -27,14 +27,15 @@ func siluGradRef(x, dy float64) (dd, float64) {
 // derivative's zero at x ≈ −1.2785, where 1 + x·σ(−x) cancels.
 func siluGradInputs(r *rand.Rand, f32 bool) []float64 {
 	var xs []float64
-	for b := uint64(r.Uint32N(4096)); b < 1<<32; b += 4096 {
+	stride := uint64(4096 * thin())
+	for b := r.Uint64N(stride); b < 1<<32; b += stride {
 		if f32 {
 			xs = append(xs, float64(math.Float32frombits(uint32(b))))
 		} else {
 			xs = append(xs, math.Float64frombits(b<<32|uint64(r.Uint32())))
 		}
 	}
-	for range 1 << 18 {
+	for range 1 << 18 / thin() {
 		xs = append(xs, -60+80*r.Float64())
 	}
 	if f32 {
@@ -42,7 +43,7 @@ func siluGradInputs(r *rand.Rand, f32 bool) []float64 {
 			xs = append(xs, float64(v))
 		}
 	} else {
-		for range 1 << 16 {
+		for range 1 << 16 / thin() {
 			xs = append(xs, -1.2784645427610738+math.Ldexp(2*r.Float64()-1, -r.IntN(50)))
 		}
 	}

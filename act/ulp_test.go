@@ -173,19 +173,31 @@ func check32(t *testing.T, name string, xs []float32) worst {
 // from a random start, so every binade of both signs gets 2048 samples)
 // plus 2¹⁹ uniform samples over the range where the function is not flat.
 func samples32(name string, r *rand.Rand) []float32 {
-	const stride = 4096
+	stride := uint64(4096 * thin())
 	xs := make([]float32, 0, 1<<20+1<<19)
-	start := r.Uint32N(stride)
-	for i := uint64(start); i < 1<<32; i += stride {
+	start := r.Uint64N(stride)
+	for i := start; i < 1<<32; i += stride {
 		xs = append(xs, math.Float32frombits(uint32(i)))
 	}
 	rng := map[string][2]float64{"Exp": {-104, 89}, "Log": {0, 4}, "Sigmoid": {-105, 20}, "Tanh": {-10, 10}, "SiLU": {-110, 50},
 		"GELU": {-15, 10}, "GELUTanh": {-12, 10}}[name]
 	lo, hi := rng[0], rng[1]
-	for range 1 << 19 {
+	for range 1 << 19 / thin() {
 		xs = append(xs, float32(lo+(hi-lo)*r.Float64()))
 	}
 	return xs
+}
+
+// thin is how many times fewer inputs the accuracy sweeps take in -short
+// mode (8; 1 otherwise). The full sweeps run natively; -short serves the
+// emulated runs (qemu), where the kernels are still checked bit for bit
+// against the generic ones on every input, but the double-double
+// references would take ten minutes.
+func thin() int {
+	if testing.Short() {
+		return 8
+	}
+	return 1
 }
 
 func TestULP32(t *testing.T) {
@@ -372,7 +384,7 @@ func samples64(name string, r *rand.Rand, n int) []float64 {
 }
 
 func TestULP64(t *testing.T) {
-	n := 1_000_002
+	n := 1_000_002 / thin()
 	if exhaustive() {
 		n = 10_000_002
 	}
@@ -400,7 +412,7 @@ func TestSubnormal64(t *testing.T) {
 		lo, hi float64
 	}{{"Exp", -746, -707}, {"Sigmoid", -746, -707}, {"SiLU", -770, -700},
 		{"GELU", -39, -37.4}, {"GELUTanh", -22, -21.2}, {"Log", 0, 0x1p-1022}} {
-		xs := make([]float64, 200_000)
+		xs := make([]float64, 200_000/thin())
 		for i := range xs {
 			xs[i] = c.lo + (c.hi-c.lo)*r.Float64()
 			if c.name == "Log" {
