@@ -227,38 +227,7 @@ func gemmKernel(v vk) {
 		}
 	}
 	Label("beta")
-	Comment("beta == 0 (either sign): C is not read")
-	bb := GP64()
-	if v.f32() {
-		MOVL(paramMem("beta"), bb.As32())
-		ANDL(U32(0x7fffffff), bb.As32())
-	} else {
-		MOVQ(paramMem("beta"), bb)
-		SHLQ(U8(1), bb)
-	}
-	JZ(LabelRef("store"))
-	beta := v.vec()
-	v.BCAST(paramMem("beta"), beta)
-	MOVQ(c, row)
-	for i := range acc {
-		for j := range acc[i] {
-			v.FMA231(Mem{Base: row, Disp: j * v.bytes}, beta, acc[i][j])
-		}
-		if i+1 < mr {
-			ADDQ(ldc, row)
-		}
-	}
-	Label("store")
-	for i := range acc {
-		for j := range acc[i] {
-			v.MOVU(acc[i][j], Mem{Base: c, Disp: j * v.bytes})
-		}
-		if i+1 < mr {
-			ADDQ(ldc, c)
-		}
-	}
-	VZEROUPPER()
-	RET()
+	storeTile(v, acc, c, row, ldc, mr)
 }
 
 // dotTile emits the tile of dot products of gen/spec/mat.go (AVX-512
@@ -717,38 +686,7 @@ func gemmIndKernel(v vk, mr, rowVecs int) {
 	DECQ(k)
 	JNZ(LabelRef("loop"))
 
-	Comment("beta == 0 (either sign): C is not read")
-	bb := GP64()
-	if v.f32() {
-		MOVL(paramMem("beta"), bb.As32())
-		ANDL(U32(0x7fffffff), bb.As32())
-	} else {
-		MOVQ(paramMem("beta"), bb)
-		SHLQ(U8(1), bb)
-	}
-	JZ(LabelRef("store"))
-	beta := v.vec()
-	v.BCAST(paramMem("beta"), beta)
-	MOVQ(c, row)
-	for i := range acc {
-		for j := range acc[i] {
-			v.FMA231(Mem{Base: row, Disp: j * v.bytes}, beta, acc[i][j])
-		}
-		if i+1 < mr {
-			ADDQ(ldc, row)
-		}
-	}
-	Label("store")
-	for i := range acc {
-		for j := range acc[i] {
-			v.MOVU(acc[i][j], Mem{Base: c, Disp: j * v.bytes})
-		}
-		if i+1 < mr {
-			ADDQ(ldc, c)
-		}
-	}
-	VZEROUPPER()
-	RET()
+	storeTile(v, acc, c, row, ldc, mr)
 }
 
 // peakFMA emits n iterations of peakAccs independent vector FMAs on zeros
@@ -1102,4 +1040,41 @@ func transpose(v vk, in []Op, zero Op) []Op {
 		out[j+4] = op(VSHUFF64X2, U8(0xdd), u[j+4], u[j])
 	}
 	return out
+}
+
+// storeTile ends a GEMM micro-kernel: c = acc + beta·c row by row (ldc in
+// bytes; row is scratch), C not read when beta is ±0, then RET.
+func storeTile(v vk, acc [][]VecVirtual, c, row, ldc Register, mr int) {
+	Comment("beta == 0 (either sign): C is not read")
+	bb := GP64()
+	if v.f32() {
+		MOVL(paramMem("beta"), bb.As32())
+		ANDL(U32(0x7fffffff), bb.As32())
+	} else {
+		MOVQ(paramMem("beta"), bb)
+		SHLQ(U8(1), bb)
+	}
+	JZ(LabelRef("store"))
+	beta := v.vec()
+	v.BCAST(paramMem("beta"), beta)
+	MOVQ(c, row)
+	for i := range acc {
+		for j := range acc[i] {
+			v.FMA231(Mem{Base: row, Disp: j * v.bytes}, beta, acc[i][j])
+		}
+		if i+1 < mr {
+			ADDQ(ldc, row)
+		}
+	}
+	Label("store")
+	for i := range acc {
+		for j := range acc[i] {
+			v.MOVU(acc[i][j], Mem{Base: c, Disp: j * v.bytes})
+		}
+		if i+1 < mr {
+			ADDQ(ldc, c)
+		}
+	}
+	VZEROUPPER()
+	RET()
 }

@@ -12,56 +12,13 @@ import (
 // bodies compute every region and select, these compute only the region
 // of the element, which gives the same bits.
 
-// The polynomials of gen/alg's poly: c[0] + x·(c[1] + x·(… + x·c[n])),
-// Horner's rule with FMAs from the top coefficient, unrolled.
-
-func poly5(x float64, c *[5]float64) float64 {
-	p := math.FMA(c[4], x, c[3])
-	p = math.FMA(p, x, c[2])
-	p = math.FMA(p, x, c[1])
-	p = math.FMA(p, x, c[0])
-	return p
-}
-
-func poly6(x float64, c *[6]float64) float64 {
-	p := math.FMA(c[5], x, c[4])
-	p = math.FMA(p, x, c[3])
-	p = math.FMA(p, x, c[2])
-	p = math.FMA(p, x, c[1])
-	p = math.FMA(p, x, c[0])
-	return p
-}
-
-func poly7(x float64, c *[7]float64) float64 {
-	p := math.FMA(c[6], x, c[5])
-	p = math.FMA(p, x, c[4])
-	p = math.FMA(p, x, c[3])
-	p = math.FMA(p, x, c[2])
-	p = math.FMA(p, x, c[1])
-	p = math.FMA(p, x, c[0])
-	return p
-}
-
-func poly8(x float64, c *[8]float64) float64 {
-	p := math.FMA(c[7], x, c[6])
-	p = math.FMA(p, x, c[5])
-	p = math.FMA(p, x, c[4])
-	p = math.FMA(p, x, c[3])
-	p = math.FMA(p, x, c[2])
-	p = math.FMA(p, x, c[1])
-	p = math.FMA(p, x, c[0])
-	return p
-}
-
-func poly9(x float64, c *[9]float64) float64 {
-	p := math.FMA(c[8], x, c[7])
-	p = math.FMA(p, x, c[6])
-	p = math.FMA(p, x, c[5])
-	p = math.FMA(p, x, c[4])
-	p = math.FMA(p, x, c[3])
-	p = math.FMA(p, x, c[2])
-	p = math.FMA(p, x, c[1])
-	p = math.FMA(p, x, c[0])
+// poly is gen/alg's poly: c[0] + x·(c[1] + x·(… + x·c[n])), Horner's rule
+// with FMAs from the top coefficient.
+func poly(x float64, c []float64) float64 {
+	p := c[len(c)-1]
+	for i := len(c) - 2; i >= 0; i-- {
+		p = math.FMA(p, x, c[i])
+	}
 	return p
 }
 
@@ -109,23 +66,23 @@ func geluParts(xc float64) (ph, pl, t float64, mid, pos bool, z, zl float64) {
 	var num, den float64
 	switch {
 	case a < kconst.ErfMid:
-		num, den = poly5(z, &kconst.ErfPP), poly6(z, &kconst.ErfQQ)
+		num, den = poly(z, kconst.ErfPP[:]), poly(z, kconst.ErfQQ[:])
 	case mid:
 		s := a - 1
-		num, den = poly7(s, &kconst.ErfPA), poly7(s, &kconst.ErfQA)
+		num, den = poly(s, kconst.ErfPA[:]), poly(s, kconst.ErfQA[:])
 	case a < kconst.ErfFar:
 		w := 1 / z
-		num, den = poly8(w, &kconst.ErfRA), poly9(w, &kconst.ErfSA)
+		num, den = poly(w, kconst.ErfRA[:]), poly(w, kconst.ErfSA[:])
 	default: // NaN too, as the vector selects
 		w := 1 / z
-		num, den = poly7(w, &kconst.ErfRB), poly8(w, &kconst.ErfSB)
+		num, den = poly(w, kconst.ErfRB[:]), poly(w, kconst.ErfSB[:])
 	}
 	q := num / den
 	hl := math.FMA(vh, vh, -z)
 	zl = math.FMA(vh+vh, vl, hl)
 	switch {
 	case a < kconst.ErfMid:
-		dv := float64(vl * poly7(z, &kconst.ErfD))
+		dv := float64(vl * poly(z, kconst.ErfD[:]))
 		eh, el := fastTwoSum(vh, math.FMA(vh, q, dv))
 		var pe float64
 		ph, pe = fastTwoSum(0.5, float64(eh*0.5))
@@ -135,7 +92,7 @@ func geluParts(xc float64) (ph, pl, t float64, mid, pos bool, z, zl float64) {
 		if pos {
 			c0 = kconst.ErfCHalfP
 		}
-		dv := float64(vl * poly7(z, &kconst.ErfD))
+		dv := float64(vl * poly(z, kconst.ErfD[:]))
 		qm := q + xorSign(dv, vh)
 		var pe float64
 		ph, pe = fastTwoSum(c0, xorSign(float64(qm*0.5), vh))
