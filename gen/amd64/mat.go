@@ -129,25 +129,7 @@ func gemmKernel(v vk) {
 	SHLQ(shift, ldb)
 	SHLQ(shift, ldc)
 
-	acc := make([][]VecVirtual, mr)
-	for i := range acc {
-		acc[i] = make([]VecVirtual, rowVecs)
-		for j := range acc[i] {
-			acc[i][j] = v.vec()
-			v.XOR(acc[i][j], acc[i][j], acc[i][j])
-		}
-	}
-	Comment("prefetch the C tile, read or written at the end")
-	row := GP64()
-	MOVQ(c, row)
-	for i := 0; i < mr; i++ {
-		for j := 0; j < rowVecs*v.bytes; j += 64 {
-			PREFETCHT0(Mem{Base: row, Disp: j})
-		}
-		if i+1 < mr {
-			ADDQ(ldc, row)
-		}
-	}
+	acc, row := startTile(v, c, ldc, mr, rowVecs)
 	pf := GP64()
 	MOVQ(ldb, pf)
 	SHLQ(U8(gemmPrefetchLog), pf)
@@ -646,25 +628,7 @@ func gemmIndKernel(v vk, mr, rowVecs int) {
 	c := Load(Param("c").Base(), GP64())
 	ldc := Load(Param("ldc"), GP64())
 	SHLQ(shift, ldc)
-	acc := make([][]VecVirtual, mr)
-	for i := range acc {
-		acc[i] = make([]VecVirtual, rowVecs)
-		for j := range acc[i] {
-			acc[i][j] = v.vec()
-			v.XOR(acc[i][j], acc[i][j], acc[i][j])
-		}
-	}
-	Comment("prefetch the C tile, read or written at the end")
-	row := GP64()
-	MOVQ(c, row)
-	for i := 0; i < mr; i++ {
-		for j := 0; j < rowVecs*v.bytes; j += 64 {
-			PREFETCHT0(Mem{Base: row, Disp: j})
-		}
-		if i+1 < mr {
-			ADDQ(ldc, row)
-		}
-	}
+	acc, row := startTile(v, c, ldc, mr, rowVecs)
 	Comment("k steps: acc[i][j] += a[p·MR+i]·b[boff[p]+j]")
 	Label("loop")
 	off := GP64()
@@ -1040,6 +1004,32 @@ func transpose(v vk, in []Op, zero Op) []Op {
 		out[j+4] = op(VSHUFF64X2, U8(0xdd), u[j+4], u[j])
 	}
 	return out
+}
+
+// startTile begins a GEMM micro-kernel: mr×rowVecs zeroed accumulators,
+// and the C tile (c, ldc in bytes) prefetched; it returns the accumulators
+// and a scratch row register.
+func startTile(v vk, c, ldc Register, mr, rowVecs int) ([][]VecVirtual, Register) {
+	acc := make([][]VecVirtual, mr)
+	for i := range acc {
+		acc[i] = make([]VecVirtual, rowVecs)
+		for j := range acc[i] {
+			acc[i][j] = v.vec()
+			v.XOR(acc[i][j], acc[i][j], acc[i][j])
+		}
+	}
+	Comment("prefetch the C tile, read or written at the end")
+	row := GP64()
+	MOVQ(c, row)
+	for i := 0; i < mr; i++ {
+		for j := 0; j < rowVecs*v.bytes; j += 64 {
+			PREFETCHT0(Mem{Base: row, Disp: j})
+		}
+		if i+1 < mr {
+			ADDQ(ldc, row)
+		}
+	}
+	return acc, row
 }
 
 // storeTile ends a GEMM micro-kernel: c = acc + beta·c row by row (ldc in
