@@ -14,10 +14,17 @@ func (t *Tape[T]) unary(o op, x *Node[T], alpha T) *Node[T] {
 	t.check(x, o.String())
 	n := t.node(o, x.value.Rows, x.value.Cols, x, nil, nil)
 	n.alpha = alpha
-	nb := blocks(&n.value, &x.value)
+	t.rows(passUnary, n, nil, nil, n.value.Rows, n.value.Cols)
+	return n
+}
+
+// unaryRows computes rows [r0, r1) of the value of a unary node.
+func (n *Node[T]) unaryRows(r0, r1 int) {
+	x := n.a
+	flat, nb := span(r0, r1, &n.value, &x.value)
 	for i := 0; i < nb; i++ {
-		y, xs := blk(&n.value, i, nb), blk(&x.value, i, nb)
-		switch o {
+		y, xs := blkSpan(&n.value, flat, r0, r1, i), blkSpan(&x.value, flat, r0, r1, i)
+		switch n.op {
 		case opSigmoid:
 			act.Sigmoid(y, xs)
 		case opTanh:
@@ -25,7 +32,7 @@ func (t *Tape[T]) unary(o op, x *Node[T], alpha T) *Node[T] {
 		case opReLU:
 			act.ReLU(y, xs)
 		case opLeakyReLU:
-			act.LeakyReLU(y, xs, alpha)
+			act.LeakyReLU(y, xs, n.alpha)
 		case opGELU:
 			act.GELU(y, xs)
 		case opGELUTanh:
@@ -34,7 +41,6 @@ func (t *Tape[T]) unary(o op, x *Node[T], alpha T) *Node[T] {
 			act.SiLU(y, xs)
 		}
 	}
-	return n
 }
 
 func (n *Node[T]) backUnary() {
@@ -43,9 +49,18 @@ func (n *Node[T]) backUnary() {
 		return
 	}
 	dst, s := n.into(x)
-	nb := blocks(dst, &x.value, &n.value, &n.grad)
+	n.tape.rows(passBackUnary, n, nil, dst, dst.Rows, dst.Cols)
+	n.flush(x, dst, s)
+}
+
+// backUnaryRows computes rows [r0, r1) of a unary node's input gradient
+// contribution, into dst.
+func (n *Node[T]) backUnaryRows(dst *mat.Dense[T], r0, r1 int) {
+	x := n.a
+	flat, nb := span(r0, r1, dst, &x.value, &n.value, &n.grad)
 	for i := 0; i < nb; i++ {
-		d, xs, y, dy := blk(dst, i, nb), blk(&x.value, i, nb), blk(&n.value, i, nb), blk(&n.grad, i, nb)
+		d, xs := blkSpan(dst, flat, r0, r1, i), blkSpan(&x.value, flat, r0, r1, i)
+		y, dy := blkSpan(&n.value, flat, r0, r1, i), blkSpan(&n.grad, flat, r0, r1, i)
 		switch n.op {
 		case opSigmoid:
 			act.SigmoidGrad(d, y, dy)
@@ -63,7 +78,6 @@ func (n *Node[T]) backUnary() {
 			act.SiLUGrad(d, xs, dy)
 		}
 	}
-	n.flush(x, dst, s)
 }
 
 // Sigmoid records σ(x) = 1/(1+e^−x) element-wise (act.Sigmoid). Backward:

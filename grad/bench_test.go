@@ -1,6 +1,7 @@
 package grad_test
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -125,5 +126,75 @@ func BenchmarkMLPStep(b *testing.B) {
 		b.ReportMetric(float64(tt.Nanoseconds())/float64(b.N), "tape-ns/op")
 		b.ReportMetric(float64(tk.Nanoseconds())/float64(b.N), "kernels-ns/op")
 		b.ReportMetric(float64(tt)/float64(tk), "tape/kernels")
+	})
+}
+
+// BenchmarkCNNStep times one SGD training step (momentum 0.9) of lanes
+// train's MNIST CNN (conv 1→16 5×5, ReLU, maxpool 2, conv 16→32 5×5, ReLU,
+// maxpool 2, 512-128-10) at batch 64 in float32, on one thread (t=1), on
+// two (t=2), and alternating the two in every iteration (Scaling: both see
+// the same machine load; it reports their times and their ratio, issue
+// #12's two-thread speed-up):
+//
+//	go test -run '^$' -bench CNNStep/Scaling -count 5 ./grad
+func BenchmarkCNNStep(b *testing.B) {
+	defer mat.SetThreads(mat.Threads())
+	const batch = 64
+	r := prob.New(1)
+	s0 := mat.ConvShape{C: 1, H: 28, W: 28, K: 16, KH: 5, KW: 5}
+	p2 := mat.PoolShape{C: 16, H: 24, W: 24, KH: 2, KW: 2}
+	s3 := mat.ConvShape{C: 16, H: 12, W: 12, K: 32, KH: 5, KW: 5}
+	p5 := mat.PoolShape{C: 32, H: 8, W: 8, KH: 2, KW: 2}
+	c0 := grad.NewConv2D[float32](r, s0, true)
+	c3 := grad.NewConv2D[float32](r, s3, true)
+	l7 := grad.NewLinear[float32](r, 512, 128, true)
+	l9 := grad.NewLinear[float32](r, 128, 10, true)
+	var params []*grad.Param[float32]
+	for _, ps := range [][]*grad.Param[float32]{c0.Params(), c3.Params(), l7.Params(), l9.Params()} {
+		params = append(params, ps...)
+	}
+	x := mat.New[float32](batch, 28*28)
+	prob.Uniform[float32]{Lo: 0, Hi: 1}.Sample(r, x.Data)
+	labels := make([]int, batch)
+	for i := range labels {
+		labels[i] = i % 10
+	}
+	tape := grad.NewTape[float32]()
+	sgd := grad.NewSGD(params, 1e-3)
+	sgd.Momentum = 0.9
+	step := func(threads int) {
+		mat.SetThreads(threads)
+		tape.Reset()
+		h := tape.MaxPool2D(tape.ReLU(c0.Forward(tape, tape.Const(x))), p2)
+		h = tape.MaxPool2D(tape.ReLU(c3.Forward(tape, h)), p5)
+		h = l9.Forward(tape, tape.ReLU(l7.Forward(tape, h)))
+		tape.Backward(tape.SoftmaxCrossEntropy(h, labels))
+		sgd.Step()
+		sgd.ZeroGrad()
+	}
+	for _, t := range []int{1, 2} {
+		b.Run(fmt.Sprintf("t=%d", t), func(b *testing.B) {
+			step(t)
+			b.ReportAllocs()
+			for b.Loop() {
+				step(t)
+			}
+		})
+	}
+	b.Run("Scaling", func(b *testing.B) {
+		step(1)
+		step(2)
+		var t1, t2 time.Duration
+		for b.Loop() {
+			s := time.Now()
+			step(1)
+			m := time.Now()
+			step(2)
+			t2 += time.Since(m)
+			t1 += m.Sub(s)
+		}
+		b.ReportMetric(float64(t1.Nanoseconds())/float64(b.N), "t1-ns/op")
+		b.ReportMetric(float64(t2.Nanoseconds())/float64(b.N), "t2-ns/op")
+		b.ReportMetric(float64(t1)/float64(t2), "speedup")
 	})
 }

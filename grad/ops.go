@@ -302,11 +302,7 @@ func (n *Node[T]) flush(p *Node[T], tmp *mat.Dense[T], scratch bool) {
 	if !scratch {
 		return
 	}
-	nb := blocks(&p.grad)
-	for i := 0; i < nb; i++ {
-		d := blk(&p.grad, i, nb)
-		vec.Add(d, d, blk(tmp, i, nb))
-	}
+	n.tape.rows(passFlush, n, p, tmp, tmp.Rows, tmp.Cols)
 }
 
 // scratch returns a rows×cols contiguous matrix on n's scratch buffer.

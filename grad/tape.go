@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"unsafe"
 
+	"github.com/lanes-go/lanes/internal/par"
 	"github.com/lanes-go/lanes/mat"
 	"github.com/lanes-go/lanes/vec"
 )
@@ -59,6 +60,8 @@ type Tape[T vec.Float] struct {
 	nodes [2][]*Node[T] // node structs by parity of gen (see Reset)
 	n     int           // nodes recorded in this step
 	slots []*slot[T]    // buffers of the i-th node of a step, kept across steps
+	fan   par.Fan       // the row passes' fan-out (see rows)
+	job   rowJob[T]
 }
 
 // slot holds the buffers of the i-th node of a step. They only grow, so

@@ -7,6 +7,7 @@ import (
 	"github.com/lanes-go/lanes/internal/asm"
 	"github.com/lanes-go/lanes/internal/cast"
 	"github.com/lanes-go/lanes/internal/kconst"
+	"github.com/lanes-go/lanes/internal/par"
 	"github.com/lanes-go/lanes/vec"
 )
 
@@ -266,13 +267,13 @@ type convJob[T vec.Float] struct {
 	ind        bool // convFwd on the gemmInd kernel (see forwardInd)
 	gemmInd    indFn[T]
 	grp        int   // gradWeightDot: images per group
-	offs       []int // gradWeightDot: the row offsets of each part
+	offs       []int // gradWeightDot: the row offsets of each part, offStride apart
 	db         []T   // gradWeightDot: the bias gradient, or nil
 	qoff       []int // gradWeightDot: offset of row q of P_n in the shifted images
 	qInner     bool  // gradWeightDot: tiles in q order within a row block of dw
 	ntasks     int
 	nparts     int
-	fan        fanOut
+	fan        par.Fan
 }
 
 var (
@@ -378,20 +379,20 @@ func conv[T vec.Float](t *asm.Table, threads, op int, d convDims, in, a, out *De
 		work = n * d.kow * d.ckk
 	}
 	g.nparts = max(1, min(threads, g.ntasks, work/minPartWork))
-	if g.dotW && len(g.offs) < g.nparts*(dotMR+dotNR) {
-		g.offs = make([]int, g.nparts*(dotMR+dotNR))
+	if g.dotW && len(g.offs) < g.nparts*offStride {
+		g.offs = make([]int, g.nparts*offStride)
 	}
-	g.fan.run(g, g.nparts)
+	g.fan.Run(g, g.nparts)
 	g.in, g.a, g.out, g.bias, g.db = nil, nil, nil, nil, nil
 	convJobs[T]().put(g)
 }
 
-func (g *convJob[T]) runPart(i int) {
+func (g *convJob[T]) RunPart(i int) {
 	t0, t1 := i*g.ntasks/g.nparts, (i+1)*g.ntasks/g.nparts
 	w := works[T]().get()
 	w.tmp = grow(w.tmp, g.mr*g.nr)
 	if g.op == convGradW && g.dotW {
-		g.gradWeightDot(w, g.offs[i*(dotMR+dotNR):(i+1)*(dotMR+dotNR)], t0, t1)
+		g.gradWeightDot(w, g.offs[i*offStride:i*offStride+dotMR+dotNR], t0, t1)
 		t1 = t0
 	}
 	if g.op == convGradW && g.shift {
@@ -1118,6 +1119,12 @@ func (g *convJob[T]) forwardInd(w *work[T], n, j0, j1 int) {
 		beta = 1
 	}
 }
+
+// offStride is the distance of two parts' offsets in convJob.offs: more
+// than a cache line between them, or the parts, which rewrite them for
+// every tile, would take the line from each other's core (measured on the
+// MNIST conv2, two threads on Zen 5: no faster than one).
+const offStride = dotMR + dotNR + 128/8
 
 func (g *convJob[T]) gradWeightDot(w *work[T], offs []int, t0, t1 int) {
 	d := &g.d

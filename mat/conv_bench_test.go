@@ -3,6 +3,7 @@ package mat
 import (
 	"fmt"
 	"math/rand/v2"
+	"runtime"
 	"testing"
 	"time"
 
@@ -51,9 +52,10 @@ func benchConv[T vec.Float](b *testing.B, name string, k *asm.Table, s ConvShape
 	for _, m := range []*Dense[T]{x, w, dy} {
 		tu.Fill(r, m.Data, tu.Normal)
 	}
-	fwd := func() { conv(k, 1, convFwd, d, x, w, y, nil, bias) }
-	gin := func() { conv(k, 1, convGradIn, d, dy, w, dx, nil, nil) }
-	gw := func() { conv(k, 1, convGradW, d, x, dy, dw, db, nil) }
+	th := 1
+	fwd := func() { conv(k, th, convFwd, d, x, w, y, nil, bias) }
+	gin := func() { conv(k, th, convGradIn, d, dy, w, dx, nil, nil) }
+	gw := func() { conv(k, th, convGradW, d, x, dy, dw, db, nil) }
 	step := func() {
 		fwd()
 		gw()
@@ -73,9 +75,26 @@ func benchConv[T vec.Float](b *testing.B, name string, k *asm.Table, s ConvShape
 		flop float64
 	}{{"fwd", fwd, flop}, {"gin", gin, flop}, {"gw", gw, flop}, {"step", step, steps * flop}} {
 		b.Run(name+"/"+op.name, func(b *testing.B) {
+			th = 1
 			if pk == 0 {
 				pk = peak[T](k)
 			}
+			best := time.Duration(1 << 62)
+			for b.Loop() {
+				start := time.Now()
+				op.f()
+				best = min(best, time.Since(start))
+			}
+			b.ReportMetric(op.flop*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOPS")
+			b.ReportMetric(op.flop/best.Seconds()/1e9, "best-GFLOPS")
+			b.ReportMetric(100*op.flop/best.Seconds()/1e9/pk, "%peak1")
+		})
+		if runtime.GOMAXPROCS(0) < 2 {
+			continue
+		}
+		// on two threads, against the one-thread peak
+		b.Run(name+"/"+op.name+"/t=2", func(b *testing.B) {
+			th = 2
 			best := time.Duration(1 << 62)
 			for b.Loop() {
 				start := time.Now()

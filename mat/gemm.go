@@ -6,6 +6,7 @@ import (
 
 	"github.com/lanes-go/lanes/internal/asm"
 	"github.com/lanes-go/lanes/internal/cast"
+	"github.com/lanes-go/lanes/internal/par"
 	"github.com/lanes-go/lanes/vec"
 )
 
@@ -177,7 +178,7 @@ type gemmJob[T vec.Float] struct {
 	k           int
 	directA     bool
 	directB     bool
-	fan         fanOut
+	fan         par.Fan
 	tileSplit
 }
 
@@ -202,7 +203,7 @@ func gemm[T vec.Float](t *asm.Table, threads int, tA, tB bool, alpha T, a, b *De
 	g.directA = !tA && (n+g.nr-1)/g.nr <= directAMaxPanels
 	g.directB = !tB && (m+g.mr-1)/g.mr <= directBMaxPanels(g.nr, int(unsafe.Sizeof(alpha)))
 	g.split(m, n, k, g.mr, g.nr, threads, minPartWork)
-	g.fan.run(g, g.nparts)
+	g.fan.Run(g, g.nparts)
 	g.a, g.b, g.c = nil, nil, nil
 	jobs[T]().put(g)
 }
@@ -244,9 +245,9 @@ func (s *tileSplit) part(i, m, n, mr, nr int) (i0, i1, j0, j1 int) {
 	return
 }
 
-// runPart computes part i of a split job: a band of whole tile rows or
+// RunPart computes part i of a split job: a band of whole tile rows or
 // tile columns of c, whole k (see split).
-func (g *gemmJob[T]) runPart(i int) {
+func (g *gemmJob[T]) RunPart(i int) {
 	i0, i1, j0, j1 := g.part(i, g.c.Rows, g.c.Cols, g.mr, g.nr)
 	w := works[T]().get()
 	g.run(w, i0, i1, j0, j1)

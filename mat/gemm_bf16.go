@@ -5,6 +5,7 @@ import (
 	"unsafe"
 
 	"github.com/lanes-go/lanes/internal/asm"
+	"github.com/lanes-go/lanes/internal/par"
 	"github.com/lanes-go/lanes/vec"
 )
 
@@ -230,7 +231,7 @@ type bf16Job struct {
 	a, b        bf16Src
 	alpha, beta float32
 	c           *Dense[float32]
-	fan         fanOut
+	fan         par.Fan
 	tileSplit
 }
 
@@ -267,10 +268,10 @@ func gemmBF16(g *bf16Job, t *asm.Table, threads, k int, alpha, beta float32, c *
 	g.bl = bf16Blocks(g.mr, g.nr)
 	g.k, g.alpha, g.beta, g.c = k, alpha, beta, c
 	g.split(m, n, k, g.mr, g.nr, threads, minPartWork)
-	g.fan.run(g, g.nparts)
+	g.fan.Run(g, g.nparts)
 }
 
-func (g *bf16Job) runPart(i int) {
+func (g *bf16Job) RunPart(i int) {
 	i0, i1, j0, j1 := g.part(i, g.c.Rows, g.c.Cols, g.mr, g.nr)
 	w := bf16Works.get()
 	g.run(w, i0, i1, j0, j1)

@@ -5,6 +5,7 @@ import (
 	"unsafe"
 
 	"github.com/lanes-go/lanes/internal/asm"
+	"github.com/lanes-go/lanes/internal/par"
 )
 
 // GemmInt8 computes the 8-bit integer matrix product
@@ -96,7 +97,7 @@ type i8Job struct {
 	b      *Raw[int8]
 	c      *Raw[int32]
 	k      int
-	fan    fanOut
+	fan    par.Fan
 	tileSplit
 }
 
@@ -135,7 +136,7 @@ func gemmInt8(t *asm.Table, threads int, tA, tB bool, a *Raw[uint8], b *Raw[int8
 	g.pack = packersFor(t, g.mr, g.nr)
 	g.tA, g.tB, g.a, g.b, g.c, g.k = tA, tB, a, b, c, k
 	g.split(m, n, k, g.mr, g.nr, threads, minPartWorkInt8)
-	g.fan.run(g, g.nparts)
+	g.fan.Run(g, g.nparts)
 	g.a, g.b, g.c = nil, nil, nil
 	i8Jobs.put(g)
 }
@@ -157,7 +158,7 @@ func blocksInt8(mr, nr int) blocks {
 	return blocks{kc, mc, nc}
 }
 
-func (g *i8Job) runPart(i int) {
+func (g *i8Job) RunPart(i int) {
 	i0, i1, j0, j1 := g.part(i, g.c.Rows, g.c.Cols, g.mr, g.nr)
 	w := i8Works.get()
 	g.run(w, i0, i1, j0, j1)

@@ -6,6 +6,7 @@ import (
 
 	"github.com/lanes-go/lanes/internal/asm"
 	"github.com/lanes-go/lanes/internal/cast"
+	"github.com/lanes-go/lanes/internal/par"
 	"github.com/lanes-go/lanes/vec"
 )
 
@@ -82,7 +83,7 @@ var minPoolWork = 1 << 16
 // worker pool: each part pools whole images, so the result does not
 // depend on the number of parts.
 type poolJob[T vec.Float] struct {
-	fan           fanOut
+	fan           par.Fan
 	k             *asm.Table
 	grad, generic bool
 	out, in       *Dense[T] // dst and x, or dx and dy
@@ -91,7 +92,7 @@ type poolJob[T vec.Float] struct {
 	nparts        int
 }
 
-func (j *poolJob[T]) runPart(i int) {
+func (j *poolJob[T]) RunPart(i int) {
 	n := j.in.Rows
 	n0, n1 := i*n/j.nparts, (i+1)*n/j.nparts
 	if j.grad {
@@ -128,7 +129,7 @@ func poolRun[T vec.Float](k *asm.Table, threads int, grad bool, out *Dense[T], i
 	}
 	j := poolJobs[T]().get()
 	j.k, j.grad, j.generic, j.out, j.in, j.idx, j.s, j.nparts = k, grad, generic, out, in, idx, s, parts
-	j.fan.run(j, parts)
+	j.fan.Run(j, parts)
 	j.out, j.in, j.idx = nil, nil, nil
 	poolJobs[T]().put(j)
 }

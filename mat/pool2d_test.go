@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"testing"
 
 	"github.com/lanes-go/lanes/internal/asm"
@@ -256,12 +257,25 @@ func BenchmarkMaxPool2D(b *testing.B) {
 		})
 		b.Run(name+"/fast", func(b *testing.B) {
 			for b.Loop() {
-				MaxPool2D(y, idx, x, s)
+				poolRun(asm.Current(), 1, false, y, idx, x, s, false)
 			}
 		})
 		b.Run(name+"/grad", func(b *testing.B) {
 			for b.Loop() {
-				MaxPool2DGrad(dx, dy, idx, s)
+				poolRun(asm.Current(), 1, true, dx, idx, dy, s, false)
+			}
+		})
+		if runtime.GOMAXPROCS(0) < 2 {
+			continue
+		}
+		b.Run(name+"/fast/t=2", func(b *testing.B) {
+			for b.Loop() {
+				poolRun(asm.Current(), 2, false, y, idx, x, s, false)
+			}
+		})
+		b.Run(name+"/grad/t=2", func(b *testing.B) {
+			for b.Loop() {
+				poolRun(asm.Current(), 2, true, dx, idx, dy, s, false)
 			}
 		})
 	}
