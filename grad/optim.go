@@ -6,6 +6,7 @@ import (
 
 	"github.com/lanes-go/lanes/internal/asm"
 	"github.com/lanes-go/lanes/internal/cast"
+	"github.com/lanes-go/lanes/internal/par"
 	"github.com/lanes-go/lanes/mat"
 	"github.com/lanes-go/lanes/vec"
 )
@@ -40,6 +41,7 @@ type SGD[T vec.Float] struct {
 	params []*Param[T]
 	vel    [][]T
 	steps  int
+	bands  bands
 }
 
 // NewSGD returns plain SGD (no momentum, no weight decay) with learning
@@ -65,10 +67,18 @@ func (o *SGD[T]) Step() {
 		panic("grad: SGD: Nesterov momentum needs Momentum > 0")
 	}
 	o.steps++
+	o.bands.run((*sgdPart[T])(o), elems(o.vel))
+}
+
+// sgdPart is SGD as the job of Step's fan-out (see bands).
+type sgdPart[T vec.Float] SGD[T]
+
+func (o *sgdPart[T]) RunPart(i int) {
 	lr, mu, wd := o.LR, o.Momentum, o.WeightDecay
 	for k, p := range o.params {
-		v := o.vel[k]
-		w, g := p.Value.Data[:len(v)], p.Grad.Data[:len(v)]
+		e0, e1 := o.bands.band(i, len(o.vel[k]))
+		v := o.vel[k][e0:e1]
+		w, g := p.Value.Data[e0:e1], p.Grad.Data[e0:e1]
 		if mu == 0 {
 			// p ← p − LR·(g + λp) = (1 − LR·λ)·p − LR·g.
 			if wd != 0 {
@@ -123,6 +133,7 @@ type Adam[T vec.Float] struct {
 	params []*Param[T]
 	m, v   [][]T
 	coef   [8]T
+	bands  bands
 }
 
 // NewAdam returns Adam with learning rate lr and PyTorch's defaults
@@ -159,18 +170,26 @@ func (o *Adam[T]) Step() {
 	// The coefficients live in o: a pointer to a local array would escape
 	// (the kernel is called through a function value) and allocate.
 	o.coef = [8]T{o.Beta1, 1 - o.Beta1, o.Beta2, 1 - o.Beta2, -T(float64(o.LR) / bc1), T(1 / math.Sqrt(bc2)), o.Eps, o.WeightDecay}
+	o.bands.run((*adamPart[T])(o), elems(o.m))
+}
+
+// adamPart is Adam as the job of Step's fan-out (see bands).
+type adamPart[T vec.Float] Adam[T]
+
+func (o *adamPart[T]) RunPart(j int) {
 	k := asm.Current()
 	for i, p := range o.params {
-		m := o.m[i]
-		w, g := p.Value.Data[:len(m)], p.Grad.Data[:len(m)]
+		e0, e1 := o.bands.band(j, len(o.m[i]))
+		m, v := o.m[i][e0:e1], o.v[i][e0:e1]
+		w, g := p.Value.Data[e0:e1], p.Grad.Data[e0:e1]
 		switch {
 		case o.WeightDecay == 0:
-			adamStep(k, false, w, g, m, o.v[i], &o.coef)
+			adamStep(k, false, w, g, m, v, &o.coef)
 		case o.Decoupled:
 			vec.Scale(1-o.LR*o.WeightDecay, w)
-			adamStep(k, false, w, g, m, o.v[i], &o.coef)
+			adamStep(k, false, w, g, m, v, &o.coef)
 		default:
-			adamStep(k, true, w, g, m, o.v[i], &o.coef)
+			adamStep(k, true, w, g, m, v, &o.coef)
 		}
 	}
 }
@@ -232,6 +251,35 @@ func ClipGradNorm[T vec.Float](ps []*Param[T], maxNorm float64) float64 {
 		}
 	}
 	return total
+}
+
+// bands splits an optimizer's update over mat's threads: part i of n
+// updates elements [i·k/n, (i+1)·k/n) of every parameter of k elements
+// (the update is element-wise, so the split does not change its bits),
+// n = 1 below minSplit elements in all.
+type bands struct {
+	fan   par.Fan
+	parts int
+}
+
+// run runs job's parts over the parameters whose states are s.
+func (b *bands) run(job par.Job, elems int) {
+	b.parts = max(1, min(mat.Threads(), elems/minSplit))
+	b.fan.Run(job, b.parts)
+}
+
+// band returns part i's range of the elements of a k-element parameter.
+func (b *bands) band(i, k int) (int, int) {
+	return i * k / b.parts, (i + 1) * k / b.parts
+}
+
+// elems returns the number of elements of s.
+func elems[T vec.Float](s [][]T) int {
+	n := 0
+	for _, x := range s {
+		n += len(x)
+	}
+	return n
 }
 
 // paramData returns p's value as one slice, checking that the value and

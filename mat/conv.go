@@ -267,6 +267,9 @@ type convJob[T vec.Float] struct {
 	ind        bool // convFwd on the gemmInd kernel (see forwardInd)
 	gemmInd    indFn[T]
 	grp        int   // gradWeightDot: images per group
+	ngrp       int   // gradWeightDot: groups
+	sums       []T   // gradWeightDot on several parts: each group's dw and db sums
+	reduce     bool  // gradWeightDot: the parts add up sums (see reduceSums)
 	offs       []int // gradWeightDot: the row offsets of each part, offStride apart
 	db         []T   // gradWeightDot: the bias gradient, or nil
 	qoff       []int // gradWeightDot: offset of row q of P_n in the shifted images
@@ -312,7 +315,8 @@ func conv[T vec.Float](t *asm.Table, threads, op int, d convDims, in, a, out *De
 	var z T
 	g.bl = blocksFor(g.mr, g.nr, int(unsafe.Sizeof(z)))
 	g.op, g.d, g.in, g.a, g.out, g.bias = op, d, in, a, out, bias
-	var work int // multiply-adds
+	g.dotW, g.ind, g.shift = false, false, false // a reused job: set by op below
+	var work int                                 // multiply-adds
 	switch op {
 	case convFwd:
 		g.kx = d.ckk
@@ -360,11 +364,10 @@ func conv[T vec.Float](t *asm.Table, threads, op int, d convDims, in, a, out *De
 		work = n * d.kow * d.ckk
 		if g.dotW = lanes > 0 && d.Stride == 1 && d.Pad == 0; g.dotW {
 			g.db = db // the bias gradient goes with the tiles
-			// tasks: the DotMR×DotNR tiles of dw, k-blocks inner; groups
-			// of images whose shifted images and dy rows fill about half
-			// the L2
-			g.ntasks = (d.K + dotMR - 1) / dotMR * ((d.ckk + dotNR - 1) / dotNR)
+			// tasks: groups of images whose shifted images and dy rows
+			// fill about half the L2
 			g.prepGradWeightDot(lanes)
+			g.ntasks = g.ngrp
 			break
 		}
 		if db != nil {
@@ -382,7 +385,15 @@ func conv[T vec.Float](t *asm.Table, threads, op int, d convDims, in, a, out *De
 	if g.dotW && len(g.offs) < g.nparts*offStride {
 		g.offs = make([]int, g.nparts*offStride)
 	}
+	if g.dotW && g.nparts > 1 {
+		g.sums = grow(g.sums, g.ngrp*(d.K*d.ckk+d.K))
+	}
 	g.fan.Run(g, g.nparts)
+	if g.dotW && g.nparts > 1 {
+		g.reduce = true
+		g.fan.Run(g, g.nparts)
+		g.reduce = false
+	}
 	g.in, g.a, g.out, g.bias, g.db = nil, nil, nil, nil, nil
 	convJobs[T]().put(g)
 }
@@ -392,7 +403,11 @@ func (g *convJob[T]) RunPart(i int) {
 	w := works[T]().get()
 	w.tmp = grow(w.tmp, g.mr*g.nr)
 	if g.op == convGradW && g.dotW {
-		g.gradWeightDot(w, g.offs[i*offStride:i*offStride+dotMR+dotNR], t0, t1)
+		if g.reduce {
+			g.reduceSums(i)
+		} else {
+			g.gradWeightDot(w, g.offs[i*offStride:i*offStride+dotMR+dotNR], t0, t1, g.nparts > 1)
+		}
 		t1 = t0
 	}
 	if g.op == convGradW && g.shift {
@@ -986,9 +1001,9 @@ func dotOf[T vec.Float](t *asm.Table) (dotFn[T], int) {
 }
 
 // gradWeightDot is gradWeight for Stride 1 and Pad 0 on the dotTile
-// kernel, for the tiles [t0, t1) of dw (task t: rows [4·(t mod nkb), +4)
-// and columns [5·(t div nkb), +5), nkb = ⌈K/4⌉, or q inner: rows
-// [4·(t div nqb), +4), columns [5·(t mod nqb), +5)). Row q = (c·KH+kh)·KW+kw
+// kernel, for groups of images, every tile of dw for each (tile t: rows
+// [4·(t mod nkb), +4) and columns [5·(t div nkb), +5), nkb = ⌈K/4⌉, or q
+// inner: rows [4·(t div nqb), +4), columns [5·(t mod nqb), +5)). Row q = (c·KH+kh)·KW+kw
 // of the patch matrix P_n is the contiguous slice of OH·OW elements at
 // (c·KW+kw)·H·OW + kh·OW of the shifted images of x_n (see shifted), and
 // row k of dy_n is contiguous too: dw[k][q] is the dot product of the two,
@@ -1029,6 +1044,7 @@ func (g *convJob[T]) prepGradWeightDot(lanes int) {
 	if tinyBlocks {
 		g.grp = min(2, g.in.Rows)
 	}
+	g.ngrp = (g.in.Rows + g.grp - 1) / g.grp
 	g.setQoff(false)
 }
 
@@ -1126,25 +1142,48 @@ func (g *convJob[T]) forwardInd(w *work[T], n, j0, j1 int) {
 // MNIST conv2, two threads on Zen 5: no faster than one).
 const offStride = dotMR + dotNR + 128/8
 
-func (g *convJob[T]) gradWeightDot(w *work[T], offs []int, t0, t1 int) {
+// gradWeightDot runs the groups [j0, j1) of images (group j: images
+// [j·G, min((j+1)·G, N))) through every tile of dw. One part doing every
+// group adds each group's sums into dw and db, in group order; with sums,
+// each group's go to its own block of g.sums (started at −0, so that the
+// block holds the sums themselves, signed zeros included), which
+// reduceSums then adds into dw and db in group order: the same additions
+// in the same order, the same bits for any number of parts. Splitting by
+// groups, not tiles, builds each image's shifted images once and keeps an
+// image's rows of dy on the core that computed them.
+func (g *convJob[T]) gradWeightDot(w *work[T], offs []int, j0, j1 int, sums bool) {
 	d := &g.d
 	n := g.in.Rows
 	nkb, nqb := (d.K+dotMR-1)/dotMR, (d.ckk+dotNR-1)/dotNR
 	sz := d.C * d.KW * d.H * d.ow // one image's shifted images
-	dw, dws := g.out.Data, g.out.Stride
 	dy := g.a
 	w.x = grow(w.x, g.grp*sz)
 	w.tmp = grow(w.tmp, dotMR*dotNR+dotMR)
 	dbt := w.tmp[dotMR*dotNR:] // the bias sums of a partial tile
 	aoff, boff := offs[:dotMR], offs[dotMR:dotMR+dotNR]
-	for n0 := 0; n0 < n; n0 += g.grp {
+	var negZero T
+	negZero = -negZero
+	for j := j0; j < j1; j++ {
+		n0 := j * g.grp
 		ng := min(g.grp, n-n0)
+		dw, dws, dbAll := g.out.Data, g.out.Stride, g.db
+		if sums {
+			blk := g.sums[j*(d.K*d.ckk+d.K) : (j+1)*(d.K*d.ckk+d.K)]
+			blk[0] = negZero
+			for i := 1; i < len(blk); i *= 2 {
+				copy(blk[i:], blk[:i])
+			}
+			dw, dws = blk[:d.K*d.ckk], d.ckk
+			if g.db != nil {
+				dbAll = blk[d.K*d.ckk:]
+			}
+		}
 		for i := 0; i < ng; i++ {
 			xs := g.in.Data[(n0+i)*g.in.Stride : (n0+i)*g.in.Stride+d.chw]
 			shiftedInto(g.copyRows, w.x[i*sz:(i+1)*sz], xs, d)
 		}
 		a := dy.Data[n0*dy.Stride:]
-		for t := t0; t < t1; t++ {
+		for t := 0; t < nkb*nqb; t++ {
 			k0, q0 := t%nkb*dotMR, t/nkb*dotNR
 			if g.qInner {
 				k0, q0 = t/nqb*dotMR, t%nqb*dotNR
@@ -1159,8 +1198,8 @@ func (g *convJob[T]) gradWeightDot(w *work[T], offs []int, t0, t1 int) {
 			// the tiles of the first column block sum the bias
 			// gradients of their rows too
 			var db []T
-			if q0 == 0 && g.db != nil {
-				db = g.db[k0 : k0+rows]
+			if q0 == 0 && dbAll != nil {
+				db = dbAll[k0 : k0+rows]
 				if rows < dotMR {
 					db = dbt
 					clear(db)
@@ -1177,9 +1216,29 @@ func (g *convJob[T]) gradWeightDot(w *work[T], offs []int, t0, t1 int) {
 			for i := 0; i < rows; i++ {
 				addRun(c[i*dws:i*dws+cols], tmp[i*dotNR:])
 			}
-			if q0 == 0 && g.db != nil && rows < dotMR {
-				addRun(g.db[k0:k0+rows], dbt)
+			if q0 == 0 && dbAll != nil && rows < dotMR {
+				addRun(dbAll[k0:k0+rows], dbt)
 			}
+		}
+	}
+}
+
+// reduceSums is part i of adding the groups' sums of gradWeightDot into
+// dw and db, group by group: rows [i·K/P, (i+1)·K/P) of dw and those
+// elements of db.
+func (g *convJob[T]) reduceSums(i int) {
+	d := &g.d
+	k0, k1 := i*d.K/g.nparts, (i+1)*d.K/g.nparts
+	blk := d.K*d.ckk + d.K
+	for k := k0; k < k1; k++ {
+		row := g.out.Data[k*g.out.Stride : k*g.out.Stride+d.ckk]
+		for j := 0; j < g.ngrp; j++ {
+			vec.Add(row, row, g.sums[j*blk+k*d.ckk:][:d.ckk])
+		}
+	}
+	if g.db != nil {
+		for j := 0; j < g.ngrp; j++ {
+			addRun(g.db[k0:k1], g.sums[j*blk+d.K*d.ckk+k0:])
 		}
 	}
 }

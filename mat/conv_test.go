@@ -358,6 +358,8 @@ func testConvThreads[T vec.Float](t *testing.T) {
 		r := rand.New(rand.NewPCG(27, 28))
 		for _, cc := range []convCase{
 			{ConvShape{C: 16, H: 12, W: 12, K: 32, KH: 5, KW: 5}, 5},
+			{ConvShape{C: 16, H: 12, W: 12, K: 30, KH: 5, KW: 5}, 37}, // weight gradient: groups of images split, partial tiles
+			{ConvShape{C: 1, H: 28, W: 28, K: 16, KH: 5, KW: 5}, 9},
 			{ConvShape{C: 3, H: 40, W: 37, K: 20, KH: 3, KW: 3, Pad: 1}, 1}, // one image: column blocks
 			{ConvShape{C: 64, H: 14, W: 14, K: 33, KH: 3, KW: 3, Stride: 2, Pad: 1}, 1},
 		} {
@@ -372,9 +374,17 @@ func testConvThreads[T vec.Float](t *testing.T) {
 				tu.Fill(r, m.Data, tu.Normal)
 			}
 			tu.Fill(r, b, tu.Normal)
+			// dw and db are added to: start them at values (−0s too)
+			dw0, db0 := New[T](d.K, d.ckk), make([]T, d.K)
+			tu.Fill(r, dw0.Data, tu.Normal)
+			tu.Fill(r, db0, tu.Normal)
+			var negZero T
+			negZero = -negZero
+			dw0.Data[0], dw0.Data[len(dw0.Data)-1], db0[0] = negZero, negZero, negZero
 			var want [3][]T
 			for _, th := range []int{1, 2, 3, 7} {
-				y, dx, dw, db := New[T](n, d.kow), New[T](n, d.chw), New[T](d.K, d.ckk), make([]T, d.K)
+				y, dx, dw, db := New[T](n, d.kow), New[T](n, d.chw), New[T](d.K, d.ckk), append([]T(nil), db0...)
+				copy(dw.Data, dw0.Data)
 				conv(k, th, convFwd, d, x, w, y, nil, b)
 				conv(k, th, convGradIn, d, dy, w, dx, nil, nil)
 				conv(k, th, convGradW, d, x, dy, dw, db, nil)
