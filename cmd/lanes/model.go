@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/lanes-go/lanes/grad"
+	"github.com/lanes-go/lanes/internal/par"
 	"github.com/lanes-go/lanes/mat"
 	"github.com/lanes-go/lanes/prob"
 	"github.com/lanes-go/lanes/vec"
@@ -110,6 +111,30 @@ var scale = func() (t [256]float32) {
 	return
 }()
 
+// gatherer fills a batch with images, x/255, split over mat's threads into
+// bands of rows as the layers split a batch (so the first convolution
+// finds each band in the cache of the core that wrote it).
+type gatherer struct {
+	fan   par.Fan
+	x     *mat.Dense[float32]
+	d     *dataset
+	idx   []int
+	parts int
+}
+
+// gather fills the rows of x with the images idx of d.
+func (g *gatherer) gather(x *mat.Dense[float32], d *dataset, idx []int) {
+	g.x, g.d, g.idx = x, d, idx
+	g.parts = max(1, min(mat.Threads(), len(idx)/8))
+	g.fan.Run(g, g.parts)
+	g.x, g.d, g.idx = nil, nil, nil
+}
+
+func (g *gatherer) RunPart(i int) {
+	r0, r1 := i*len(g.idx)/g.parts, (i+1)*len(g.idx)/g.parts
+	gather(g.x.Slice(r0, r1, 0, pixels), g.d, g.idx[r0:r1])
+}
+
 // gather fills the rows of x with the images idx of d, x/255.
 func gather(x *mat.Dense[float32], d *dataset, idx []int) {
 	for r, i := range idx {
@@ -126,10 +151,11 @@ func gather(x *mat.Dense[float32], d *dataset, idx []int) {
 // evaluator computes the accuracy of a model on a data set, in batches,
 // on a tape of its own that keeps no gradients.
 type evaluator struct {
-	tape  *grad.Tape[float32]
-	x     *mat.Dense[float32]
-	idx   []int
-	batch int
+	gather gatherer
+	tape   *grad.Tape[float32]
+	x      *mat.Dense[float32]
+	idx    []int
+	batch  int
 }
 
 const evalBatch = 500
@@ -151,7 +177,7 @@ func (e *evaluator) accuracy(m *model, d *dataset) float64 {
 			idx[j] = i + j
 		}
 		x := e.x.Slice(0, k, 0, pixels)
-		gather(x, d, idx)
+		e.gather.gather(x, d, idx)
 		e.tape.Reset()
 		z := m.forward(e.tape, e.tape.Const(x)).Value()
 		for j := range k {

@@ -196,6 +196,7 @@ func train(c *trainConfig, w io.Writer) error {
 	x := mat.New[float32](c.batch, pixels)
 	labels := make([]int, c.batch)
 	bar := newProgress(w, c.forceBar)
+	var gt gatherer
 	for epoch := 1; epoch <= c.epochs; epoch++ {
 		shuffle.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
 		bar.start(fmt.Sprintf("epoch %d/%d", epoch, c.epochs), trainSet.n)
@@ -209,7 +210,7 @@ func train(c *trainConfig, w io.Writer) error {
 		for i := 0; i < trainSet.n; i += c.batch {
 			idx := order[i:min(i+c.batch, trainSet.n)]
 			xb := x.Slice(0, len(idx), 0, pixels)
-			gather(xb, &trainSet, idx)
+			gt.gather(xb, &trainSet, idx)
 			lb := labels[:len(idx)]
 			for j, k := range idx {
 				lb[j] = int(trainSet.labels[k])
