@@ -382,18 +382,16 @@ func dwordsF32(d []uint32) []float32 {
 
 // mergeFMA is merge with one rounding, c = fma(beta, c, t), as the kernels
 // compute their full tiles (so that an element's bits do not depend on
-// whether its tile is whole).
+// whether its tile is whole): t += beta·c fused (vec.Axpy, exact on every
+// ISA), then copied to c. t is overwritten.
 func mergeFMA(c []float32, cs int, t []float32, ts, rows, cols int, beta float32) {
 	for i := 0; i < rows; i++ {
 		cr := c[i*cs : i*cs+cols]
 		tr := t[i*ts : i*ts+cols]
-		if beta == 0 {
-			copy(cr, tr)
-			continue
+		if beta != 0 {
+			vec.Axpy(beta, cr, tr)
 		}
-		for j, v := range tr {
-			cr[j] = asm.FMA32(beta, cr[j], v)
-		}
+		copy(cr, tr)
 	}
 }
 
