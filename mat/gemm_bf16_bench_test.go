@@ -6,19 +6,45 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lanes-go/lanes/internal/asm"
 	tu "github.com/lanes-go/lanes/internal/testutil"
+	"github.com/lanes-go/lanes/isa"
 	"github.com/lanes-go/lanes/vec"
 )
+
+// BenchmarkPeakBF16 measures the bfloat16 peak of each bfloat16 table
+// (independent chains of VDPBF16PS where the CPU has AVX512_BF16; the
+// generic chains elsewhere): GFLOPS, 4 per pair of products.
+//
+//	go test -run '^$' -bench 'PeakBF16|PeakFMA/avx512/f32' ./mat
+func BenchmarkPeakBF16(b *testing.B) {
+	for _, tb := range bf16Tables() {
+		k := tb.k
+		b.Run(tb.name, func(b *testing.B) { benchPeak(b, k.PeakBF16) })
+	}
+}
+
+// peakBF16 is peak for the bfloat16 peak kernel of k.
+func peakBF16(k *asm.Table) float64 {
+	best := 0.0
+	for try := 0; try < 100; try++ {
+		start := time.Now()
+		flops := k.PeakBF16(1 << 12)
+		best = max(best, float64(flops)/time.Since(start).Seconds()/1e9)
+	}
+	return best
+}
 
 // BenchmarkGemmBF16 measures GemmBF16 (bfloat16 operands, float32 result)
 // on the shapes of BenchmarkGemm, on every ISA, one thread and GOMAXPROCS,
 // with the metrics of BenchmarkGemm: GFLOPS (2·m·n·k per call, mean),
 // best-GFLOPS (fastest call) and %peak1, the best figure as a percentage of
-// the float32 FMA peak of the same ISA measured in the same run (the
-// bfloat16 peak of VDPBF16PS is twice that on this CPU, so 200% is the
-// ceiling; for the FMA emulation of avx2 and avx512-without-bf16, the
-// table of the avx512 ISA as on a CPU without AVX512_BF16, it is 100%).
-// Compare with BenchmarkGemm/<isa>/f32 of the same run:
+// the float32 FMA peak of the same ISA measured in the same run (for the
+// FMA emulation of avx2 and avx512-without-bf16, the table of the avx512
+// ISA as on a CPU without AVX512_BF16, 100% is the ceiling); where the CPU
+// has AVX512_BF16, also %peakbf16, the best figure as a percentage of the
+// VDPBF16PS peak (BenchmarkPeakBF16) measured in the same run. Compare with
+// BenchmarkGemm/<isa>/f32 of the same run:
 //
 //	go test -run '^$' -bench 'Gemm(BF16)?/avx512(/f32)?/(n=1024|64x784x256)/t=1$' ./mat
 //	go test -run '^$' -bench 'Gemm(BF16)?/avx2(/f32)?/n=(256|1024)/t=1$' ./mat
@@ -31,7 +57,8 @@ func BenchmarkGemmBF16(b *testing.B) {
 	r := rand.New(rand.NewPCG(1, 1))
 	for _, tb := range bf16Tables() {
 		i, k := tb.name, tb.k
-		var pk float64
+		var pk, pkb float64
+		native := tb.name == string(isa.AVX512) && isa.HasFeature(isa.AVX512, isa.BF16)
 		for _, s := range shapes {
 			m, n, kk, tA, tB := s[0], s[1], s[2], s[3]&1 != 0, s[3]&2 != 0
 			label := fmt.Sprintf("n=%d", m)
@@ -52,6 +79,9 @@ func BenchmarkGemmBF16(b *testing.B) {
 				b.Run(fmt.Sprintf("%s/%s/t=%d", i, label, threads), func(b *testing.B) {
 					if pk == 0 {
 						pk = peak[float32](k)
+						if native {
+							pkb = peakBF16(k)
+						}
 					}
 					ar, ac, br, bc := m, kk, kk, n
 					if tA {
@@ -75,6 +105,9 @@ func BenchmarkGemmBF16(b *testing.B) {
 					b.ReportMetric(flop*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOPS")
 					b.ReportMetric(flop/best.Seconds()/1e9, "best-GFLOPS")
 					b.ReportMetric(100*flop/best.Seconds()/1e9/pk, "%peak1")
+					if native {
+						b.ReportMetric(100*flop/best.Seconds()/1e9/pkb, "%peakbf16")
+					}
 				})
 			}
 		}

@@ -64,6 +64,8 @@ func init() {
 			packPairsB(bf16RowVecs)
 		case "gemmBF16Tile":
 			tile(bf16MR, bf16NR)
+		case "peakBF16":
+			peakBF16()
 		default:
 			panic("gen/amd64: no bf16 body for " + in.Name)
 		}
@@ -546,6 +548,36 @@ func gemmBF16() {
 			ADDQ(ldc, c)
 		}
 	}
+	VZEROUPPER()
+	RET()
+}
+
+// peakBF16Chains is the number of independent VDPBF16PS chains of
+// peakBF16: more than pipes × latency (2 × 6 on Zen 4 and 5), one
+// register left for the zero operands.
+const peakBF16Chains = 24
+
+// peakBF16 emits n iterations of peakBF16Chains independent VDPBF16PS on
+// zeros and returns the flops: 4 per lane (two products, two adds).
+func peakBF16() {
+	n, i := RAX, RCX
+	Load(Param("n"), n)
+	x := peakBF16Chains
+	for r := 0; r <= x; r++ {
+		VPXORD(zmmRegs[r], zmmRegs[r], zmmRegs[r])
+	}
+	MOVQ(n, i)
+	TESTQ(i, i)
+	JZ(LabelRef("done"))
+	Label("loop")
+	for r := 0; r < x; r++ {
+		dpbf16ps(r, x, x)
+	}
+	DECQ(i)
+	JNZ(LabelRef("loop"))
+	Label("done")
+	IMUL3Q(U32(4*16*peakBF16Chains), n, n)
+	Store(n, ReturnIndex(0))
 	VZEROUPPER()
 	RET()
 }

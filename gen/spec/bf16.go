@@ -37,6 +37,10 @@ package spec
 // the gemmBF16FMA functions compute the same with VFMADD231PS on the
 // widened halves, under MXCSR.DAZ|FTZ for the loop (restored before alpha
 // and beta are applied), with gemmBF16FMAPackB and gemmBF16FMATile.
+//
+// peakBF16 measures the bfloat16 peak for mat's benchmarks, as peakFMA does
+// for the float kernels: independent chains of VDPBF16PS (the generic
+// kernel, on the other tables, chains of float32 multiply-adds).
 func init() {
 	u16, u32, f32 := func(n string) Param { return Param{n, "[]uint16"} },
 		func(n string) Param { return Param{n, "[]uint32"} },
@@ -60,5 +64,8 @@ func init() {
 		Kernel{Feature: "bf16", Name: "gemmBF16Tile", Types: untyped, ISAs: conv, Requires: "bf16", Fallback: "gemmBF16FMATile", FallbackISAs: fma,
 			Results: []Param{I("mr"), I("nr")},
 			Doc:     "the MR×NR tile of the gemmBF16 micro-kernel of the same table"},
+		Kernel{Feature: "bf16", Name: "peakBF16", Types: untyped, ISAs: []ISA{AVX512}, Requires: "bf16",
+			Params: []Param{I("n")}, Results: []Param{{"", "int"}},
+			Doc: "n iterations of independent bfloat16 dot-product instructions (gemmBF16's); returns the flops done (4 per pair of products: two multiplies, two adds)"},
 	)
 }

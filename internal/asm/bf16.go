@@ -1,6 +1,9 @@
 package asm
 
-import "math"
+import (
+	"math"
+	"runtime"
+)
 
 // The bfloat16 kernels: the conversions (toBF16, fromBF16) and the
 // micro-kernel of mat.GemmBF16 (gemmBF16, gemmBF16Tile). Their
@@ -59,6 +62,26 @@ func fromBF16Generic(dst []float32, src []uint16) {
 const genericBF16MR, genericBF16NR = 2, 4
 
 func gemmBF16TileGeneric() (mr, nr int) { return genericBF16MR, genericBF16NR }
+
+// peakBF16Generic runs n iterations of 8 independent float32 chains of two
+// multiply-adds (a pair of products, as the generic kernel adds them) and
+// returns the flops done, 4 per chain step.
+func peakBF16Generic(n int) int {
+	x0, x1, x2, x3, x4, x5, x6, x7 := float32(1), float32(2), float32(3), float32(4), float32(5), float32(6), float32(7), float32(8)
+	m, d := float32(n%3)*0.25+0.5, float32(0.125)
+	for i := 0; i < n; i++ {
+		x0 = (x0*m+d)*m + d
+		x1 = (x1*m+d)*m + d
+		x2 = (x2*m+d)*m + d
+		x3 = (x3*m+d)*m + d
+		x4 = (x4*m+d)*m + d
+		x5 = (x5*m+d)*m + d
+		x6 = (x6*m+d)*m + d
+		x7 = (x7*m+d)*m + d
+	}
+	runtime.KeepAlive(x0 + x1 + x2 + x3 + x4 + x5 + x6 + x7) // the chains must be computed
+	return 32 * n
+}
 
 // gemmBF16PackBGeneric packs genericBF16NR columns in pairs of rows.
 func gemmBF16PackBGeneric(k int, b []uint16, ldb int, dst []uint32) {

@@ -58,3 +58,8 @@ func gemmBF16TileAVX512() (mr int, nr int)
 //
 //go:noescape
 func gemmBF16FMATileAVX512() (mr int, nr int)
+
+// peakBF16AVX512 computes n iterations of independent bfloat16 dot-product instructions (gemmBF16's); returns the flops done (4 per pair of products: two multiplies, two adds) with avx512.
+//
+//go:noescape
+func peakBF16AVX512(n int) int

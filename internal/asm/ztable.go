@@ -104,6 +104,8 @@ type Table struct {
 	GemmBF16PackB func(k int, b []uint16, ldb int, dst []uint32)
 	// GemmBF16Tile: the MR×NR tile of the gemmBF16 micro-kernel of the same table.
 	GemmBF16Tile func() (mr int, nr int)
+	// PeakBF16: n iterations of independent bfloat16 dot-product instructions (gemmBF16's); returns the flops done (4 per pair of products: two multiplies, two adds).
+	PeakBF16 func(n int) int
 
 	// int8
 
@@ -313,6 +315,7 @@ var genericTable = Table{
 	GemmBF16:         gemmBF16Generic,
 	GemmBF16PackB:    gemmBF16PackBGeneric,
 	GemmBF16Tile:     gemmBF16TileGeneric,
+	PeakBF16:         peakBF16Generic,
 	GemmI8:           gemmI8Generic,
 	GemmPackBI8:      gemmPackBI8Generic,
 	GemmTileI8:       gemmTileI8Generic,

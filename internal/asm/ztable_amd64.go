@@ -52,6 +52,7 @@ var avx512Table = Table{
 	GemmBF16:         gemmBF16AVX512,
 	GemmBF16PackB:    gemmBF16PackBAVX512,
 	GemmBF16Tile:     gemmBF16TileAVX512,
+	PeakBF16:         peakBF16AVX512,
 	GemmI8:           gemmI8AVX512,
 	GemmPackBI8:      gemmPackBI8AVX512,
 	GemmTileI8:       gemmTileI8AVX512,
@@ -161,6 +162,7 @@ var avx2Table = Table{
 	GemmBF16:         gemmBF16FMAAVX2,
 	GemmBF16PackB:    gemmBF16FMAPackBAVX2,
 	GemmBF16Tile:     gemmBF16FMATileAVX2,
+	PeakBF16:         peakBF16Generic,
 	GemmI8:           gemmI8AVX2,
 	GemmPackBI8:      gemmPackBI8AVX2,
 	GemmTileI8:       gemmTileI8AVX2,
@@ -232,6 +234,7 @@ func init() {
 		t.GemmBF16 = gemmBF16FMAAVX512
 		t.GemmBF16PackB = gemmBF16FMAPackBAVX512
 		t.GemmBF16Tile = gemmBF16FMATileAVX512
+		t.PeakBF16 = peakBF16Generic
 	}})
 	if !isa.HasFeature("avx512", "bf16") {
 		withouts[len(withouts)-1].set(&avx512Table)

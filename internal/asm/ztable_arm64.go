@@ -52,6 +52,7 @@ var neonTable = Table{
 	GemmBF16:         gemmBF16NEON,
 	GemmBF16PackB:    gemmBF16PackBNEON,
 	GemmBF16Tile:     gemmBF16TileNEON,
+	PeakBF16:         peakBF16Generic,
 	GemmI8:           gemmI8NEON,
 	GemmPackBI8:      gemmPackBI8Generic,
 	GemmTileI8:       gemmTileI8NEON,
