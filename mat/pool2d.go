@@ -90,11 +90,22 @@ type poolJob[T vec.Float] struct {
 	idx           []int32
 	s             PoolShape
 	nparts        int
+	check         bool  // MaxPool2DGrad's first pass: the indices are checked
+	bad           []int // per part: the first index outside the plane, or −1
 }
 
 func (j *poolJob[T]) RunPart(i int) {
 	n := j.in.Rows
 	n0, n1 := i*n/j.nparts, (i+1)*n/j.nparts
+	if j.check {
+		oh, ow := j.s.Out()
+		cout := j.s.C * oh * ow
+		j.bad[i] = firstOutside(j.idx[n0*cout:n1*cout], j.s.H*j.s.W)
+		if j.bad[i] >= 0 {
+			j.bad[i] += n0 * cout
+		}
+		return
+	}
 	if j.grad {
 		maxPool2DGrad(j.out, j.in, j.idx, j.s, n0, n1)
 	} else {
@@ -115,12 +126,15 @@ func poolJobs[T vec.Float]() *freeList[poolJob[T]] {
 }
 
 // poolRun runs a checked MaxPool2D (grad false: out = dst, in = x) or
-// MaxPool2DGrad (grad true: out = dx, in = dy) on up to threads parts.
+// MaxPool2DGrad (grad true: out = dx, in = dy; the indices are checked
+// here, split as the work is, before anything is written) on up to threads
+// parts.
 func poolRun[T vec.Float](k *asm.Table, threads int, grad bool, out *Dense[T], idx []int32, in *Dense[T], s PoolShape, generic bool) {
 	n := in.Rows
 	parts := max(1, min(threads, n, n*s.C*s.H*s.W/minPoolWork))
 	if parts == 1 {
 		if grad {
+			badIndex(idx, firstOutside(idx, s.H*s.W), s)
 			maxPool2DGrad(out, in, idx, s, 0, n)
 		} else {
 			maxPool2D(k, out, idx, in, s, generic, 0, n)
@@ -129,9 +143,31 @@ func poolRun[T vec.Float](k *asm.Table, threads int, grad bool, out *Dense[T], i
 	}
 	j := poolJobs[T]().get()
 	j.k, j.grad, j.generic, j.out, j.in, j.idx, j.s, j.nparts = k, grad, generic, out, in, idx, s, parts
+	if grad {
+		if len(j.bad) < parts {
+			j.bad = make([]int, parts)
+		}
+		j.check = true
+		j.fan.Run(j, parts)
+		j.check = false
+		for _, o := range j.bad[:parts] {
+			if o >= 0 {
+				j.out, j.in, j.idx = nil, nil, nil
+				poolJobs[T]().put(j)
+				badIndex(idx, o, s)
+			}
+		}
+	}
 	j.fan.Run(j, parts)
 	j.out, j.in, j.idx = nil, nil, nil
 	poolJobs[T]().put(j)
+}
+
+// badIndex panics if o ≥ 0: MaxPool2DGrad's idx[o] is outside the plane.
+func badIndex(idx []int32, o int, s PoolShape) {
+	if o >= 0 {
+		panic(fmt.Sprintf("mat.MaxPool2DGrad: idx[%d]=%d outside [0, H·W) = [0, %d)", o, idx[o], s.H*s.W))
+	}
 }
 
 // maxPool2D pools images n0..n1−1 of a checked MaxPool2D with the kernels
@@ -173,6 +209,18 @@ func maxPool2D[T vec.Float](k *asm.Table, dst *Dense[T], idx []int32, x *Dense[T
 	}
 }
 
+// firstOutside returns the position of the first index outside [0, n), or
+// −1: one unsigned compare per index (a negative one is a large one).
+func firstOutside(idx []int32, n int) int {
+	lim := uint32(n)
+	for o, v := range idx {
+		if uint32(v) >= lim {
+			return o
+		}
+	}
+	return -1
+}
+
 // maxPool2x2 pools one plane, 2×2 windows with stride 2: the assembly
 // kernel of the ISA for float32 (AVX-512), else the Go kernel, a tournament
 // with the exact bits of the generic loop (see the tests).
@@ -210,11 +258,6 @@ func MaxPool2DGrad[T vec.Float](dx, dy *Dense[T], idx []int32, s PoolShape) {
 	}
 	if len(idx) != dy.Rows*cout {
 		panic(fmt.Sprintf("mat.%s: len(idx)=%d, want N·C·OH·OW = %d", fn, len(idx), dy.Rows*cout))
-	}
-	for o, v := range idx {
-		if v < 0 || int(v) >= hw {
-			panic(fmt.Sprintf("mat.%s: idx[%d]=%d outside [0, H·W) = [0, %d)", fn, o, v, hw))
-		}
 	}
 	noShare(fn, "dx", dx, "dy", dy)
 	poolRun(asm.Current(), Threads(), true, dx, idx, dy, s, false)

@@ -315,3 +315,43 @@ func TestMaxPool2DThreads(t *testing.T) {
 		}
 	}
 }
+
+// TestMaxPool2DGradBadIndexSplit: with the work split over parts, a bad
+// index is still found before anything is written, and the message names
+// the first one.
+func TestMaxPool2DGradBadIndexSplit(t *testing.T) {
+	defer func(w int) { minPoolWork = w }(minPoolWork)
+	minPoolWork = 1
+	s := PoolShape{C: 2, H: 4, W: 4, KH: 2, KW: 2}
+	const n = 7
+	dy, dx := New[float32](n, 8), New[float32](n, 32)
+	idx := make([]int32, n*8)
+	for th := 1; th <= 7; th++ {
+		for _, bad := range [][2]int{{n*8 - 1, 16}, {3, -1}, {50, 99}} {
+			for i := range idx {
+				idx[i] = int32(i % 16)
+			}
+			idx[bad[0]] = int32(bad[1])
+			if bad[0] == 3 {
+				idx[40] = 17 // a later one, in another part
+			}
+			for i := range dx.Data {
+				dx.Data[i] = 7
+			}
+			msg := func() (msg string) {
+				defer func() { msg = fmt.Sprint(recover()) }()
+				poolRun(asm.Current(), th, true, dx, idx, dy, s, false)
+				return "no panic"
+			}()
+			want := fmt.Sprintf("mat.MaxPool2DGrad: idx[%d]=%d outside [0, H·W) = [0, 16)", bad[0], bad[1])
+			if msg != want {
+				t.Fatalf("%d threads: panic %q, want %q", th, msg, want)
+			}
+			for i, v := range dx.Data {
+				if v != 7 {
+					t.Fatalf("%d threads: dx[%d] written (%v) before the panic", th, i, v)
+				}
+			}
+		}
+	}
+}
