@@ -131,9 +131,11 @@ func TestMaxPool2DNaN(t *testing.T) {
 	}
 }
 
-// TestMaxPool2DFast checks that the 2×2, stride 2 fast path and the generic
-// loop agree bit for bit, indices included, on data full of ties (few
-// distinct values), NaNs (with payloads), ±Inf and −0/+0.
+// TestMaxPool2DFast checks that the 2×2, stride 2 fast paths (MaxPool2D
+// and MaxPool2DGrad) and the generic loops agree bit for bit, indices
+// included, on data full of ties (few distinct values), NaNs (with
+// payloads), ±Inf and −0/+0, and on gradient indices moved out of their
+// windows.
 func TestMaxPool2DFast(t *testing.T) {
 	testMaxPoolFast[float32](t)
 	testMaxPoolFast[float64](t)
@@ -190,6 +192,34 @@ func testMaxPoolFastISA[T vec.Float](t *testing.T, k *asm.Table) {
 					t.Fatalf("%T %+v: out %d: fast %v at %d, generic %v at %d", T(0), s, o, y1.Data[o], i1[o], y2.Data[o], i2[o])
 				}
 			}
+			// the gradient: dy with specials (−0 becomes +0, NaN payloads
+			// kept), into a dx full of garbage (every element written);
+			// every fifth trial moves some indices out of their windows
+			// (still in the plane: the general loop takes those planes)
+			dy := New[T](n, cout)
+			for i := range dy.Data {
+				dy.Data[i] = pool[r.IntN(len(pool))]
+				if r.IntN(2) == 0 {
+					dy.Data[i] = T(r.NormFloat64())
+				}
+			}
+			if trial%5 == 4 {
+				for m := 0; m < 3; m++ {
+					o := r.IntN(len(i1))
+					i1[o] = int32(r.IntN(s.H * s.W))
+				}
+			}
+			dx1, dx2 := New[T](n, chw), New[T](n, chw)
+			for i := range dx1.Data {
+				dx1.Data[i], dx2.Data[i] = 3, 3
+			}
+			poolRun(k, 1, true, dx1, i1, dy, s, false)
+			poolRun(k, 1, true, dx2, i1, dy, s, true)
+			for e := range dx1.Data {
+				if !sameBits(dx1.Data[e], dx2.Data[e]) {
+					t.Fatalf("%T %+v trial %d: dx[%d]: fast %v, generic %v", T(0), s, trial, e, dx1.Data[e], dx2.Data[e])
+				}
+			}
 		}
 	}
 }
@@ -218,6 +248,16 @@ func TestMaxPool2DFastGuard(t *testing.T) {
 				for o := range i2 {
 					if !sameBits(y.Data[o], y2.Data[o]) || idx[o] != i2[o] {
 						t.Fatalf("%+v atEnd=%v: out %d: fast %v at %d, generic %v at %d", s, atEnd, o, y.Data[o], idx[o], y2.Data[o], i2[o])
+					}
+				}
+				// the gradient, dx against its guard pages (dy is y)
+				dx := NewFrom(n, chw, tu.Guarded[float32](t, n*chw, atEnd))
+				dx2 := New[float32](n, chw)
+				poolRun(k, 2, true, dx, idx, y, s, false)
+				poolRun(k, 1, true, dx2, i2, y2, s, true)
+				for e := range dx2.Data {
+					if !sameBits(dx.Data[e], dx2.Data[e]) {
+						t.Fatalf("%+v atEnd=%v: dx[%d]: fast %v, generic %v", s, atEnd, e, dx.Data[e], dx2.Data[e])
 					}
 				}
 			}
@@ -258,6 +298,11 @@ func BenchmarkMaxPool2D(b *testing.B) {
 		b.Run(name+"/fast", func(b *testing.B) {
 			for b.Loop() {
 				poolRun(asm.Current(), 1, false, y, idx, x, s, false)
+			}
+		})
+		b.Run(name+"/grad/generic", func(b *testing.B) {
+			for b.Loop() {
+				poolRun(asm.Current(), 1, true, dx, idx, dy, s, true)
 			}
 		})
 		b.Run(name+"/grad", func(b *testing.B) {

@@ -13,6 +13,8 @@ func init() {
 		switch in.Name {
 		case "maxPool2x2":
 			maxPool2x2()
+		case "maxPool2x2Grad":
+			maxPool2x2Grad()
 		default:
 			panic("gen/amd64: no pool body for " + in.Name)
 		}
@@ -139,6 +141,148 @@ func maxPool2x2() {
 	CMPQ(j, n)
 	JB(LabelRef("row"))
 	Label("done")
+	VZEROUPPER()
+	RET()
+}
+
+// maxPool2x2Grad (AVX-512, float32): for each output row, 16 outputs at a
+// time (the last chunk masked), dy and idx are loaded, each index is made
+// relative to its window (idx − (2i·w + 2j)) and compared with the four
+// offsets 0, 1, w, w+1; the four masks select +0 + dy (zero elsewhere) into
+// the window's a b (top) and c d (bottom) vectors, which VPERMT2PS
+// interleaves into the 32 elements of the top and of the bottom row,
+// stored masked (nothing past the row's 2·ow elements is touched). A chunk
+// whose masks do not cover its lanes returns false.
+func maxPool2x2Grad() {
+	tab := GLOBL("pool2x2grad", RODATA|NOPTR) // 2·lane, interleave low, interleave high
+	for i := 0; i < 48; i++ {
+		var v int
+		switch t := i % 16; i / 16 {
+		case 0:
+			v = 2 * t
+		case 1:
+			v = t/2 + 16*(t%2) // lane 2u ← a[u], 2u+1 ← b[u], u < 8
+		case 2:
+			v = 8 + t/2 + 16*(t%2) // u ≥ 8
+		}
+		DATA(4*i, U32(uint32(v)))
+	}
+	dx := Load(Param("dx").Base(), GP64())
+	dy := Load(Param("dy").Base(), GP64())
+	idx := Load(Param("idx").Base(), GP64())
+	n := Load(Param("dy").Len(), GP64())
+	w := Load(Param("w"), GP64())
+	ow := Load(Param("ow"), GP64())
+
+	lane2, lo, hi := ZMM(), ZMM(), ZMM()
+	VMOVDQU32(tab, lane2)
+	VMOVDQU32(tab.Offset(64), lo)
+	VMOVDQU32(tab.Offset(128), hi)
+	one, offC, offD, zero := ZMM(), ZMM(), ZMM(), ZMM()
+	t := GP32()
+	MOVL(U32(1), t)
+	VPBROADCASTD(t, one)
+	VPBROADCASTD(w.(GPVirtual).As32(), offC)
+	VPADDD(one, offC, offD)
+	VPXORD(zero, zero, zero)
+
+	top := GP64() // index of the row's first element: 2·i·w
+	XORQ(top, top)
+	end := GP64() // dy index past the row
+	MOVQ(ow, end)
+	rowEnd := GP64()
+	wb := GP64() // w in bytes
+	MOVQ(w, wb)
+	SHLQ(U8(2), wb)
+	j := GP64() // dy index of the chunk
+	XORQ(j, j)
+	CMPQ(n, U32(0))
+	JE(LabelRef("ok"))
+
+	Label("row")
+	MOVQ(end, rowEnd)
+	Label("chunk")
+	// cnt = min(16, rowEnd − j); K1: cnt lanes; K2, K3: the 2·cnt elements.
+	cnt := GP64()
+	MOVQ(rowEnd, cnt)
+	SUBQ(j, cnt)
+	CMPQ(cnt, U32(16))
+	m := GP64()
+	MOVQ(U32(16), m)
+	CMOVQGT(m, cnt)
+	ones := GP32()
+	MOVL(U32(0xffffffff), ones)
+	k := GP32()
+	BZHIL(cnt.As32(), ones, k)
+	KMOVW(k, K1)
+	SHLQ(U8(1), cnt)
+	BZHIL(cnt.As32(), ones, k)
+	KMOVW(k, K2)
+	SHRL(U8(16), k)
+	KMOVW(k, K3)
+
+	// The chunk's first window: base = top + 2(j − rowStart).
+	base := GP64()
+	MOVQ(j, base)
+	SUBQ(rowEnd, base)
+	ADDQ(ow, base)
+	SHLQ(U8(1), base)
+	ADDQ(top, base)
+
+	v, rel := ZMM(), ZMM()
+	VMOVUPS_Z(Mem{Base: dy, Index: j, Scale: 4}, K1, v)
+	VADDPS(v, zero, v) // +0 + dy: −0 becomes +0
+	VMOVDQU32_Z(Mem{Base: idx, Index: j, Scale: 4}, K1, rel)
+	b0 := ZMM()
+	VPBROADCASTD(base.As32(), b0)
+	VPADDD(lane2, b0, b0)
+	VPSUBD(b0, rel, rel)
+	VPCMPEQD(zero, rel, K1, K4)
+	VPCMPEQD(one, rel, K1, K5)
+	VPCMPEQD(offC, rel, K1, K6)
+	VPCMPEQD(offD, rel, K1, K7)
+	Comment("every lane of the chunk in one of its window's four elements")
+	KORW(K4, K5, K0)
+	KORW(K6, K0, K0)
+	KORW(K7, K0, K0)
+	KXORW(K1, K0, K0)
+	KORTESTW(K0, K0)
+	JNZ(LabelRef("outside"))
+
+	row := func(ka, kb Op, at Mem) {
+		a, b := ZMM(), ZMM()
+		VMOVAPS_Z(v, ka, a)
+		VMOVAPS_Z(v, kb, b)
+		r0, r1 := ZMM(), ZMM()
+		VMOVAPS(a, r0)
+		VPERMT2PS(b, lo, r0)
+		VMOVAPS(a, r1)
+		VPERMT2PS(b, hi, r1)
+		VMOVUPS(r0, K2, at)
+		VMOVUPS(r1, K3, at.Offset(64))
+	}
+	dst := GP64()
+	LEAQ(Mem{Base: dx, Index: base, Scale: 4}, dst)
+	row(K4, K5, Mem{Base: dst})
+	ADDQ(wb, dst)
+	row(K6, K7, Mem{Base: dst})
+
+	ADDQ(U32(16), j)
+	CMPQ(j, rowEnd)
+	JB(LabelRef("chunk"))
+	MOVQ(rowEnd, j)
+	ADDQ(ow, end)
+	LEAQ(Mem{Base: top, Index: w, Scale: 2}, top)
+	CMPQ(j, n)
+	JB(LabelRef("row"))
+	Label("ok")
+	MOVB(U8(1), t.As8())
+	Store(t.As8(), ReturnIndex(0))
+	VZEROUPPER()
+	RET()
+	Label("outside")
+	MOVB(U8(0), t.As8())
+	Store(t.As8(), ReturnIndex(0))
 	VZEROUPPER()
 	RET()
 }

@@ -11,8 +11,24 @@ package spec
 // scanned in that order, a later element winning only if it is greater or
 // NaN (PyTorch's rule: the first of equal maxima, the last NaN), the
 // winner's bits copied. ow ≥ 1.
+//
+// maxPool2x2Grad is its gradient for one plane dx (row length w; OH =
+// len(dy)/ow rows of ow outputs): the four elements of every window are
+// written once,
+//
+//	dx[idx[o]] = +0 + dy[o]     (o = i·ow+j: a −0 becomes +0, a NaN stays a NaN)
+//	dx[q]      = +0             the window's three other elements q
+//
+// which is what clearing the plane and adding dy at idx gives, and the
+// elements outside the windows (a last odd row or column) are not touched.
+// It returns false, dx partly written, if some idx[o] is not one of the
+// four elements of window o. ow ≥ 1.
 func init() {
 	register(Kernel{Feature: "pool", Name: "maxPool2x2", Types: []Type{F32}, ISAs: []ISA{AVX512},
 		Params: []Param{{"dst", "[]T"}, {"idx", "[]int32"}, {"x", "[]T"}, {"w", "int"}, {"ow", "int"}},
-		Doc:    "2×2, stride 2 max pooling of one plane with the winners' indices (see gen/spec/pool.go)"})
+		Doc:    "2×2, stride 2 max pooling of one plane with the winners' indices (see gen/spec/pool.go)"},
+		Kernel{Feature: "pool", Name: "maxPool2x2Grad", Types: []Type{F32}, ISAs: []ISA{AVX512},
+			Params:  []Param{{"dx", "[]T"}, {"dy", "[]T"}, {"idx", "[]int32"}, {"w", "int"}, {"ow", "int"}},
+			Results: []Param{{"", "bool"}},
+			Doc:     "the gradient of maxPool2x2 for one plane, each window's elements written once; false if an index is outside its window (see gen/spec/pool.go)"})
 }

@@ -37,6 +37,45 @@ func MaxPool2x2[T Float](dst []T, idx []int32, x []T, w, ow int) {
 	maxPool2x2Generic(dst, idx, x, w, ow)
 }
 
+// maxPool2x2GradGeneric is the gradient of 2×2, stride-2 max pooling of
+// one plane (see gen/spec/pool.go): each window's four elements written
+// once, +0 + dy at the winner, +0 at the others; false if an index is not
+// in its window.
+func maxPool2x2GradGeneric[T Float](dx, dy []T, idx []int32, w, ow int) bool {
+	var zero T
+	for i := 0; i*ow < len(dy); i++ {
+		top := 2 * i * w
+		r0 := dx[top : top+2*ow]
+		r1 := dx[top+w : top+w+2*ow]
+		d := dy[i*ow : i*ow+ow]
+		ix := idx[i*ow : i*ow+ow]
+		for j, v := range d {
+			p0 := r0[2*j : 2*j+2 : 2*j+2]
+			p1 := r1[2*j : 2*j+2 : 2*j+2]
+			p0[0], p0[1], p1[0], p1[1] = zero, zero, zero, zero
+			switch int(ix[j]) - (top + 2*j) {
+			case 0:
+				p0[0] = zero + v
+			case 1:
+				p0[1] = zero + v
+			case w:
+				p1[0] = zero + v
+			case w + 1:
+				p1[1] = zero + v
+			default:
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// MaxPool2x2Grad is maxPool2x2GradGeneric for either float type (mat calls
+// it for float64, which has no assembly).
+func MaxPool2x2Grad[T Float](dx, dy []T, idx []int32, w, ow int) bool {
+	return maxPool2x2GradGeneric(dx, dy, idx, w, ow)
+}
+
 // b2i is 1 for true, 0 for false (compiled to a flag move, not a branch).
 func b2i(b bool) int {
 	if b {

@@ -8,3 +8,8 @@ package asm
 //
 //go:noescape
 func maxPool2x2F32AVX512(dst []float32, idx []int32, x []float32, w int, ow int)
+
+// maxPool2x2GradF32AVX512 computes the gradient of maxPool2x2 for one plane, each window's elements written once; false if an index is outside its window (see gen/spec/pool.go) with avx512.
+//
+//go:noescape
+func maxPool2x2GradF32AVX512(dx []float32, dy []float32, idx []int32, w int, ow int) bool

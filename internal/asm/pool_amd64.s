@@ -146,3 +146,157 @@ DATA pool2x2<>+180(SB)/4, $0x0000001a
 DATA pool2x2<>+184(SB)/4, $0x0000001c
 DATA pool2x2<>+188(SB)/4, $0x0000001e
 GLOBL pool2x2<>(SB), RODATA|NOPTR, $192
+
+// func maxPool2x2GradF32AVX512(dx []float32, dy []float32, idx []int32, w int, ow int) bool
+// Requires: AVX, AVX512F, BMI2, CMOV
+TEXT ·maxPool2x2GradF32AVX512(SB), NOSPLIT, $0-89
+	MOVQ         dx_base+0(FP), AX
+	MOVQ         dy_base+24(FP), CX
+	MOVQ         idx_base+48(FP), DX
+	MOVQ         dy_len+32(FP), BX
+	MOVQ         w+72(FP), SI
+	MOVQ         ow+80(FP), DI
+	VMOVDQU32    pool2x2grad<>+0(SB), Z0
+	VMOVDQU32    pool2x2grad<>+64(SB), Z1
+	VMOVDQU32    pool2x2grad<>+128(SB), Z2
+	MOVL         $0x00000001, R8
+	VPBROADCASTD R8, Z3
+	VPBROADCASTD SI, Z4
+	VPADDD       Z3, Z4, Z5
+	VPXORD       Z6, Z6, Z6
+	XORQ         R8, R8
+	MOVQ         DI, R9
+	MOVQ         SI, R11
+	SHLQ         $0x02, R11
+	XORQ         R12, R12
+	CMPQ         BX, $0x00000000
+	JE           ok
+
+row:
+	MOVQ R9, R10
+
+chunk:
+	MOVQ         R10, R13
+	SUBQ         R12, R13
+	CMPQ         R13, $0x00000010
+	MOVQ         $0x00000010, R14
+	CMOVQGT      R14, R13
+	MOVL         $0xffffffff, R14
+	BZHIL        R13, R14, R15
+	KMOVW        R15, K1
+	SHLQ         $0x01, R13
+	BZHIL        R13, R14, R15
+	KMOVW        R15, K2
+	SHRL         $0x10, R15
+	KMOVW        R15, K3
+	MOVQ         R12, R13
+	SUBQ         R10, R13
+	ADDQ         DI, R13
+	SHLQ         $0x01, R13
+	ADDQ         R8, R13
+	VMOVUPS.Z    (CX)(R12*4), K1, Z7
+	VADDPS       Z7, Z6, Z7
+	VMOVDQU32.Z  (DX)(R12*4), K1, Z8
+	VPBROADCASTD R13, Z9
+	VPADDD       Z0, Z9, Z9
+	VPSUBD       Z9, Z8, Z8
+	VPCMPEQD     Z6, Z8, K1, K4
+	VPCMPEQD     Z3, Z8, K1, K5
+	VPCMPEQD     Z4, Z8, K1, K6
+	VPCMPEQD     Z5, Z8, K1, K7
+
+	// every lane of the chunk in one of its window's four elements
+	KORW      K4, K5, K0
+	KORW      K6, K0, K0
+	KORW      K7, K0, K0
+	KXORW     K1, K0, K0
+	KORTESTW  K0, K0
+	JNZ       outside
+	LEAQ      (AX)(R13*4), R13
+	VMOVAPS.Z Z7, K4, Z8
+	VMOVAPS.Z Z7, K5, Z9
+	VMOVAPS   Z8, Z10
+	VPERMT2PS Z9, Z1, Z10
+	VMOVAPS   Z8, Z8
+	VPERMT2PS Z9, Z2, Z8
+	VMOVUPS   Z10, K2, (R13)
+	VMOVUPS   Z8, K3, 64(R13)
+	ADDQ      R11, R13
+	VMOVAPS.Z Z7, K6, Z8
+	VMOVAPS.Z Z7, K7, Z7
+	VMOVAPS   Z8, Z9
+	VPERMT2PS Z7, Z1, Z9
+	VMOVAPS   Z8, Z8
+	VPERMT2PS Z7, Z2, Z8
+	VMOVUPS   Z9, K2, (R13)
+	VMOVUPS   Z8, K3, 64(R13)
+	ADDQ      $0x00000010, R12
+	CMPQ      R12, R10
+	JB        chunk
+	MOVQ      R10, R12
+	ADDQ      DI, R9
+	LEAQ      (R8)(SI*2), R8
+	CMPQ      R12, BX
+	JB        row
+
+ok:
+	MOVB $0x01, R8
+	MOVB R8, ret+88(FP)
+	VZEROUPPER
+	RET
+
+outside:
+	MOVB $0x00, R8
+	MOVB R8, ret+88(FP)
+	VZEROUPPER
+	RET
+
+DATA pool2x2grad<>+0(SB)/4, $0x00000000
+DATA pool2x2grad<>+4(SB)/4, $0x00000002
+DATA pool2x2grad<>+8(SB)/4, $0x00000004
+DATA pool2x2grad<>+12(SB)/4, $0x00000006
+DATA pool2x2grad<>+16(SB)/4, $0x00000008
+DATA pool2x2grad<>+20(SB)/4, $0x0000000a
+DATA pool2x2grad<>+24(SB)/4, $0x0000000c
+DATA pool2x2grad<>+28(SB)/4, $0x0000000e
+DATA pool2x2grad<>+32(SB)/4, $0x00000010
+DATA pool2x2grad<>+36(SB)/4, $0x00000012
+DATA pool2x2grad<>+40(SB)/4, $0x00000014
+DATA pool2x2grad<>+44(SB)/4, $0x00000016
+DATA pool2x2grad<>+48(SB)/4, $0x00000018
+DATA pool2x2grad<>+52(SB)/4, $0x0000001a
+DATA pool2x2grad<>+56(SB)/4, $0x0000001c
+DATA pool2x2grad<>+60(SB)/4, $0x0000001e
+DATA pool2x2grad<>+64(SB)/4, $0x00000000
+DATA pool2x2grad<>+68(SB)/4, $0x00000010
+DATA pool2x2grad<>+72(SB)/4, $0x00000001
+DATA pool2x2grad<>+76(SB)/4, $0x00000011
+DATA pool2x2grad<>+80(SB)/4, $0x00000002
+DATA pool2x2grad<>+84(SB)/4, $0x00000012
+DATA pool2x2grad<>+88(SB)/4, $0x00000003
+DATA pool2x2grad<>+92(SB)/4, $0x00000013
+DATA pool2x2grad<>+96(SB)/4, $0x00000004
+DATA pool2x2grad<>+100(SB)/4, $0x00000014
+DATA pool2x2grad<>+104(SB)/4, $0x00000005
+DATA pool2x2grad<>+108(SB)/4, $0x00000015
+DATA pool2x2grad<>+112(SB)/4, $0x00000006
+DATA pool2x2grad<>+116(SB)/4, $0x00000016
+DATA pool2x2grad<>+120(SB)/4, $0x00000007
+DATA pool2x2grad<>+124(SB)/4, $0x00000017
+DATA pool2x2grad<>+128(SB)/4, $0x00000008
+DATA pool2x2grad<>+132(SB)/4, $0x00000018
+DATA pool2x2grad<>+136(SB)/4, $0x00000009
+DATA pool2x2grad<>+140(SB)/4, $0x00000019
+DATA pool2x2grad<>+144(SB)/4, $0x0000000a
+DATA pool2x2grad<>+148(SB)/4, $0x0000001a
+DATA pool2x2grad<>+152(SB)/4, $0x0000000b
+DATA pool2x2grad<>+156(SB)/4, $0x0000001b
+DATA pool2x2grad<>+160(SB)/4, $0x0000000c
+DATA pool2x2grad<>+164(SB)/4, $0x0000001c
+DATA pool2x2grad<>+168(SB)/4, $0x0000000d
+DATA pool2x2grad<>+172(SB)/4, $0x0000001d
+DATA pool2x2grad<>+176(SB)/4, $0x0000000e
+DATA pool2x2grad<>+180(SB)/4, $0x0000001e
+DATA pool2x2grad<>+184(SB)/4, $0x0000000f
+DATA pool2x2grad<>+188(SB)/4, $0x0000001f
+GLOBL pool2x2grad<>(SB), RODATA|NOPTR, $192
