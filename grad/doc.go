@@ -5,7 +5,10 @@
 // Values are 2-D mat.Dense in float32 or float64 (a batch is a matrix with
 // one example per row; images are rows of C·H·W values, NCHW as PyTorch),
 // and every operation runs lanes' kernels: mat.Gemm, mat.Conv2D and its
-// gradients, mat.MaxPool2D, package act and package vec.
+// gradients, mat.MaxPool2D, package act and package vec. Every pass over a
+// batch, the element-wise ones and the optimizers' updates included, is
+// split over mat.SetThreads goroutines in bands of whole rows, the same
+// bands for every pass; the results do not depend on the number of threads.
 //
 // # Training and evaluation
 //

@@ -165,7 +165,9 @@ func Conv2DGradInput[T vec.Float](dx, dy, w *Dense[T], s ConvShape) {
 // bounds above hold on both paths (db's sums are made the same way).
 //
 // Panics and threads as Conv2D (dw and db must not share memory with x, dy
-// or each other). Blocks of dw's columns run on SetThreads workers.
+// or each other). On SetThreads workers: groups of images on the dot-product
+// path (each group's sums kept apart and added in group order, the same
+// additions as on one thread), blocks of dw's columns on the other.
 func Conv2DGradWeight[T vec.Float](dw *Dense[T], db []T, x, dy *Dense[T], s ConvShape) {
 	const fn = "Conv2DGradWeight"
 	d := dimsOf(fn, s)

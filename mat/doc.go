@@ -50,6 +50,7 @@
 // temporary tile, so nothing outside the matrices is read or written. When
 // C has few rows, B is read in place instead of packed. Large products are
 // split over a persistent pool of SetThreads workers along M or N (never
-// K), each part made of whole tiles, so the result is bit-identical
-// whatever the number of threads.
+// K; the direction whose largest part, tiles and packing, costs less),
+// each part made of whole tiles, so the result is bit-identical whatever
+// the number of threads.
 package mat

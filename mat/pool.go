@@ -11,10 +11,11 @@ import (
 // threads is the value set by SetThreads; 0 means GOMAXPROCS.
 var threads atomic.Int64
 
-// SetThreads sets the number of goroutines a large Gemm is split over (the
-// caller's plus n−1 pool workers). n < 1 restores the default, GOMAXPROCS
-// at the time of each call. Results do not depend on n. Safe for
-// concurrent use.
+// SetThreads sets the number of goroutines that large products,
+// convolutions and poolings (and grad's passes over a batch) are split
+// over: the caller's plus n−1 pool workers. n < 1 restores the default,
+// GOMAXPROCS at the time of each call. Results do not depend on n. Safe
+// for concurrent use.
 func SetThreads(n int) {
 	if n < 1 {
 		n = 0
@@ -22,7 +23,7 @@ func SetThreads(n int) {
 	threads.Store(int64(n))
 }
 
-// Threads returns the number of threads Gemm uses (see SetThreads).
+// Threads returns the number of threads a split call uses (see SetThreads).
 func Threads() int {
 	if n := threads.Load(); n > 0 {
 		return int(n)
