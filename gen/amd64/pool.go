@@ -52,95 +52,44 @@ func maxPool2x2() {
 	VPBROADCASTD(w.(GPVirtual).As32(), offC)
 	VPADDD(one, offC, offD)
 
-	top := GP64() // index of the row's first input: 2·i·w
-	XORQ(top, top)
-	end := GP64() // dst index past the row
-	MOVQ(ow, end)
-	rowEnd := GP64()
-	wb := GP64() // w in bytes
-	MOVQ(w, wb)
-	SHLQ(U8(2), wb)
-	j := GP64() // dst index of the chunk
-	XORQ(j, j)
-	CMPQ(n, U32(0))
-	JE(LabelRef("done"))
+	rowChunks(n, w, ow, func(base GPVirtual, j, wb Register) {
+		// Inputs of the chunk: x[base...]
+		src := GP64()
+		LEAQ(Mem{Base: x, Index: base, Scale: 4}, src)
+		load := func(m Mem) (a, b Register) {
+			lo, hi := ZMM(), ZMM()
+			VMOVUPS_Z(m, K2, lo)
+			VMOVUPS_Z(m.Offset(64), K3, hi)
+			a = ZMM()
+			VMOVAPS(lo, a)
+			VPERMT2PS(hi, even, a)
+			VPERMT2PS(hi, odd, lo)
+			return a, lo
+		}
+		a, b := load(Mem{Base: src})
+		bottom := GP64()
+		LEAQ(Mem{Base: src, Index: wb, Scale: 1}, bottom)
+		c, d := load(Mem{Base: bottom})
 
-	Label("row")
-	MOVQ(end, rowEnd)
-	Label("chunk")
-	// cnt = min(16, rowEnd − j); K1: cnt lanes; K2, K3: the 2·cnt inputs.
-	cnt := GP64()
-	MOVQ(rowEnd, cnt)
-	SUBQ(j, cnt)
-	CMPQ(cnt, U32(16))
-	m := GP64()
-	MOVQ(U32(16), m)
-	CMOVQGT(m, cnt)
-	ones := GP32()
-	MOVL(U32(0xffffffff), ones)
-	k := GP32()
-	BZHIL(cnt.As32(), ones, k)
-	KMOVW(k, K1)
-	SHLQ(U8(1), cnt)
-	BZHIL(cnt.As32(), ones, k)
-	KMOVW(k, K2)
-	SHRL(U8(16), k)
-	KMOVW(k, K3)
-
-	// Inputs of the chunk: x[top + 2(j − rowStart)...]; src = x + 4·(top + 2·(j−rowStart)).
-	src := GP64()
-	MOVQ(j, src)
-	SUBQ(rowEnd, src)
-	ADDQ(ow, src) // j − rowStart
-	base := GP64()
-	MOVQ(src, base)
-	SHLQ(U8(1), base)
-	ADDQ(top, base) // input index of the chunk's first window
-	LEAQ(Mem{Base: x, Index: base, Scale: 4}, src)
-
-	load := func(m Mem) (a, b Register) {
-		lo, hi := ZMM(), ZMM()
-		VMOVUPS_Z(m, K2, lo)
-		VMOVUPS_Z(m.Offset(64), K3, hi)
-		a = ZMM()
-		VMOVAPS(lo, a)
-		VPERMT2PS(hi, even, a)
-		VPERMT2PS(hi, odd, lo)
-		return a, lo
-	}
-	a, b := load(Mem{Base: src})
-	bottom := GP64()
-	LEAQ(Mem{Base: src, Index: wb, Scale: 1}, bottom)
-	c, d := load(Mem{Base: bottom})
-
-	best, at := a, ZMM()
-	VPXORD(at, at, at)
-	for _, e := range []struct {
-		v   Register
-		off Register
-	}{{b, one}, {c, offC}, {d, offD}} {
-		VCMPPS(U8(0x1e), best, e.v, K4) // e > best (ordered, quiet)
-		VCMPPS(U8(0x03), e.v, e.v, K5)  // e is NaN
-		KORW(K4, K5, K4)
-		VMOVAPS(e.v, K4, best)
-		VMOVDQA32(e.off, K4, at)
-	}
-	b0 := ZMM()
-	VPBROADCASTD(base.As32(), b0)
-	VPADDD(lane2, b0, b0)
-	VPADDD(at, b0, b0)
-	VMOVUPS(best, K1, Mem{Base: dst, Index: j, Scale: 4})
-	VMOVDQU32(b0, K1, Mem{Base: idx, Index: j, Scale: 4})
-
-	ADDQ(U32(16), j)
-	CMPQ(j, rowEnd)
-	JB(LabelRef("chunk"))
-	MOVQ(rowEnd, j)
-	ADDQ(ow, end)
-	LEAQ(Mem{Base: top, Index: w, Scale: 2}, top)
-	CMPQ(j, n)
-	JB(LabelRef("row"))
-	Label("done")
+		best, at := a, ZMM()
+		VPXORD(at, at, at)
+		for _, e := range []struct {
+			v   Register
+			off Register
+		}{{b, one}, {c, offC}, {d, offD}} {
+			VCMPPS(U8(0x1e), best, e.v, K4) // e > best (ordered, quiet)
+			VCMPPS(U8(0x03), e.v, e.v, K5)  // e is NaN
+			KORW(K4, K5, K4)
+			VMOVAPS(e.v, K4, best)
+			VMOVDQA32(e.off, K4, at)
+		}
+		b0 := ZMM()
+		VPBROADCASTD(base.As32(), b0)
+		VPADDD(lane2, b0, b0)
+		VPADDD(at, b0, b0)
+		VMOVUPS(best, K1, Mem{Base: dst, Index: j, Scale: 4})
+		VMOVDQU32(b0, K1, Mem{Base: idx, Index: j, Scale: 4})
+	})
 	VZEROUPPER()
 	RET()
 }
@@ -186,18 +135,76 @@ func maxPool2x2Grad() {
 	VPADDD(one, offC, offD)
 	VPXORD(zero, zero, zero)
 
-	top := GP64() // index of the row's first element: 2·i·w
+	rowChunks(n, w, ow, func(base GPVirtual, j, wb Register) {
+		v, rel := ZMM(), ZMM()
+		VMOVUPS_Z(Mem{Base: dy, Index: j, Scale: 4}, K1, v)
+		VADDPS(v, zero, v) // +0 + dy: −0 becomes +0
+		VMOVDQU32_Z(Mem{Base: idx, Index: j, Scale: 4}, K1, rel)
+		b0 := ZMM()
+		VPBROADCASTD(base.As32(), b0)
+		VPADDD(lane2, b0, b0)
+		VPSUBD(b0, rel, rel)
+		VPCMPEQD(zero, rel, K1, K4)
+		VPCMPEQD(one, rel, K1, K5)
+		VPCMPEQD(offC, rel, K1, K6)
+		VPCMPEQD(offD, rel, K1, K7)
+		Comment("every lane of the chunk in one of its window's four elements")
+		KORW(K4, K5, K0)
+		KORW(K6, K0, K0)
+		KORW(K7, K0, K0)
+		KXORW(K1, K0, K0)
+		KORTESTW(K0, K0)
+		JNZ(LabelRef("outside"))
+
+		row := func(ka, kb Op, at Mem) {
+			a, b := ZMM(), ZMM()
+			VMOVAPS_Z(v, ka, a)
+			VMOVAPS_Z(v, kb, b)
+			r0, r1 := ZMM(), ZMM()
+			VMOVAPS(a, r0)
+			VPERMT2PS(b, lo, r0)
+			VMOVAPS(a, r1)
+			VPERMT2PS(b, hi, r1)
+			VMOVUPS(r0, K2, at)
+			VMOVUPS(r1, K3, at.Offset(64))
+		}
+		dst := GP64()
+		LEAQ(Mem{Base: dx, Index: base, Scale: 4}, dst)
+		row(K4, K5, Mem{Base: dst})
+		ADDQ(wb, dst)
+		row(K6, K7, Mem{Base: dst})
+	})
+	MOVB(U8(1), t.As8())
+	Store(t.As8(), ReturnIndex(0))
+	VZEROUPPER()
+	RET()
+	Label("outside")
+	MOVB(U8(0), t.As8())
+	Store(t.As8(), ReturnIndex(0))
+	VZEROUPPER()
+	RET()
+}
+
+// rowChunks emits the loops of the 2×2, stride-2 pooling kernels over one
+// plane: n outputs in rows of ow, 16 at a time (the last chunk of a row
+// masked). For each chunk, body gets base, the plane index of the chunk's
+// first window (2i·w + 2j'), j, the output index of its first lane, and wb,
+// w in bytes, with K1 masking the chunk's lanes and K2, K3 the 2·cnt
+// elements of a window row (the low and high 16). The loops end at the
+// label "done".
+func rowChunks(n, w, ow Register, body func(base GPVirtual, j, wb Register)) {
+	top := GP64() // index of the row's first window: 2·i·w
 	XORQ(top, top)
-	end := GP64() // dy index past the row
+	end := GP64() // output index past the row
 	MOVQ(ow, end)
 	rowEnd := GP64()
-	wb := GP64() // w in bytes
+	wb := GP64()
 	MOVQ(w, wb)
 	SHLQ(U8(2), wb)
-	j := GP64() // dy index of the chunk
+	j := GP64()
 	XORQ(j, j)
 	CMPQ(n, U32(0))
-	JE(LabelRef("ok"))
+	JE(LabelRef("done"))
 
 	Label("row")
 	MOVQ(end, rowEnd)
@@ -220,8 +227,7 @@ func maxPool2x2Grad() {
 	KMOVW(k, K2)
 	SHRL(U8(16), k)
 	KMOVW(k, K3)
-
-	// The chunk's first window: base = top + 2(j − rowStart).
+	// base = top + 2(j − rowStart)
 	base := GP64()
 	MOVQ(j, base)
 	SUBQ(rowEnd, base)
@@ -229,43 +235,7 @@ func maxPool2x2Grad() {
 	SHLQ(U8(1), base)
 	ADDQ(top, base)
 
-	v, rel := ZMM(), ZMM()
-	VMOVUPS_Z(Mem{Base: dy, Index: j, Scale: 4}, K1, v)
-	VADDPS(v, zero, v) // +0 + dy: −0 becomes +0
-	VMOVDQU32_Z(Mem{Base: idx, Index: j, Scale: 4}, K1, rel)
-	b0 := ZMM()
-	VPBROADCASTD(base.As32(), b0)
-	VPADDD(lane2, b0, b0)
-	VPSUBD(b0, rel, rel)
-	VPCMPEQD(zero, rel, K1, K4)
-	VPCMPEQD(one, rel, K1, K5)
-	VPCMPEQD(offC, rel, K1, K6)
-	VPCMPEQD(offD, rel, K1, K7)
-	Comment("every lane of the chunk in one of its window's four elements")
-	KORW(K4, K5, K0)
-	KORW(K6, K0, K0)
-	KORW(K7, K0, K0)
-	KXORW(K1, K0, K0)
-	KORTESTW(K0, K0)
-	JNZ(LabelRef("outside"))
-
-	row := func(ka, kb Op, at Mem) {
-		a, b := ZMM(), ZMM()
-		VMOVAPS_Z(v, ka, a)
-		VMOVAPS_Z(v, kb, b)
-		r0, r1 := ZMM(), ZMM()
-		VMOVAPS(a, r0)
-		VPERMT2PS(b, lo, r0)
-		VMOVAPS(a, r1)
-		VPERMT2PS(b, hi, r1)
-		VMOVUPS(r0, K2, at)
-		VMOVUPS(r1, K3, at.Offset(64))
-	}
-	dst := GP64()
-	LEAQ(Mem{Base: dx, Index: base, Scale: 4}, dst)
-	row(K4, K5, Mem{Base: dst})
-	ADDQ(wb, dst)
-	row(K6, K7, Mem{Base: dst})
+	body(base, j, wb)
 
 	ADDQ(U32(16), j)
 	CMPQ(j, rowEnd)
@@ -275,14 +245,5 @@ func maxPool2x2Grad() {
 	LEAQ(Mem{Base: top, Index: w, Scale: 2}, top)
 	CMPQ(j, n)
 	JB(LabelRef("row"))
-	Label("ok")
-	MOVB(U8(1), t.As8())
-	Store(t.As8(), ReturnIndex(0))
-	VZEROUPPER()
-	RET()
-	Label("outside")
-	MOVB(U8(0), t.As8())
-	Store(t.As8(), ReturnIndex(0))
-	VZEROUPPER()
-	RET()
+	Label("done")
 }

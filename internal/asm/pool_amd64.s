@@ -48,18 +48,17 @@ chunk:
 	MOVQ         R12, R13
 	SUBQ         R10, R13
 	ADDQ         DI, R13
-	MOVQ         R13, R14
-	SHLQ         $0x01, R14
-	ADDQ         R8, R14
-	LEAQ         (DX)(R14*4), R13
-	VMOVUPS.Z    (R13), K2, Z6
-	VMOVUPS.Z    64(R13), K3, Z7
+	SHLQ         $0x01, R13
+	ADDQ         R8, R13
+	LEAQ         (DX)(R13*4), R14
+	VMOVUPS.Z    (R14), K2, Z6
+	VMOVUPS.Z    64(R14), K3, Z7
 	VMOVAPS      Z6, Z8
 	VPERMT2PS    Z7, Z0, Z8
 	VPERMT2PS    Z7, Z1, Z6
-	LEAQ         (R13)(R11*1), R13
-	VMOVUPS.Z    (R13), K2, Z7
-	VMOVUPS.Z    64(R13), K3, Z10
+	LEAQ         (R14)(R11*1), R14
+	VMOVUPS.Z    (R14), K2, Z7
+	VMOVUPS.Z    64(R14), K3, Z10
 	VMOVAPS      Z7, Z11
 	VPERMT2PS    Z10, Z0, Z11
 	VPERMT2PS    Z10, Z1, Z7
@@ -79,7 +78,7 @@ chunk:
 	KORW         K4, K5, K4
 	VMOVAPS      Z7, K4, Z8
 	VMOVDQA32    Z5, K4, Z9
-	VPBROADCASTD R14, Z6
+	VPBROADCASTD R13, Z6
 	VPADDD       Z2, Z6, Z6
 	VPADDD       Z9, Z6, Z6
 	VMOVUPS      Z8, K1, (AX)(R12*4)
@@ -170,7 +169,7 @@ TEXT ·maxPool2x2GradF32AVX512(SB), NOSPLIT, $0-89
 	SHLQ         $0x02, R11
 	XORQ         R12, R12
 	CMPQ         BX, $0x00000000
-	JE           ok
+	JE           done
 
 row:
 	MOVQ R9, R10
@@ -239,7 +238,7 @@ chunk:
 	CMPQ      R12, BX
 	JB        row
 
-ok:
+done:
 	MOVB $0x01, R8
 	MOVB R8, ret+88(FP)
 	VZEROUPPER
