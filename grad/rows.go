@@ -46,8 +46,8 @@ func (j *rowJob[T]) RunPart(i int) {
 	}
 }
 
-// rows runs pass p of n (with p's arguments) over rows×cols elements, split
-// into bands of rows.
+// rows runs pass ps of node n (with p and dst where the pass needs them)
+// over rows×cols elements, split into bands of rows.
 func (t *Tape[T]) rows(ps pass, n, p *Node[T], dst *mat.Dense[T], rows, cols int) {
 	parts := max(1, min(mat.Threads(), rows, rows*cols/minSplit))
 	t.job = rowJob[T]{n: n, p: p, dst: dst, pass: ps, rows: rows, parts: parts}

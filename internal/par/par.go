@@ -3,17 +3,19 @@
 // element-wise passes.
 //
 // A call queues parts 1..n−1 for the pool's workers and runs part 0 on the
-// calling goroutine, so it never waits for a worker that waits for it, and
-// part i of two calls with the same split runs on the same goroutine when
-// the pool is otherwise idle (with two threads, part 1 always goes to the
-// one worker): consecutive passes over the same rows find them in the same
-// core's cache.
+// calling goroutine; then, until its own parts are done, it runs queued
+// parts (its own that no worker has taken yet, or another caller's), so it
+// never waits for a worker that is slow to wake, nor for one that waits
+// for it. With two threads and an otherwise idle pool, part 1 goes
+// to the one worker: consecutive calls with the same split find their rows
+// in the cache of the core that wrote them.
 //
-// Workers and callers poll for a while before they block. A blocked
-// worker is woken onto the caller's P (Go readies the receiver there) and
-// until another P steals it, it waits for the caller to finish its own
-// part; a blocked caller costs a futex wake-up. A training step makes
-// dozens of calls of tens of µs each, so both would eat the second thread.
+// Workers poll the queue (its length, read without the channel's lock) for
+// a while before they sleep, and a caller wakes sleeping ones when it
+// queues parts. A worker blocked on a channel receive would be handed the
+// part on the caller's P and run it only after the caller's own part (Go
+// readies the receiver there): a training step makes dozens of calls of
+// tens of µs each, which that would serialize.
 package par
 
 import (
@@ -80,7 +82,9 @@ func take() *part {
 	}
 }
 
-// idle polls the queue for up to spin, then sleeps until woken.
+// idle polls the queue for up to spin, then sleeps until woken. A wake-up
+// lost to the race between a worker going to sleep and a caller queueing
+// costs parallelism, never progress: the caller runs its parts itself.
 func idle() {
 	var t0 time.Time
 	for i := 1; ; i++ {
