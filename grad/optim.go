@@ -262,7 +262,7 @@ type bands struct {
 	parts int
 }
 
-// run runs job's parts over the parameters whose states are s.
+// run runs job's parts for parameters of elems elements in all.
 func (b *bands) run(job par.Job, elems int) {
 	b.parts = max(1, min(mat.Threads(), elems/minSplit))
 	b.fan.Run(job, b.parts)
