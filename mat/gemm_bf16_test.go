@@ -241,8 +241,8 @@ func TestGemmBF16Blocks(t *testing.T) {
 	testBF16Shapes(t, s, s, s, []tu.Kind{tu.Normal})
 }
 
-// TestGemmBF16Large: products of several k blocks of the real size (KC =
-// 512), and many tiles.
+// TestGemmBF16Large: products of several k blocks of the real size
+// (bf16KC), and many tiles.
 func TestGemmBF16Large(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short")
