@@ -400,3 +400,53 @@ func TestMaxPool2DGradBadIndexSplit(t *testing.T) {
 		}
 	}
 }
+
+// TestIndexOutside checks the index check of MaxPool2DGrad on every ISA
+// against a plain loop: every length to 200 and a few long ones, the first
+// bad index at every position (negative, n, large), several bad ones, and
+// the slice against guard pages at either end.
+func TestIndexOutside(t *testing.T) {
+	tu.ForISA(t, func(t *testing.T, k *asm.Table) {
+		r := rand.New(rand.NewPCG(3, 4))
+		const n = 576
+		want := func(idx []int32) int {
+			for i, v := range idx {
+				if v < 0 || v >= n {
+					return i
+				}
+			}
+			return -1
+		}
+		lens := []int{1000, 4099}
+		for l := 0; l <= 200; l++ {
+			lens = append(lens, l)
+		}
+		for _, l := range lens {
+			for _, atEnd := range []bool{false, true} {
+				idx := tu.Guarded[int32](t, l, atEnd)
+				for i := range idx {
+					idx[i] = int32(r.IntN(n))
+				}
+				if got := firstOutside(k, idx, n); got != -1 {
+					t.Fatalf("len %d: %d, want -1", l, got)
+				}
+				for p := 0; p < l; p += 1 + l/50 {
+					for _, bad := range []int32{-1, n, 1 << 30, -1 << 31} {
+						save := idx[p]
+						idx[p] = bad
+						if p+3 < l {
+							idx[p+3] = -5 // a later one
+						}
+						if got := firstOutside(k, idx, n); got != want(idx) {
+							t.Fatalf("len %d, bad %d at %d: %d, want %d", l, bad, p, got, want(idx))
+						}
+						idx[p] = save
+						if p+3 < l {
+							idx[p+3] = int32(r.IntN(n))
+						}
+					}
+				}
+			}
+		}
+	})
+}

@@ -15,6 +15,8 @@ func init() {
 			maxPool2x2()
 		case "maxPool2x2Grad":
 			maxPool2x2Grad()
+		case "indexOutside":
+			indexOutside()
 		default:
 			panic("gen/amd64: no pool body for " + in.Name)
 		}
@@ -246,4 +248,68 @@ func rowChunks(n, w, ow Register, body func(base GPVirtual, j, wb Register)) {
 	CMPQ(j, n)
 	JB(LabelRef("row"))
 	Label("done")
+}
+
+// indexOutside (AVX-512): 64 indices an iteration, four unsigned compares
+// with n (n ≤ idx: outside) or-ed into one mask test; the block that has
+// one is rescanned 16 at a time for the first; the tail is masked.
+func indexOutside() {
+	idx := Load(Param("idx").Base(), GP64())
+	cnt := Load(Param("idx").Len(), GP64())
+	n := Load(Param("n"), GP64())
+	nv := ZMM()
+	VPBROADCASTD(n.(GPVirtual).As32(), nv)
+	i := GP64()
+	XORQ(i, i)
+	end := GP64()
+	MOVQ(cnt, end)
+	ANDQ(I32(-64), end)
+	CMPQ(end, U32(0))
+	JE(LabelRef("tail"))
+	Label("block")
+	for u := 0; u < 4; u++ {
+		VPCMPUD(U8(2), Mem{Base: idx, Index: i, Scale: 4, Disp: 64 * u}, nv, []Op{K1, K2, K3, K4}[u])
+	}
+	KORW(K1, K2, K5)
+	KORW(K3, K4, K6)
+	KORTESTW(K5, K6)
+	JNZ(LabelRef("tail")) // rescan this block 16 at a time
+	ADDQ(U32(64), i)
+	CMPQ(i, end)
+	JB(LabelRef("block"))
+
+	Label("tail")
+	Comment("16 at a time, the last chunk masked")
+	left := GP64()
+	MOVQ(cnt, left)
+	SUBQ(i, left)
+	JLE(LabelRef("none"))
+	CMPQ(left, U32(16))
+	sixteen := GP64()
+	MOVQ(U32(16), sixteen)
+	CMOVQGT(sixteen, left)
+	ones, m := GP32(), GP32()
+	MOVL(U32(0xffff), ones)
+	BZHIL(left.As32(), ones, m)
+	KMOVW(m, K1)
+	x := ZMM()
+	VMOVDQU32_Z(Mem{Base: idx, Index: i, Scale: 4}, K1, x) // masked: nothing past the end is read
+	VPCMPUD(U8(2), x, nv, K1, K2)
+	KMOVW(K2, m)
+	TESTL(m, m)
+	JNZ(LabelRef("found"))
+	ADDQ(U32(16), i)
+	JMP(LabelRef("tail"))
+
+	Label("found")
+	TZCNTL(m, m)
+	ADDQ(m.As64(), i)
+	Store(i, ReturnIndex(0))
+	VZEROUPPER()
+	RET()
+	Label("none")
+	MOVQ(I64(-1), i)
+	Store(i, ReturnIndex(0))
+	VZEROUPPER()
+	RET()
 }

@@ -23,6 +23,9 @@ package spec
 // elements outside the windows (a last odd row or column) are not touched.
 // It returns false, dx partly written, if some idx[o] is not one of the
 // four elements of window o. ow ≥ 1.
+//
+// indexOutside returns the position of the first idx[i] outside [0, n)
+// (as an unsigned compare: a negative one is outside), or −1; 0 ≤ n < 2³¹.
 func init() {
 	register(Kernel{Feature: "pool", Name: "maxPool2x2", Types: []Type{F32}, ISAs: []ISA{AVX512},
 		Params: []Param{{"dst", "[]T"}, {"idx", "[]int32"}, {"x", "[]T"}, {"w", "int"}, {"ow", "int"}},
@@ -30,5 +33,9 @@ func init() {
 		Kernel{Feature: "pool", Name: "maxPool2x2Grad", Types: []Type{F32}, ISAs: []ISA{AVX512},
 			Params:  []Param{{"dx", "[]T"}, {"dy", "[]T"}, {"idx", "[]int32"}, {"w", "int"}, {"ow", "int"}},
 			Results: []Param{{"", "bool"}},
-			Doc:     "the gradient of maxPool2x2 for one plane, each window's elements written once; false if an index is outside its window (see gen/spec/pool.go)"})
+			Doc:     "the gradient of maxPool2x2 for one plane, each window's elements written once; false if an index is outside its window (see gen/spec/pool.go)"},
+		Kernel{Feature: "pool", Name: "indexOutside", Types: []Type{Untyped}, ISAs: []ISA{AVX512},
+			Params:  []Param{{"idx", "[]int32"}, {"n", "int"}},
+			Results: []Param{{"", "int"}},
+			Doc:     "the position of the first idx[i] outside [0, n) (unsigned compare), or −1"})
 }

@@ -76,6 +76,18 @@ func MaxPool2x2Grad[T Float](dx, dy []T, idx []int32, w, ow int) bool {
 	return maxPool2x2GradGeneric(dx, dy, idx, w, ow)
 }
 
+// indexOutsideGeneric returns the position of the first idx[i] outside
+// [0, n), or −1.
+func indexOutsideGeneric(idx []int32, n int) int {
+	lim := uint32(n)
+	for i, v := range idx {
+		if uint32(v) >= lim {
+			return i
+		}
+	}
+	return -1
+}
+
 // b2i is 1 for true, 0 for false (compiled to a flag move, not a branch).
 func b2i(b bool) int {
 	if b {

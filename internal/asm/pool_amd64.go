@@ -13,3 +13,8 @@ func maxPool2x2F32AVX512(dst []float32, idx []int32, x []float32, w int, ow int)
 //
 //go:noescape
 func maxPool2x2GradF32AVX512(dx []float32, dy []float32, idx []int32, w int, ow int) bool
+
+// indexOutsideAVX512 computes the position of the first idx[i] outside [0, n) (unsigned compare), or −1 with avx512.
+//
+//go:noescape
+func indexOutsideAVX512(idx []int32, n int) int

@@ -299,3 +299,61 @@ DATA pool2x2grad<>+180(SB)/4, $0x0000001e
 DATA pool2x2grad<>+184(SB)/4, $0x0000000f
 DATA pool2x2grad<>+188(SB)/4, $0x0000001f
 GLOBL pool2x2grad<>(SB), RODATA|NOPTR, $192
+
+// func indexOutsideAVX512(idx []int32, n int) int
+// Requires: AVX, AVX512F, BMI, BMI2, CMOV
+TEXT ·indexOutsideAVX512(SB), NOSPLIT, $0-40
+	MOVQ         idx_base+0(FP), AX
+	MOVQ         idx_len+8(FP), CX
+	MOVQ         n+24(FP), DX
+	VPBROADCASTD DX, Z0
+	XORQ         DX, DX
+	MOVQ         CX, BX
+	ANDQ         $-64, BX
+	CMPQ         BX, $0x00000000
+	JE           tail
+
+block:
+	VPCMPUD  $0x02, (AX)(DX*4), Z0, K1
+	VPCMPUD  $0x02, 64(AX)(DX*4), Z0, K2
+	VPCMPUD  $0x02, 128(AX)(DX*4), Z0, K3
+	VPCMPUD  $0x02, 192(AX)(DX*4), Z0, K4
+	KORW     K1, K2, K5
+	KORW     K3, K4, K6
+	KORTESTW K5, K6
+	JNZ      tail
+	ADDQ     $0x00000040, DX
+	CMPQ     DX, BX
+	JB       block
+
+tail:
+	// 16 at a time, the last chunk masked
+	MOVQ        CX, BX
+	SUBQ        DX, BX
+	JLE         none
+	CMPQ        BX, $0x00000010
+	MOVQ        $0x00000010, SI
+	CMOVQGT     SI, BX
+	MOVL        $0x0000ffff, SI
+	BZHIL       BX, SI, BX
+	KMOVW       BX, K1
+	VMOVDQU32.Z (AX)(DX*4), K1, Z1
+	VPCMPUD     $0x02, Z1, Z0, K1, K2
+	KMOVW       K2, BX
+	TESTL       BX, BX
+	JNZ         found
+	ADDQ        $0x00000010, DX
+	JMP         tail
+
+found:
+	TZCNTL BX, BX
+	ADDQ   BX, DX
+	MOVQ   DX, ret+32(FP)
+	VZEROUPPER
+	RET
+
+none:
+	MOVQ $-1, DX
+	MOVQ DX, ret+32(FP)
+	VZEROUPPER
+	RET

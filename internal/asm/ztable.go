@@ -175,6 +175,8 @@ type Table struct {
 	MaxPool2x2F32 func(dst []float32, idx []int32, x []float32, w int, ow int)
 	// MaxPool2x2GradF32: the gradient of maxPool2x2 for one plane, each window's elements written once; false if an index is outside its window (see gen/spec/pool.go).
 	MaxPool2x2GradF32 func(dx []float32, dy []float32, idx []int32, w int, ow int) bool
+	// IndexOutside: the position of the first idx[i] outside [0, n) (unsigned compare), or −1.
+	IndexOutside func(idx []int32, n int) int
 
 	// prob
 
@@ -348,6 +350,7 @@ var genericTable = Table{
 	PeakFMAF64:        peakFMAGeneric[float64],
 	MaxPool2x2F32:     maxPool2x2Generic[float32],
 	MaxPool2x2GradF32: maxPool2x2GradGeneric[float32],
+	IndexOutside:      indexOutsideGeneric,
 	Philox:            philoxGeneric,
 	NormalF64:         normalGeneric[float64],
 	NormalZigF32:      normalZigGeneric[float32],

@@ -83,6 +83,7 @@ var neonTable = Table{
 	PeakFMAF64:        peakFMAF64NEON,
 	MaxPool2x2F32:     maxPool2x2Generic[float32],
 	MaxPool2x2GradF32: maxPool2x2GradGeneric[float32],
+	IndexOutside:      indexOutsideGeneric,
 	Philox:            philoxNEON,
 	NormalF64:         normalF64NEON,
 	NormalZigF32:      normalZigF32NEON,
