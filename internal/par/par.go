@@ -161,11 +161,10 @@ func (f *Fan) Run(job Job, n int) {
 	job.RunPart(0)
 	var t0 time.Time
 	for left, i := n-1, 1; left > 0; i++ {
-		select {
-		case <-f.done:
+		if len(f.done) > 0 { // read without the channel's lock, as take's
+			<-f.done
 			left--
 			continue
-		default:
 		}
 		if p := take(); p != nil {
 			p.run()
