@@ -270,7 +270,7 @@ func (b *bands) run(job par.Job, elems int) {
 
 // band returns part i's range of the elements of a k-element parameter.
 func (b *bands) band(i, k int) (int, int) {
-	return i * k / b.parts, (i + 1) * k / b.parts
+	return par.Band(i, b.parts, k)
 }
 
 // elems returns the number of elements of s.

@@ -1,6 +1,7 @@
 package grad
 
 import (
+	"github.com/lanes-go/lanes/internal/par"
 	"github.com/lanes-go/lanes/mat"
 	"github.com/lanes-go/lanes/vec"
 )
@@ -35,7 +36,7 @@ type rowJob[T vec.Float] struct {
 }
 
 func (j *rowJob[T]) RunPart(i int) {
-	r0, r1 := i*j.rows/j.parts, (i+1)*j.rows/j.parts
+	r0, r1 := par.Band(i, j.parts, j.rows)
 	switch j.pass {
 	case passUnary:
 		j.n.unaryRows(r0, r1)

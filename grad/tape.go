@@ -387,11 +387,7 @@ func blocks[T vec.Float](ms ...*mat.Dense[T]) int {
 	return 1
 }
 
-// blk returns block i of nb (from blocks) of m.
+// blk returns block i of nb (from blocks) of m: blkSpan over all its rows.
 func blk[T vec.Float](m *mat.Dense[T], i, nb int) []T {
-	if nb == 1 {
-		k := m.Rows * m.Cols
-		return m.Data[:k:k]
-	}
-	return m.Row(i)
+	return blkSpan(m, nb == 1, 0, m.Rows, i)
 }

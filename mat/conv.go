@@ -401,7 +401,7 @@ func conv[T vec.Float](t *asm.Table, threads, op int, d convDims, in, a, out *De
 }
 
 func (g *convJob[T]) RunPart(i int) {
-	t0, t1 := i*g.ntasks/g.nparts, (i+1)*g.ntasks/g.nparts
+	t0, t1 := par.Band(i, g.nparts, g.ntasks)
 	w := works[T]().get()
 	w.tmp = grow(w.tmp, g.mr*g.nr)
 	if g.op == convGradW && g.dotW {
@@ -1230,7 +1230,7 @@ func (g *convJob[T]) gradWeightDot(w *work[T], offs []int, j0, j1 int, sums bool
 // elements of db.
 func (g *convJob[T]) reduceSums(i int) {
 	d := &g.d
-	k0, k1 := i*d.K/g.nparts, (i+1)*d.K/g.nparts
+	k0, k1 := par.Band(i, g.nparts, d.K)
 	blk := d.K*d.ckk + d.K
 	for k := k0; k < k1; k++ {
 		row := g.out.Data[k*g.out.Stride : k*g.out.Stride+d.ckk]

@@ -247,7 +247,7 @@ func (s *tileSplit) split(m, n, k, mr, nr, threads, minWork int) {
 
 // part returns the rows i0..i1−1 and columns j0..j1−1 of part i.
 func (s *tileSplit) part(i, m, n, mr, nr int) (i0, i1, j0, j1 int) {
-	t0, t1 := i*s.tiles/s.nparts, (i+1)*s.tiles/s.nparts
+	t0, t1 := par.Band(i, s.nparts, s.tiles)
 	i0, i1, j0, j1 = 0, m, 0, n
 	if s.alongN {
 		j0, j1 = t0*nr, min(t1*nr, n)

@@ -96,11 +96,11 @@ type poolJob[T vec.Float] struct {
 
 func (j *poolJob[T]) RunPart(i int) {
 	n := j.in.Rows
-	n0, n1 := i*n/j.nparts, (i+1)*n/j.nparts
+	n0, n1 := par.Band(i, j.nparts, n)
 	if j.check {
 		oh, ow := j.s.Out()
 		cout := j.s.C * oh * ow
-		j.bad[i] = firstOutside(j.k, j.idx[n0*cout:n1*cout], j.s.H*j.s.W)
+		j.bad[i] = j.k.IndexOutside(j.idx[n0*cout:n1*cout], j.s.H*j.s.W)
 		if j.bad[i] >= 0 {
 			j.bad[i] += n0 * cout
 		}
@@ -134,7 +134,7 @@ func poolRun[T vec.Float](k *asm.Table, threads int, grad bool, out *Dense[T], i
 	parts := max(1, min(threads, n, n*s.C*s.H*s.W/minPoolWork))
 	if parts == 1 {
 		if grad {
-			badIndex(idx, firstOutside(k, idx, s.H*s.W), s)
+			badIndex(idx, k.IndexOutside(idx, s.H*s.W), s)
 			maxPool2DGrad(k, out, in, idx, s, generic, 0, n)
 		} else {
 			maxPool2D(k, out, idx, in, s, generic, 0, n)
@@ -207,13 +207,6 @@ func maxPool2D[T vec.Float](k *asm.Table, dst *Dense[T], idx []int32, x *Dense[T
 			}
 		}
 	}
-}
-
-// firstOutside returns the position of the first index outside [0, n), or
-// −1, with the kernel of k (AVX-512: 64 indices an iteration; MNIST's
-// 150 K indices took ~50 µs in a Go loop).
-func firstOutside(k *asm.Table, idx []int32, n int) int {
-	return k.IndexOutside(idx, n)
 }
 
 // maxPool2x2Grad writes the gradient of one plane's 2×2, stride-2 pooling

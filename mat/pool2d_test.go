@@ -427,7 +427,7 @@ func TestIndexOutside(t *testing.T) {
 				for i := range idx {
 					idx[i] = int32(r.IntN(n))
 				}
-				if got := firstOutside(k, idx, n); got != -1 {
+				if got := k.IndexOutside(idx, n); got != -1 {
 					t.Fatalf("len %d: %d, want -1", l, got)
 				}
 				for p := 0; p < l; p += 1 + l/50 {
@@ -437,7 +437,7 @@ func TestIndexOutside(t *testing.T) {
 						if p+3 < l {
 							idx[p+3] = -5 // a later one
 						}
-						if got := firstOutside(k, idx, n); got != want(idx) {
+						if got := k.IndexOutside(idx, n); got != want(idx) {
 							t.Fatalf("len %d, bad %d at %d: %d, want %d", l, bad, p, got, want(idx))
 						}
 						idx[p] = save

@@ -131,7 +131,7 @@ func (g *gatherer) gather(x *mat.Dense[float32], d *dataset, idx []int) {
 }
 
 func (g *gatherer) RunPart(i int) {
-	r0, r1 := i*len(g.idx)/g.parts, (i+1)*len(g.idx)/g.parts
+	r0, r1 := par.Band(i, g.parts, len(g.idx))
 	gather(g.x.Slice(r0, r1, 0, pixels), g.d, g.idx[r0:r1])
 }
 

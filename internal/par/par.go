@@ -86,25 +86,45 @@ func take() *part {
 // lost to the race between a worker going to sleep and a caller queueing
 // costs parallelism, never progress: the caller runs its parts itself.
 func idle() {
-	var t0 time.Time
-	for i := 1; ; i++ {
-		if len(pool.ch) > 0 {
-			return
-		}
-		if i%pollEvery == 0 {
-			if i == pollEvery {
-				t0 = time.Now()
-			} else if time.Since(t0) > spin {
-				break
-			}
-			runtime.Gosched()
-		}
+	var w poller
+	for len(pool.ch) == 0 && !w.expired() {
+	}
+	if len(pool.ch) > 0 {
+		return
 	}
 	pool.sleeping.Add(1)
 	if len(pool.ch) == 0 {
 		<-pool.wake
 	}
 	pool.sleeping.Add(-1)
+}
+
+// poller paces a polling loop: expired is called once a poll; every
+// pollEvery polls it yields the P (runtime.Gosched) and looks at the
+// clock, and it reports true once spin has passed since the first look.
+type poller struct {
+	n  int
+	t0 time.Time
+}
+
+func (w *poller) expired() bool {
+	if w.n++; w.n%pollEvery != 0 {
+		return false
+	}
+	if w.n == pollEvery {
+		w.t0 = time.Now()
+	} else if time.Since(w.t0) > spin {
+		return true
+	}
+	runtime.Gosched()
+	return false
+}
+
+// Band returns part i's share [lo, hi) of n items split into parts bands:
+// the split every fan-out of the module uses, so that passes over the same
+// rows with the same number of parts give part i the same rows.
+func Band(i, parts, n int) (lo, hi int) {
+	return i * n / parts, (i + 1) * n / parts
 }
 
 // wake wakes up to n sleeping workers.
@@ -159,8 +179,8 @@ func (f *Fan) Run(job Job, n int) {
 	}
 	wake(n - 1)
 	job.RunPart(0)
-	var t0 time.Time
-	for left, i := n-1, 1; left > 0; i++ {
+	var w poller
+	for left := n - 1; left > 0; {
 		if len(f.done) > 0 { // read without the channel's lock, as take's
 			<-f.done
 			left--
@@ -170,17 +190,11 @@ func (f *Fan) Run(job Job, n int) {
 			p.run()
 			continue
 		}
-		if i%pollEvery == 0 {
-			if i == pollEvery {
-				t0 = time.Now()
-			} else if time.Since(t0) > spin {
-				// the queue was empty: every part left is running
-				for ; left > 0; left-- {
-					<-f.done
-				}
-				break
+		if w.expired() {
+			// the queue was empty: every part left is running
+			for ; left > 0; left-- {
+				<-f.done
 			}
-			runtime.Gosched()
 		}
 	}
 	for i := 1; i < n; i++ {
